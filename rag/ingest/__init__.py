@@ -1,0 +1,1 @@
+"""Reading articles from files, feeds and URLs, and cutting them into chunks."""

@@ -1,0 +1,143 @@
+"""Frozen dataclasses that cross module boundaries. Callers of ``rag`` only ever see these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as loaded, before chunking.
+
+    ``published_at`` is timezone-aware (UTC when the source gave no zone) or None when unknown.
+    ``origin`` is where it came from (a path, ``path#3`` for a record, or a URL), for messages.
+    """
+
+    title: str
+    body: str
+    source: str = ""
+    url: str = ""
+    published_at: datetime | None = None
+    author: str = ""
+    category: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of an article body that is embedded and indexed on its own.
+
+    ``start``/``end`` are character offsets into the article body; ``text`` == body[start:end].
+    ``embed_text`` is what the embedding model reads (title and source prepended).
+    """
+
+    id: str
+    article_id: str
+    position: int
+    text: str
+    start: int
+    end: int
+    embed_text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the article metadata needed to cite it."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    score: float
+    title: str
+    source: str
+    url: str
+    published_at: str
+    start: int
+    end: int
+    position: int
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer. ``quote`` is the exact cited span of the article body,
+    found at ``body[quote_start:quote_end]``."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published_at: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    chunk_id: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``NewsRAG.ask`` returns. ``text`` carries ``[n]`` markers that index ``citations``."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    abstained: bool = False
+    short_answer: str | None = None
+    hits: tuple[Hit, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """One rejected input item and why."""
+
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Counts of one ingest run plus the per-item rejections."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    chunks_written: int = 0
+    duplicates: int = 0
+    errors: tuple[ItemError, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return self.rejected == 0
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An indexed article as listed by ``NewsRAG.articles``."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published_at: str
+    chunks: int
+    duplicate_of: str = ""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What ``newsrag stats`` shows."""
+
+    articles: int
+    chunks: int
+    sources: dict[str, int]
+    earliest: str | None
+    latest: str | None
+    location: str
+    collection: str

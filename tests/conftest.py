@@ -1,0 +1,116 @@
+"""Shared fixtures: offline environment, a socket guard, a loopback HTTP server, the real model."""
+
+from __future__ import annotations
+
+import http.server
+import ipaddress
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+for _key, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+DATA = Path(__file__).parent / "data"
+_real_connect = socket.socket.connect
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+    return isinstance(address, (str, bytes))  # AF_UNIX
+
+
+@pytest.fixture(autouse=True)
+def _guard_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every outbound socket; tests marked ``loopback`` may reach 127.0.0.1 only."""
+    allow_loopback = request.node.get_closest_marker("loopback") is not None
+
+    def connect(sock: socket.socket, address: object) -> object:
+        if sock.family == getattr(socket, "AF_UNIX", None):
+            return _real_connect(sock, address)
+        if allow_loopback and _is_loopback(address):
+            return _real_connect(sock, address)
+        raise OSError(f"network blocked in tests: connect to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@dataclass
+class LoopbackSite:
+    """A tiny HTTP site on 127.0.0.1: ``routes[path] = (status, headers, body)``."""
+
+    base: str = ""
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
+    hits: list[str] = field(default_factory=list)
+
+    def add(self, path: str, body: str | bytes, *, content_type: str = "text/html; charset=utf-8",
+            status: int = 200, headers: dict[str, str] | None = None) -> str:
+        """Serve ``body`` at ``path``; returns the full URL."""
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, data)
+        return self.base + path
+
+
+@pytest.fixture
+def site() -> Iterator[LoopbackSite]:
+    """A real HTTP server on loopback serving whatever the test adds."""
+    state = LoopbackSite()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            state.hits.append(self.path)
+            status, headers, body = state.routes.get(
+                self.path, (404, {"Content-Type": "text/plain"}, b"not found")
+            )
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write text or bytes to ``tmp_path/name`` and return the path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
