@@ -43,8 +43,8 @@ class IngestSettings(BaseModel):
     fetch_timeout_s: float = Field(15.0, gt=0, description="Timeout for each HTTP request.")
     max_fetch_mb: float = Field(10.0, gt=0, description="Largest HTTP response read.")
     user_agent: str = Field("newsrag/0.1 (+https://github.com/newsrag)", description="HTTP UA.")
-    duplicate_threshold: int = Field(
-        4, ge=0, le=16, description="Max differing simhash bits for two bodies to be syndicated copies."
+    duplicate_similarity: float = Field(
+        0.8, gt=0, le=1, description="Word-shingle similarity above which two bodies are copies."
     )
 
 

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from rag import NewsRAG, Settings
+from rag.config import EmbeddingSettings
+from rag.embeddings import Embedder
+
 for _key, _value in {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -114,3 +118,33 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+CORPUS = DATA / "corpus"
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings with all state under ``data_dir`` (BM25 freshness checked on every query)."""
+    base = {"data_dir": data_dir, "retrieval": {"bm25_check_interval_s": 0}}
+    return Settings(**{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def model_loaded() -> None:
+    """Load the real embedding model once per test session (it is cached process-wide)."""
+    Embedder(EmbeddingSettings()).embed(["warm up"])
+
+
+@pytest.fixture
+def engine(tmp_path: Path, model_loaded: None) -> NewsRAG:
+    """An empty engine on a fresh data directory."""
+    return NewsRAG(make_settings(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def corpus_engine(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> NewsRAG:
+    """An engine with the test corpus ingested; read-only tests share it."""
+    app = NewsRAG(make_settings(tmp_path_factory.mktemp("corpus-data")))
+    report = app.ingest([str(CORPUS)])
+    assert report.rejected == 0, report.errors
+    return app

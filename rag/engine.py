@@ -1,0 +1,292 @@
+"""The engine: builds the parts from Settings and offers ingest, ask, delete, stats."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.bm25 import LexicalIndex
+from rag.config import Settings
+from rag.embeddings import Embedder
+from rag.errors import NewsragError, NotFoundError
+from rag.indexer import Indexer
+from rag.retrieval import Retriever, SearchFilters
+from rag.store import ChunkStore
+from rag.types import Answer, ArticleInfo, IngestReport, Stats
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class NewsRAG:
+    """Question answering over an indexed news corpus.
+
+    Example:
+        >>> app = NewsRAG(Settings(data_dir="data"))
+        >>> app.ingest(["corpus/"]).added
+        >>> app.ask("What is Anthropic getting from Google?").text
+
+    Args:
+        settings: everything configurable; all state lives under ``settings.data_dir``.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = ChunkStore(self.settings.chroma, data_dir=self.settings.data_dir)
+        self.embedder = Embedder(self.settings.embedding)
+        self._lexical_lock = threading.Lock()
+        self._lexical_index: LexicalIndex | None = None
+        self._lexical_checked = 0.0
+
+    @classmethod
+    def from_env(cls) -> NewsRAG:
+        """An engine configured from ``NEWSRAG_*`` environment variables."""
+        return cls(Settings())
+
+    # -- parts built on first use (so `stats` and `delete` never load the model) --------------
+    @cached_property
+    def retriever(self) -> Retriever:
+        """Hybrid retrieval over this engine's store."""
+        return Retriever(
+            self.settings.retrieval,
+            vector_store=self.store.vector_store(),
+            embed_model=self.embedder.as_llama_index(),
+            lexical=self.lexical_index,
+        )
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        """The configured answerer."""
+        return ExtractiveAnswerer(self.embedder, self.settings.answer, self.settings.retrieval)
+
+    @property
+    def _bm25_dir(self) -> Path:
+        name = self.settings.chroma.collection
+        where = "server" if self.settings.chroma.host else "local"
+        return self.settings.data_dir / "bm25" / f"{where}-{name}"
+
+    # -- ingest / delete ------------------------------------------------------------------------
+    def ingest(
+        self,
+        items: Sequence[str | Path] = (),
+        *,
+        feeds: str | Path | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Load, chunk, embed and store articles from paths, URLs and a feed list.
+
+        Unchanged articles are skipped without embedding; changed ones replace their chunks.
+
+        Args:
+            items: files, folders and http(s) URLs (articles or feeds).
+            feeds: a YAML feed list (``corpus/feeds.yaml``); each unreachable feed is one error.
+            progress: called as ``progress(done_chunks, total_chunks)`` while embedding.
+
+        Returns:
+            Counts of added, updated, skipped and rejected articles, with per-item reasons.
+        """
+        from rag.ingest.sources import load_feed_urls, load_sources
+
+        loaded: list[Iterable] = [
+            load_sources([str(i) for i in items], settings=self.settings.ingest)
+        ]
+        if feeds is not None:
+            loaded.append(load_feed_urls(Path(feeds), settings=self.settings.ingest))
+        indexer = Indexer(self.store, self.embedder, self.settings.ingest)
+        report = indexer.run((x for source in loaded for x in source), progress=progress)
+        self.refresh_lexical(force=True)
+        return report
+
+    def delete(self, key: str) -> ArticleInfo:
+        """Remove one article (by id or URL) and its chunks; returns what was removed."""
+        info = self.find_article(key)
+        ids = [
+            c.id
+            for c in self.store.iter_chunks(documents=False, where={"article_id": info.article_id})
+        ]
+        self.store.delete_ids(ids)
+        self.refresh_lexical(force=True)
+        return info
+
+    def find_article(self, key: str) -> ArticleInfo:
+        """The indexed article whose id or URL is ``key``."""
+        from rag.ingest.normalize import canonical_url
+
+        key = key.strip()
+        url = canonical_url(key) if key.startswith(("http://", "https://")) else ""
+        for info in self.articles():
+            if info.article_id == key or (url and info.url == url):
+                return info
+        raise NotFoundError(
+            f"No indexed article has id or URL {key!r}. `newsrag stats --articles` lists them."
+        )
+
+    # -- questions ----------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        sources: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        top_k: int | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the indexed articles, with numbered citations.
+
+        Args:
+            question: what to answer.
+            sources: only these outlets (case-insensitive names as indexed).
+            since, until: only articles published in this range (dates or ISO timestamps).
+            top_k: how many chunks to read (default ``settings.retrieval.top_k``).
+
+        Raises:
+            NewsragError: the question is empty, nothing is indexed, or a filter is invalid.
+        """
+        question = question.strip()
+        if not question:
+            raise NewsragError(
+                "The question is empty. Ask something, e.g. "
+                '"What is Anthropic getting from Google?"'
+            )
+        lexical = self.lexical_index()
+        if not len(lexical):
+            raise NewsragError("No articles are indexed yet. Run `newsrag ingest corpus/`.")
+        filters = SearchFilters(
+            sources=self._resolve_sources(sources, lexical),
+            since_ts=_epoch(since, "since", end_of_day=False),
+            until_ts=_epoch(until, "until", end_of_day=True),
+        )
+        t0 = time.perf_counter()
+        hits = self.retriever.search(question, top_k=top_k, filters=filters)
+        t1 = time.perf_counter()
+        answer = self.answerer.answer(question, hits, searched=_describe(filters, lexical))
+        t2 = time.perf_counter()
+        timings = {
+            "retrieve": (t1 - t0) * 1000,
+            "answer": (t2 - t1) * 1000,
+            "total": (t2 - t0) * 1000,
+        }
+        return Answer(
+            question=answer.question,
+            text=answer.text,
+            citations=answer.citations,
+            abstained=answer.abstained,
+            short_answer=answer.short_answer,
+            hits=answer.hits,
+            timings_ms={k: round(v, 1) for k, v in timings.items()},
+        )
+
+    def _resolve_sources(self, sources: Sequence[str], lexical: LexicalIndex) -> tuple[str, ...]:
+        known = {str(m.get("source", "")) for m in lexical.metadatas} - {""}
+        by_lower = {s.lower(): s for s in known}
+        resolved = []
+        for name in sources:
+            match = by_lower.get(name.strip().lower())
+            if match is None:
+                raise NewsragError(
+                    f"No indexed articles come from {name!r}. Indexed outlets: "
+                    f"{', '.join(sorted(known)) or 'none'}."
+                )
+            resolved.append(match)
+        return tuple(resolved)
+
+    # -- listing --------------------------------------------------------------------------------
+    def articles(self) -> list[ArticleInfo]:
+        """Every indexed article (newest first)."""
+        found: dict[str, ArticleInfo] = {}
+        counts: dict[str, int] = {}
+        for chunk in self.store.iter_chunks(documents=False):
+            m = chunk.metadata
+            aid = str(m.get("article_id", ""))
+            counts[aid] = counts.get(aid, 0) + 1
+            found.setdefault(
+                aid,
+                ArticleInfo(
+                    article_id=aid,
+                    title=str(m.get("title", "")),
+                    source=str(m.get("source", "")),
+                    url=str(m.get("url", "")),
+                    published_at=str(m.get("published_at", "")),
+                    chunks=0,
+                    duplicate_of=str(m.get("duplicate_of", "")),
+                ),
+            )
+        infos = [ArticleInfo(**{**vars(i), "chunks": counts[i.article_id]}) for i in found.values()]
+        return sorted(infos, key=lambda i: (i.published_at, i.title), reverse=True)
+
+    def stats(self) -> Stats:
+        """Counts, outlets and date range of what is indexed."""
+        articles = self.articles()
+        sources: dict[str, int] = {}
+        for info in articles:
+            sources[info.source or "(unknown)"] = sources.get(info.source or "(unknown)", 0) + 1
+        dates = sorted(i.published_at for i in articles if i.published_at)
+        return Stats(
+            articles=len(articles),
+            chunks=sum(i.chunks for i in articles),
+            sources=dict(sorted(sources.items())),
+            earliest=dates[0] if dates else None,
+            latest=dates[-1] if dates else None,
+            location=self.store.location,
+            collection=self.settings.chroma.collection,
+        )
+
+    # -- the BM25 cache -------------------------------------------------------------------------
+    def lexical_index(self) -> LexicalIndex:
+        """The BM25 index, re-checked against Chroma at most every ``bm25_check_interval_s``."""
+        interval = self.settings.retrieval.bm25_check_interval_s
+        if self._lexical_index is None or time.monotonic() - self._lexical_checked > interval:
+            self.refresh_lexical()
+        assert self._lexical_index is not None
+        return self._lexical_index
+
+    def refresh_lexical(self, *, force: bool = False) -> None:
+        """Bring the BM25 cache in step with Chroma: load it from disk or rebuild it."""
+        with self._lexical_lock:
+            fingerprint = self.store.fingerprint()
+            current = self._lexical_index
+            if current is None or force or current.fingerprint != fingerprint:
+                if current is None or current.fingerprint != fingerprint:
+                    current = LexicalIndex.load(self._bm25_dir)
+                if current is None or current.fingerprint != fingerprint:
+                    log.info("rebuilding the BM25 index from Chroma")
+                    current = LexicalIndex.build(self.store.iter_chunks(), fingerprint=fingerprint)
+                    current.save(self._bm25_dir)
+                self._lexical_index = current
+            self._lexical_checked = time.monotonic()
+
+
+def _epoch(value: str | None, name: str, *, end_of_day: bool) -> int | None:
+    if value is None or not str(value).strip():
+        return None
+    from rag.ingest.normalize import parse_date
+
+    text = str(value).strip()
+    try:
+        parsed = parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise NewsragError(f"--{name} {value!r} is not a date. Use YYYY-MM-DD, e.g. 2025-01-31.")
+    if end_of_day and len(text) <= 10:  # a bare date means the whole day
+        parsed = parsed + timedelta(days=1) - timedelta(seconds=1)
+    return int(parsed.astimezone(UTC).timestamp())
+
+
+def _describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
+    n = len({m.get("article_id") for m in lexical.metadatas})
+    parts = [f"{n} indexed articles"]
+    if filters.sources:
+        parts.append("from " + ", ".join(filters.sources))
+    if filters.since_ts is not None:
+        parts.append("since " + datetime.fromtimestamp(filters.since_ts, UTC).date().isoformat())
+    if filters.until_ts is not None:
+        parts.append("until " + datetime.fromtimestamp(filters.until_ts, UTC).date().isoformat())
+    return " ".join(parts)

@@ -1,0 +1,249 @@
+"""Writes articles into the store: skip unchanged, replace changed, record syndicated copies.
+
+Each chunk id embeds its article's content hash, so a new version is written beside the old one
+and the old one is deleted only after the new one is complete: a crash never leaves an article
+with no chunks, and an incomplete version is found (``n_chunks``) and replaced on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from rag.config import IngestSettings
+from rag.embeddings import Embedder
+from rag.ingest.chunking import ChunkPlan, split_article
+from rag.ingest.identity import article_id, content_hash, minhash, similarity
+from rag.store import ChunkStore
+from rag.types import Article, Chunk, IngestReport, ItemError
+
+log = logging.getLogger(__name__)
+_EMBED_BATCH_CHUNKS = 256
+
+
+@dataclass
+class _Stored:
+    """What the store holds for one article id: chunk ids per content hash."""
+
+    versions: dict[str, list[str]] = field(default_factory=dict)
+    n_chunks: dict[str, int] = field(default_factory=dict)
+    signature: str = ""
+    published_at: str = ""
+
+    def complete(self, version: str) -> bool:
+        return len(self.versions.get(version, ())) == self.n_chunks.get(version, -1)
+
+
+@dataclass
+class _Pending:
+    article: Article
+    article_id: str
+    version: str
+    chunks: list[Chunk]
+    signature: str
+    duplicate_of: str
+    replaces: list[str]  # chunk ids of other versions, deleted once this one is written
+    updated: bool
+
+
+class Indexer:
+    """One ingest run over a stream of loaded articles and load errors."""
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, settings: IngestSettings) -> None:
+        self.store, self.embedder, self.settings = store, embedder, settings
+        self._relabel: dict[str, str] = {}  # stored article id -> the original it copies
+        self.plan = ChunkPlan(
+            max_tokens=min(settings.chunk_tokens, 256), overlap_tokens=settings.overlap_tokens
+        )
+
+    def run(
+        self,
+        items: Iterable[Article | ItemError],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Ingest ``items``; errors are counted and reported, never raised per item."""
+        started = time.perf_counter()
+        stored = self._stored()
+        errors: list[ItemError] = []
+        pending: dict[str, _Pending] = {}
+        counts = {"skipped": 0, "duplicates": 0}
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, ItemError):
+                errors.append(item)
+                continue
+            plan = self._plan(item, stored, seen, counts, pending)
+            if plan is not None:
+                pending[plan.article_id] = plan
+        total = sum(len(p.chunks) for p in pending.values())
+        written = self._write(list(pending.values()), total, progress)
+        self._apply_relabels()
+        return IngestReport(
+            added=sum(not p.updated for p in pending.values()),
+            updated=sum(p.updated for p in pending.values()),
+            skipped=counts["skipped"],
+            rejected=len(errors),
+            chunks_written=written,
+            duplicates=counts["duplicates"],
+            errors=tuple(errors),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def _stored(self) -> dict[str, _Stored]:
+        stored: dict[str, _Stored] = {}
+        for chunk in self.store.iter_chunks(documents=False):
+            m = chunk.metadata
+            entry = stored.setdefault(str(m.get("article_id")), _Stored())
+            version = str(m.get("content_hash", ""))
+            entry.versions.setdefault(version, []).append(chunk.id)
+            entry.n_chunks[version] = int(m.get("n_chunks", -1))
+            entry.signature = str(m.get("minhash", ""))
+            entry.published_at = str(m.get("published_at", ""))
+        return stored
+
+    def _plan(
+        self,
+        article: Article,
+        stored: dict[str, _Stored],
+        seen: set[str],
+        counts: dict[str, int],
+        pending: dict[str, _Pending],
+    ) -> _Pending | None:
+        aid, version = article_id(article), content_hash(article)
+        if aid in seen:  # the same article twice in one run (a feed and a file, say)
+            counts["skipped"] += 1
+            return None
+        seen.add(aid)
+        old = stored.get(aid)
+        stale = [
+            cid for v, ids in (old.versions.items() if old else ()) if v != version for cid in ids
+        ]
+        if old and old.complete(version):
+            counts["skipped"] += 1
+            if stale:  # leftovers of an interrupted update
+                self.store.delete_ids(stale)
+            return None
+        sig = minhash(article.body)
+        published = _iso(article)
+        duplicate_of = self._duplicate_of(aid, sig, published, stored, pending)
+        counts["duplicates"] += bool(duplicate_of)
+        entry = stored.setdefault(aid, _Stored())
+        entry.signature, entry.published_at = sig, published
+        partial = old.versions.get(version, []) if old else []
+        chunks = split_article(
+            article, f"{aid}-{version[:8]}", plan=self.plan, count_tokens=self.embedder.count_tokens
+        )
+        return _Pending(
+            article,
+            aid,
+            version,
+            chunks,
+            sig,
+            duplicate_of,
+            stale + partial,
+            updated=bool(old and any(old.complete(v) for v in old.versions)),
+        )
+
+    def _duplicate_of(
+        self,
+        aid: str,
+        sig: str,
+        published: str,
+        stored: dict[str, _Stored],
+        pending: dict[str, _Pending],
+    ) -> str:
+        """The article this one is a syndicated copy of; the earliest published is the original,
+        so a newly ingested older copy takes that role and the other is relabelled."""
+        limit = self.settings.duplicate_similarity
+        for other, entry in stored.items():
+            if other == aid or similarity(sig, entry.signature) < limit:
+                continue
+            if published and entry.published_at and published < entry.published_at:
+                if other in pending:
+                    pending[other].duplicate_of = aid
+                else:
+                    self._relabel[other] = aid
+                return ""
+            return other
+        return ""
+
+    def _apply_relabels(self) -> None:
+        for other, original in self._relabel.items():
+            chunks = list(self.store.iter_chunks(documents=False, where={"article_id": other}))
+            self.store.set_metadata(
+                [c.id for c in chunks], [{**c.metadata, "duplicate_of": original} for c in chunks]
+            )
+
+    def _write(
+        self, pending: list[_Pending], total: int, progress: Callable[[int, int], None] | None
+    ) -> int:
+        done = 0
+        batch: list[_Pending] = []
+        for item in pending:
+            batch.append(item)
+            if sum(len(p.chunks) for p in batch) >= _EMBED_BATCH_CHUNKS:
+                done = self._flush(batch, done, total, progress)
+                batch = []
+        if batch:
+            done = self._flush(batch, done, total, progress)
+        return done
+
+    def _flush(
+        self,
+        batch: list[_Pending],
+        done: int,
+        total: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> int:
+        chunks = [c for p in batch for c in p.chunks]
+        vectors = self.embedder.embed([c.embed_text for c in chunks])
+        offset = 0
+        for item in batch:
+            n = len(item.chunks)
+            fresh = {c.id for c in item.chunks}
+            self.store.upsert(
+                [c.id for c in item.chunks],
+                [c.text for c in item.chunks],
+                vectors[offset : offset + n],
+                [_metadata(item, c) for c in item.chunks],
+            )
+            leftovers = [cid for cid in item.replaces if cid not in fresh]
+            if leftovers:
+                self.store.delete_ids(leftovers)
+            offset += n
+            log.debug("indexed %s (%d chunks)", item.article_id, n)
+        done += len(chunks)
+        if progress:
+            progress(done, total)
+        return done
+
+
+def _iso(article: Article) -> str:
+    return article.published_at.astimezone(UTC).isoformat() if article.published_at else ""
+
+
+def _metadata(item: _Pending, chunk: Chunk) -> dict[str, str | int]:
+    a = item.article
+    published = a.published_at.astimezone(UTC) if a.published_at else None
+    return {
+        "article_id": item.article_id,
+        "content_hash": item.version,
+        "position": chunk.position,
+        "n_chunks": len(item.chunks),
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": a.title,
+        "source": a.source,
+        "url": a.url,
+        "published_at": published.isoformat() if published else "",
+        "published_ts": int(published.timestamp()) if published else -1,
+        "author": a.author,
+        "category": a.category,
+        "origin": a.origin,
+        "minhash": item.signature,
+        "duplicate_of": item.duplicate_of,
+    }

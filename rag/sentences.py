@@ -1,0 +1,39 @@
+"""Sentence spans with exact character offsets (Punkt, from LlamaIndex's bundled NLTK data)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+_LOCK = threading.Lock()
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=1)
+def _punkt():  # noqa: ANN202 - nltk type
+    with _LOCK:
+        from llama_index.core.utils import globals_helper
+
+        globals_helper.wait_for_nltk_check()  # puts the bundled punkt_tab on nltk's path
+        from nltk.tokenize import PunktTokenizer
+
+        return PunktTokenizer("english")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences; returns (start, end) offsets, never crossing a line break.
+
+    Every span is non-empty and stripped, so ``text[start:end]`` is the sentence itself.
+    """
+    punkt = _punkt()
+    spans: list[tuple[int, int]] = []
+    for line in _PARAGRAPH.finditer(text):
+        base = line.start()
+        for start, end in punkt.span_tokenize(line.group()):
+            piece = text[base + start : base + end]
+            stripped = piece.strip()
+            if stripped:
+                offset = base + start + (len(piece) - len(piece.lstrip()))
+                spans.append((offset, offset + len(stripped)))
+    return spans

@@ -1,0 +1,177 @@
+"""The vector store: the only importer of chromadb. Embedded under the data directory, or a
+``chroma run`` server when ``chroma.host`` is set. Chroma is the single source of truth."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from rag.config import ChromaSettings
+from rag.errors import StoreError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_PAGE = 2000
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as Chroma holds it."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+
+
+class ChunkStore:
+    """Chunks with their embeddings and flat metadata in one cosine-space Chroma collection.
+
+    Args:
+        settings: embedded or server, and the collection name.
+        data_dir: where the embedded store lives (``data_dir/chroma``).
+    """
+
+    def __init__(self, settings: ChromaSettings, *, data_dir: Path) -> None:
+        self.settings = settings
+        self.data_dir = data_dir
+        self._client = self._guard(self._connect)
+        self._collection = self._guard(self._open_collection)
+
+    # -- connection -------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the chunks live, for stats and messages."""
+        if self.settings.host:
+            scheme = "https" if self.settings.ssl else "http"
+            return f"{scheme}://{self.settings.host}:{self.settings.port}"
+        return str(self.data_dir / "chroma")
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaClientSettings
+
+        client_settings = ChromaClientSettings(anonymized_telemetry=False)
+        if self.settings.host:
+            return chromadb.HttpClient(
+                host=self.settings.host,
+                port=self.settings.port,
+                ssl=self.settings.ssl,
+                settings=client_settings,
+            )
+        path = self.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=client_settings)
+
+    def _open_collection(self) -> Any:
+        collection = self._client.get_or_create_collection(
+            self.settings.collection,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
+        )
+        space = (collection.configuration.get("hnsw") or {}).get("space", "cosine")
+        if space != "cosine":
+            raise StoreError(
+                f"Collection {self.settings.collection!r} uses {space!r} distance, not cosine. "
+                "Pick another name with NEWSRAG_CHROMA__COLLECTION or delete that collection."
+            )
+        return collection
+
+    def _guard(self, call: Callable[[], T]) -> T:
+        """Run a Chroma call, turning connection failures into one clear StoreError."""
+        try:
+            return call()
+        except StoreError:
+            raise
+        except Exception as exc:  # chromadb raises many unrelated types for a dead server
+            if self.settings.host:
+                raise StoreError(
+                    f"Cannot use the Chroma server at {self.location} ({type(exc).__name__}: "
+                    f"{exc}). Start it with `chroma run --path DIR --port {self.settings.port}`, "
+                    "or unset NEWSRAG_CHROMA__HOST to use the embedded store."
+                ) from exc
+            raise StoreError(
+                f"The Chroma store at {self.location} failed ({type(exc).__name__}: {exc})."
+            ) from exc
+
+    # -- reads ------------------------------------------------------------------------------
+    @property
+    def collection(self) -> Any:
+        """The raw Chroma collection (for the LlamaIndex vector store inside ``rag``)."""
+        return self._collection
+
+    def count(self) -> int:
+        """Number of chunks."""
+        return self._guard(self._collection.count)
+
+    def iter_chunks(
+        self, *, documents: bool = True, where: dict | None = None
+    ) -> Iterator[StoredChunk]:
+        """Every chunk (optionally only those matching ``where``), paged, in id order per page."""
+        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        offset = 0
+        while True:
+            page = self._guard(
+                lambda o=offset: self._collection.get(
+                    where=where, limit=_PAGE, offset=o, include=include
+                )
+            )
+            ids = page["ids"]
+            docs = page.get("documents") or [""] * len(ids)
+            for chunk_id, text, meta in zip(ids, docs, page["metadatas"], strict=True):
+                yield StoredChunk(chunk_id, text or "", dict(meta or {}))
+            if len(ids) < _PAGE:
+                return
+            offset += _PAGE
+
+    def fingerprint(self) -> str:
+        """A hash of every chunk id. Chunk ids embed the article's content hash, so any add,
+        change or delete changes the fingerprint."""
+        ids = sorted(chunk.id for chunk in self.iter_chunks(documents=False))
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] + f"-{len(ids)}"
+
+    # -- writes -----------------------------------------------------------------------------
+    def upsert(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Write chunks (same id = replace), in batches Chroma accepts."""
+        batch = max(1, min(self._guard(self._client.get_max_batch_size), 4000))
+        for i in range(0, len(ids), batch):
+            sl = slice(i, i + batch)
+            self._guard(
+                lambda s=sl: self._collection.upsert(
+                    ids=list(ids[s]),
+                    documents=list(texts[s]),
+                    embeddings=embeddings[s],
+                    metadatas=list(metadatas[s]),
+                )
+            )
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        """Remove chunks by id."""
+        for i in range(0, len(ids), _PAGE):
+            self._guard(lambda s=i: self._collection.delete(ids=list(ids[s : s + _PAGE])))
+
+    def set_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Replace the metadata of existing chunks (text and vectors unchanged)."""
+        for i in range(0, len(ids), _PAGE):
+            self._guard(
+                lambda s=i: self._collection.update(
+                    ids=list(ids[s : s + _PAGE]), metadatas=list(metadatas[s : s + _PAGE])
+                )
+            )
+
+    def vector_store(self) -> Any:
+        """This collection as a LlamaIndex ``ChromaVectorStore``."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._collection)

@@ -1,0 +1,203 @@
+"""The engine end to end on the test corpus: ingest, upsert, delete, filters, hybrid retrieval."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rag import NewsRAG, NewsragError, NotFoundError
+from rag.retrieval import SearchFilters
+from tests.conftest import CORPUS, DATA, make_settings
+
+FACTS = yaml.safe_load((DATA / "corpus_facts.yaml").read_text())["articles"]
+
+
+def _article(
+    name: str,
+    *,
+    title: str,
+    body: str,
+    date: str = "2025-02-01T10:00:00+00:00",
+    source: str = "TechPulse",
+    url: str = "",
+) -> str:
+    url_line = f"url: {url}\n" if url else ""
+    return (
+        f"---\ntitle: {title}\nsource: {source}\n{url_line}published_at: '{date}'\n"
+        f"author: Test Writer\ncategory: technology\n---\n\n{body}\n"
+    )
+
+
+def test_ingest_counts_and_stats(corpus_engine: NewsRAG) -> None:
+    stats = corpus_engine.stats()
+    assert stats.articles == 10
+    assert stats.chunks >= 10
+    assert stats.sources == {"AI Wire": 3, "Data Daily": 2, "The Silicon Ledger": 2, "TechPulse": 3}
+    assert stats.earliest.startswith("2025-01-14") and stats.latest.startswith("2025-06-18")
+
+
+def test_chunks_keep_offsets_and_metadata(corpus_engine: NewsRAG) -> None:
+    chunks = list(corpus_engine.store.iter_chunks())
+    for chunk in chunks:
+        m = chunk.metadata
+        assert m["end"] - m["start"] == len(chunk.text)
+        assert m["published_ts"] > 1_700_000_000 and m["published_at"].startswith("2025-")
+        assert m["title"] and m["source"] and m["url"].startswith("https://")
+        assert 0 <= m["position"] < m["n_chunks"]
+
+
+def test_syndicated_copy_is_recorded(corpus_engine: NewsRAG) -> None:
+    infos = corpus_engine.articles()
+    copies = [i for i in infos if i.duplicate_of]
+    assert len(copies) == 1
+    original = next(i for i in infos if i.article_id == copies[0].duplicate_of)
+    # the later wire copy points at the earlier original, whatever order they were read in
+    assert (copies[0].source, original.source) == ("AI Wire", "TechPulse")
+
+
+def test_an_older_original_ingested_later_takes_over(engine: NewsRAG) -> None:
+    engine.ingest([str(CORPUS / "corvid-labs-funding-syndicated.md")])
+    assert [i.duplicate_of for i in engine.articles()] == [""]
+    report = engine.ingest([str(CORPUS / "corvid-labs-funding.md")])
+    assert report.added == 1
+    by_source = {i.source: i for i in engine.articles()}
+    assert by_source["AI Wire"].duplicate_of == by_source["TechPulse"].article_id
+    assert by_source["TechPulse"].duplicate_of == ""
+
+
+def test_reingest_unchanged_embeds_nothing(corpus_engine: NewsRAG) -> None:
+    before = {c.id for c in corpus_engine.store.iter_chunks(documents=False)}
+    report = corpus_engine.ingest([str(CORPUS)])
+    assert (report.added, report.updated, report.skipped, report.chunks_written) == (0, 0, 10, 0)
+    assert {c.id for c in corpus_engine.store.iter_chunks(documents=False)} == before
+
+
+def test_changed_article_replaces_its_chunks(engine: NewsRAG, write_file) -> None:
+    body = "Orbital Cloud opened a lab in Lisbon. " * 3 + "\n\nIt hires forty researchers."
+    path = write_file(
+        "in/lab.md", _article("lab", title="Orbital lab", body=body, url="https://x.example/lab")
+    )
+    assert engine.ingest([str(path)]).added == 1
+    old_ids = {c.id for c in engine.store.iter_chunks(documents=False)}
+    write_file(
+        "in/lab.md",
+        _article(
+            "lab",
+            title="Orbital lab",
+            url="https://x.example/lab",
+            body=body.replace("forty", "ninety"),
+        ),
+    )
+    report = engine.ingest([str(path)])
+    assert (report.added, report.updated) == (0, 1)
+    chunks = list(engine.store.iter_chunks())
+    assert not old_ids & {c.id for c in chunks}
+    assert all("forty" not in c.text for c in chunks)
+    assert any("ninety" in c.text for c in chunks)
+    assert engine.stats().articles == 1
+    answer = engine.ask("How many researchers does the Lisbon lab hire?")
+    assert "ninety" in answer.text and "forty" not in answer.text
+
+
+def test_delete_by_id_and_url(engine: NewsRAG, write_file) -> None:
+    for i, topic in enumerate(["robots sort parcels", "chips run models"]):
+        write_file(
+            f"in/a{i}.md",
+            _article(
+                f"a{i}", title=f"Story {i}", body=f"The {topic}. " * 5, url=f"https://x.example/{i}"
+            ),
+        )
+    engine.ingest([str(engine.settings.data_dir.parent / "in")])
+    infos = engine.articles()
+    assert len(infos) == 2
+    removed = engine.delete(infos[0].article_id)
+    assert removed.article_id == infos[0].article_id
+    other = infos[1].url.replace("x.example", "X.example") + "?utm_source=feed"
+    assert engine.delete(other).article_id == infos[1].article_id  # canonical URL matches
+    assert engine.stats().articles == 0 and engine.store.count() == 0
+    with pytest.raises(NotFoundError, match="newsrag stats --articles"):
+        engine.delete("no-such-id")
+    with pytest.raises(NewsragError, match="No articles are indexed yet"):
+        engine.ask("anything?")
+
+
+def test_bad_items_are_reported_and_the_rest_ingested(engine: NewsRAG, write_file) -> None:
+    write_file("in/good.md", _article("g", title="Good", body="Nimbus shipped a model. " * 4))
+    write_file("in/empty.txt", "   \n")
+    write_file("in/broken.json", '{"title": "x", "body": ')
+    write_file("in/binary.txt", b"\x00\x01\x02binary\x00")
+    report = engine.ingest([str(engine.settings.data_dir.parent / "in"), "/nonexistent/dir"])
+    assert report.added == 1 and report.rejected == 4
+    reasons = " | ".join(f"{e.item}: {e.reason}" for e in report.errors)
+    for needle in ("empty.txt", "broken.json", "binary.txt", "/nonexistent/dir"):
+        assert needle in reasons
+
+
+def test_filters_by_source_and_date(corpus_engine: NewsRAG) -> None:
+    hits = corpus_engine.retriever.search(
+        "Orbital Cloud", top_k=10, filters=SearchFilters(sources=("TechPulse",))
+    )
+    assert hits and {h.source for h in hits} == {"TechPulse"}
+    answer = corpus_engine.ask("Orbital Cloud news", sources=["techpulse"], since="2025-06-01")
+    assert answer.citations
+    assert {c.source for c in answer.citations} == {"TechPulse"}
+    assert all(c.published_at >= "2025-06-01" for c in answer.citations)
+    answer = corpus_engine.ask("Orbital Cloud news", until="2025-04-02")
+    assert answer.citations and all(c.published_at[:10] <= "2025-04-02" for c in answer.citations)
+    with pytest.raises(NewsragError, match="Indexed outlets: AI Wire, Data Daily"):
+        corpus_engine.ask("x", sources=["Nonexistent Times"])
+    with pytest.raises(NewsragError, match="is not a date"):
+        corpus_engine.ask("x", since="last tuesday-ish")
+
+
+def test_hybrid_beats_either_retriever_alone(corpus_engine: NewsRAG) -> None:
+    """A paraphrase only dense search finds, and a code name only keyword search finds."""
+    paraphrase = "which company helps clinics reduce how long people queue in the ER?"
+    code_name = "QX-9"
+
+    def rank(question: str, mode: str, title_word: str) -> int:
+        hits = corpus_engine.retriever.search(question, top_k=3, mode=mode)
+        return next((i for i, h in enumerate(hits) if title_word in h.title), 99)
+
+    assert rank(paraphrase, "dense", "Tessellate") == 0
+    assert rank(paraphrase, "bm25", "Tessellate") == 99
+    assert rank(paraphrase, "hybrid", "Tessellate") < 3
+    assert rank(code_name, "bm25", "QX-9") == 0
+    assert rank(code_name, "hybrid", "QX-9") == 0
+    both = "QX-9 accelerator and software that cuts hospital patient waiting"
+    hybrid = corpus_engine.retriever.search(both, top_k=2, mode="hybrid")
+    assert {"Quillon", "Tessellate"} <= {w for h in hybrid for w in h.title.split()}
+
+
+def test_answer_cites_exact_spans(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("Who is the CEO of Corvid Labs?")
+    assert not answer.abstained
+    assert "Mira Okafor" in answer.text
+    assert answer.citations and "[1]" in answer.text
+    bodies = {f["title"]: (CORPUS / f["file"]).read_text() for f in FACTS}
+    for c in answer.citations:
+        assert c.quote in bodies[c.title]
+        assert c.quote_end - c.quote_start == len(c.quote)
+    okafor = [c for c in answer.citations if "Mira Okafor" in c.quote]
+    assert okafor and {c.source for c in okafor} <= {"TechPulse", "AI Wire"}
+
+
+def test_abstains_when_nothing_relevant(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("What is the best recipe for sourdough bread?")
+    assert answer.abstained
+    assert answer.text.startswith("I could not find this in the indexed articles.")
+    assert answer.citations == ()
+
+
+def test_bm25_cache_is_rebuilt_when_lost(tmp_path: Path, model_loaded: None) -> None:
+    data = tmp_path / "data"
+    first = NewsRAG(make_settings(data))
+    first.ingest([str(CORPUS / "quillon-chip.md")])
+    shutil.rmtree(data / "bm25")
+    second = NewsRAG(make_settings(data))  # a new process would start like this
+    hits = second.retriever.search("QX-9", top_k=1, mode="bm25")
+    assert hits and "QX-9" in hits[0].title
+    assert (data / "bm25").exists()
