@@ -21,8 +21,8 @@ import yaml
 
 from rag.config import IngestSettings
 from rag.errors import LoadError
+from rag.ingest.feeds import entry_article, parse_feed
 from rag.ingest.normalize import html_to_text, make_article
-from rag.ingest.web import entry_article, parse_feed
 from rag.types import Article, ItemError
 
 logger = logging.getLogger(__name__)

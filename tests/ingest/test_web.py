@@ -14,8 +14,9 @@ import pytest
 
 from rag.config import IngestSettings
 from rag.errors import LoadError
+from rag.ingest.feeds import parse_feed
 from rag.ingest.sources import load_feed_urls, load_sources
-from rag.ingest.web import fetch, load_url, parse_feed, read_feed_list
+from rag.ingest.web import fetch, load_url, read_feed_list
 from rag.types import Article, ItemError
 from tests.conftest import LoopbackSite
 

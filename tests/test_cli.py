@@ -1,0 +1,99 @@
+"""The `newsrag` command in real subprocesses: JSON schemas, persistence across processes,
+one-line errors with exit code 1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+def newsrag(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSRAG_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "rag.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory filled by `newsrag ingest` in its own process."""
+    data = tmp_path_factory.mktemp("cli-data")
+    articles = tmp_path_factory.mktemp("cli-articles")
+    for name in ("quillon-chip.md", "layoffs.md", "earnings.md"):
+        (articles / name).write_text((CORPUS / name).read_text())
+    (articles / "broken.json").write_text('{"title": "oops", ')
+    result = newsrag("ingest", str(articles), "--json", data_dir=data)
+    assert result.returncode == 1, result.stderr  # one item was rejected
+    report = json.loads(result.stdout)
+    assert (report["added"], report["rejected"]) == (3, 1)
+    assert report["errors"][0]["item"].endswith("broken.json")
+    assert "JSON" in report["errors"][0]["reason"]
+    return data
+
+
+def test_ask_json_schema_in_a_new_process(data_dir: Path) -> None:
+    result = newsrag(
+        "ask",
+        "How much revenue did Orbital Cloud report?",
+        "--json",
+        "--top-k",
+        "4",
+        data_dir=data_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert payload["abstained"] is False and "$12.4 billion" in payload["answer"]
+    assert payload["citations"]
+    for c in payload["citations"]:
+        assert set(c) == {"n", "article_id", "title", "source", "url", "published_at", "quote"}
+        assert f"[{c['n']}]" in payload["answer"]
+    assert {"retrieve", "answer", "total"} <= set(payload["timings_ms"])
+
+
+def test_stats_and_delete(data_dir: Path) -> None:
+    stats = json.loads(newsrag("stats", "--json", "--articles", data_dir=data_dir).stdout)
+    assert stats["articles"] == 3 and stats["location"].endswith("chroma")
+    victim = next(a for a in stats["article_list"] if a["source"] == "AI Wire")
+    deleted = newsrag("delete", victim["article_id"], data_dir=data_dir)
+    assert deleted.returncode == 0 and victim["title"] in deleted.stdout
+    after = json.loads(newsrag("stats", "--json", data_dir=data_dir).stdout)
+    assert after["articles"] == 2 and "AI Wire" not in after["sources"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", "Anything?"), "No articles are indexed yet. Run `newsrag ingest corpus/`."),
+        (("delete", "abc123"), "No indexed article has id or URL 'abc123'"),
+        (("ingest", "/no/such/folder"), "no such file or directory"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code_1(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = newsrag(*args, data_dir=tmp_path / "empty")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 2
+
+
+def test_bad_filter_value_is_explained(data_dir: Path) -> None:
+    result = newsrag("ask", "Orbital Cloud", "--since", "someday", data_dir=data_dir)
+    assert result.returncode == 1
+    assert "Error: --since 'someday' is not a date. Use YYYY-MM-DD" in result.stderr
