@@ -4,8 +4,8 @@ directory. It is a cache: losing it loses nothing, it is rebuilt from Chroma whe
 from __future__ import annotations
 
 import json
-import math
 import logging
+import math
 import re
 import shutil
 from collections.abc import Iterable

@@ -66,8 +66,15 @@ class LoopbackSite:
     routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
 
-    def add(self, path: str, body: str | bytes, *, content_type: str = "text/html; charset=utf-8",
-            status: int = 200, headers: dict[str, str] | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> str:
         """Serve ``body`` at ``path``; returns the full URL."""
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, data)

@@ -56,7 +56,7 @@ def test_every_chunk_fits_the_model_with_its_header(embedder: Embedder) -> None:
     for chunk in chunks:
         covered.update(range(chunk.start, chunk.end))
     assert all(i in covered for i, ch in enumerate(article.body) if not ch.isspace())
-    overlaps = [a.end > b.start for a, b in zip(chunks, chunks[1:])]
+    overlaps = [a.end > b.start for a, b in zip(chunks, chunks[1:], strict=False)]
     assert any(overlaps)  # neighbours share a sentence
     assert [c.position for c in chunks] == list(range(len(chunks)))
 

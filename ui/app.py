@@ -21,8 +21,10 @@ def render(answer: Answer) -> str:
         date = c.published_at[:10] or "undated"
         title = html.escape(c.title)
         link = f"[{title}]({c.url})" if c.url.startswith(("http://", "https://")) else title
-        lines.append(f"{c.n}. {link} — {html.escape(c.source or 'unknown outlet')}, {date}  \n"
-                     f"   > {html.escape(c.quote)}")
+        lines.append(
+            f"{c.n}. {link} — {html.escape(c.source or 'unknown outlet')}, {date}  \n"
+            f"   > {html.escape(c.quote)}"
+        )
     return "\n".join(lines)
 
 
@@ -38,10 +40,16 @@ def build(app: NewsRAG) -> Any:
 
     stats = app.stats()
     with gr.Blocks(title="newsrag") as demo:
-        gr.Markdown(f"# newsrag\nAnswers from {stats.articles} indexed articles, every claim "
-                    "cited. Ask about AI-industry news.")
-        gr.ChatInterface(respond, api_name="ask", concurrency_limit=8,
-                         examples=["What is Anthropic getting from Google?"])
+        gr.Markdown(
+            f"# newsrag\nAnswers from {stats.articles} indexed articles, every claim "
+            "cited. Ask about AI-industry news."
+        )
+        gr.ChatInterface(
+            respond,
+            api_name="ask",
+            concurrency_limit=8,
+            examples=["What is Anthropic getting from Google?"],
+        )
     return demo
 
 
