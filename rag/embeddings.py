@@ -89,12 +89,12 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text`` without the [CLS]/[SEP] the model adds."""
-        return len(self.model.tokenizer.encode(text, add_special_tokens=False))
+        return len(self.model.tokenizer.encode(text, add_special_tokens=False, verbose=False))
 
     def tokenize(self) -> Callable[[str], list[int]]:
         """A ``str -> token ids`` callable (no special tokens) for LlamaIndex splitters."""
         tokenizer = self.model.tokenizer
-        return lambda text: tokenizer.encode(text, add_special_tokens=False)
+        return lambda text: tokenizer.encode(text, add_special_tokens=False, verbose=False)
 
     def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         """Embed ``texts`` into a float32 array of shape (len(texts), dimension)."""

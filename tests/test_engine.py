@@ -201,3 +201,38 @@ def test_bm25_cache_is_rebuilt_when_lost(tmp_path: Path, model_loaded: None) -> 
     hits = second.retriever.search("QX-9", top_k=1, mode="bm25")
     assert hits and "QX-9" in hits[0].title
     assert (data / "bm25").exists()
+
+
+@pytest.mark.loopback
+def test_feed_list_ingest_goes_on_past_a_dead_feed(engine: NewsRAG, site, write_file) -> None:
+    page = site.add(
+        "/story",
+        "<html><head><title>Halcyon ships robots</title></head><body>"
+        "<nav>Home | About</nav><article><h1>Halcyon ships robots</h1>"
+        + "<p>Halcyon Robotics shipped 500 warehouse robots to Parcelway.</p>" * 12
+        + "</article><script>track()</script></body></html>",
+    )
+    feed = site.add(
+        "/feed.xml",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel>
+        <title>Robot Weekly</title><link>{site.base}</link>
+        <item><title>Halcyon ships robots</title><link>{page}</link>
+        <pubDate>Tue, 06 May 2025 10:00:00 GMT</pubDate><description>Short teaser.</description>
+        </item></channel></rss>""",
+        content_type="application/rss+xml",
+    )
+    feeds = write_file(
+        "feeds.yaml",
+        f"feeds:\n  - {{name: dead, url: '{site.base}/gone.xml'}}\n"
+        f"  - {{name: robots, url: '{feed}'}}\n",
+    )
+    report = engine.ingest(feeds=feeds)
+    assert (report.added, report.rejected) == (1, 1)
+    assert report.errors[0].item.endswith("/gone.xml") and "404" in report.errors[0].reason
+    info = engine.articles()[0]
+    assert (info.source, info.published_at[:10]) == ("Robot Weekly", "2025-05-06")
+    answer = engine.ask("How many robots did Halcyon ship to Parcelway?")
+    assert "500 warehouse robots" in answer.text
+    assert "track()" not in answer.text and "Home | About" not in answer.text
+    again = engine.ingest(feeds=feeds)  # polling the feed again re-embeds nothing
+    assert (again.added, again.skipped, again.chunks_written) == (0, 1, 0)
