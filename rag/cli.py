@@ -14,19 +14,10 @@ from typing import Any
 
 import click
 
-from rag.config import Settings
+from rag.config import OFFLINE_ENV, Settings
 from rag.errors import NewsragError
 
 log = logging.getLogger("rag.cli")
-
-_QUIET_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -108,7 +99,7 @@ class PluginGroup(click.Group):
 @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """newsrag: questions answered from AI-industry news, with numbered citations."""
-    for key, value in _QUIET_ENV.items():
+    for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
 
 

@@ -9,6 +9,17 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+"""Set (unless already set) by the command-line entry point: nothing is fetched from a model
+hub and no library reports usage."""
+
 
 class ChromaSettings(BaseModel):
     """Where the vectors live: embedded (under the data directory) or a ``chroma run`` server."""

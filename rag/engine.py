@@ -6,9 +6,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.bm25 import LexicalIndex
@@ -16,9 +17,10 @@ from rag.config import Settings
 from rag.embeddings import Embedder
 from rag.errors import NewsragError, NotFoundError
 from rag.indexer import Indexer
+from rag.query import build_filters, describe
 from rag.retrieval import Retriever, SearchFilters
 from rag.store import ChunkStore
-from rag.types import Answer, ArticleInfo, IngestReport, Stats
+from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -149,6 +151,35 @@ class NewsRAG:
         Raises:
             NewsragError: the question is empty, nothing is indexed, or a filter is invalid.
         """
+        question, filters, lexical = self._prepare(question, sources, since, until)
+        t0 = time.perf_counter()
+        hits = self.retriever.search(question, top_k=top_k, filters=filters)
+        t1 = time.perf_counter()
+        answer = self.answerer.answer(question, hits, searched=describe(filters, lexical))
+        t2 = time.perf_counter()
+        timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
+        return replace(answer, timings_ms={k: round(v * 1000, 1) for k, v in timings.items()})
+
+    def search(
+        self,
+        question: str,
+        *,
+        sources: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        top_k: int | None = None,
+        mode: Literal["hybrid", "dense", "bm25"] | None = None,
+    ) -> list[Hit]:
+        """The ranked chunks ``ask`` would read, without composing an answer (for evals).
+
+        Takes the same filters as ``ask``; ``mode`` overrides ``settings.retrieval.mode``.
+        """
+        question, filters, _ = self._prepare(question, sources, since, until)
+        return self.retriever.search(question, top_k=top_k, filters=filters, mode=mode)
+
+    def _prepare(
+        self, question: str, sources: Sequence[str], since: str | None, until: str | None
+    ) -> tuple[str, SearchFilters, LexicalIndex]:
         question = question.strip()
         if not question:
             raise NewsragError(
@@ -158,44 +189,8 @@ class NewsRAG:
         lexical = self.lexical_index()
         if not len(lexical):
             raise NewsragError("No articles are indexed yet. Run `newsrag ingest corpus/`.")
-        filters = SearchFilters(
-            sources=self._resolve_sources(sources, lexical),
-            since_ts=_epoch(since, "since", end_of_day=False),
-            until_ts=_epoch(until, "until", end_of_day=True),
-        )
-        t0 = time.perf_counter()
-        hits = self.retriever.search(question, top_k=top_k, filters=filters)
-        t1 = time.perf_counter()
-        answer = self.answerer.answer(question, hits, searched=_describe(filters, lexical))
-        t2 = time.perf_counter()
-        timings = {
-            "retrieve": (t1 - t0) * 1000,
-            "answer": (t2 - t1) * 1000,
-            "total": (t2 - t0) * 1000,
-        }
-        return Answer(
-            question=answer.question,
-            text=answer.text,
-            citations=answer.citations,
-            abstained=answer.abstained,
-            short_answer=answer.short_answer,
-            hits=answer.hits,
-            timings_ms={k: round(v, 1) for k, v in timings.items()},
-        )
-
-    def _resolve_sources(self, sources: Sequence[str], lexical: LexicalIndex) -> tuple[str, ...]:
-        known = {str(m.get("source", "")) for m in lexical.metadatas} - {""}
-        by_lower = {s.lower(): s for s in known}
-        resolved = []
-        for name in sources:
-            match = by_lower.get(name.strip().lower())
-            if match is None:
-                raise NewsragError(
-                    f"No indexed articles come from {name!r}. Indexed outlets: "
-                    f"{', '.join(sorted(known)) or 'none'}."
-                )
-            resolved.append(match)
-        return tuple(resolved)
+        filters = build_filters(sources=sources, since=since, until=until, lexical=lexical)
+        return question, filters, lexical
 
     # -- listing --------------------------------------------------------------------------------
     def articles(self) -> list[ArticleInfo]:
@@ -261,32 +256,3 @@ class NewsRAG:
                     current.save(self._bm25_dir)
                 self._lexical_index = current
             self._lexical_checked = time.monotonic()
-
-
-def _epoch(value: str | None, name: str, *, end_of_day: bool) -> int | None:
-    if value is None or not str(value).strip():
-        return None
-    from rag.ingest.normalize import parse_date
-
-    text = str(value).strip()
-    try:
-        parsed = parse_date(text)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise NewsragError(f"--{name} {value!r} is not a date. Use YYYY-MM-DD, e.g. 2025-01-31.")
-    if end_of_day and len(text) <= 10:  # a bare date means the whole day
-        parsed = parsed + timedelta(days=1) - timedelta(seconds=1)
-    return int(parsed.astimezone(UTC).timestamp())
-
-
-def _describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
-    n = len({m.get("article_id") for m in lexical.metadatas})
-    parts = [f"{n} indexed articles"]
-    if filters.sources:
-        parts.append("from " + ", ".join(filters.sources))
-    if filters.since_ts is not None:
-        parts.append("since " + datetime.fromtimestamp(filters.since_ts, UTC).date().isoformat())
-    if filters.until_ts is not None:
-        parts.append("until " + datetime.fromtimestamp(filters.until_ts, UTC).date().isoformat())
-    return " ".join(parts)

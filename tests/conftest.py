@@ -14,17 +14,10 @@ from pathlib import Path
 import pytest
 
 from rag import NewsRAG, Settings
-from rag.config import EmbeddingSettings
+from rag.config import OFFLINE_ENV, EmbeddingSettings
 from rag.embeddings import Embedder
 
-for _key, _value in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
+for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
 
 DATA = Path(__file__).parent / "data"

@@ -96,4 +96,4 @@ def test_errors_are_one_line_with_exit_code_1(
 def test_bad_filter_value_is_explained(data_dir: Path) -> None:
     result = newsrag("ask", "Orbital Cloud", "--since", "someday", data_dir=data_dir)
     assert result.returncode == 1
-    assert "Error: --since 'someday' is not a date. Use YYYY-MM-DD" in result.stderr
+    assert "Error: Cannot read the since date 'someday'. Use YYYY-MM-DD" in result.stderr

@@ -149,7 +149,7 @@ def test_filters_by_source_and_date(corpus_engine: NewsRAG) -> None:
     assert answer.citations and all(c.published_at[:10] <= "2025-04-02" for c in answer.citations)
     with pytest.raises(NewsragError, match="Indexed outlets: AI Wire, Data Daily"):
         corpus_engine.ask("x", sources=["Nonexistent Times"])
-    with pytest.raises(NewsragError, match="is not a date"):
+    with pytest.raises(NewsragError, match="Cannot read the since date"):
         corpus_engine.ask("x", since="last tuesday-ish")
 
 
