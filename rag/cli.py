@@ -39,6 +39,7 @@ def _setup_logging(settings: Settings, verbose: bool) -> None:
     to_err = logging.StreamHandler(sys.stderr)
     to_err.setLevel(logging.INFO if verbose else logging.WARNING)
     to_err.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    to_err.addFilter(lambda record: record.exc_info is None)  # tracebacks go to the file only
     root.handlers = [to_file, to_err]
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "trafilatura"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -65,6 +66,9 @@ def command(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(exc)) from None
         except ImportError as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # `newsrag stats | head`: the reader left; stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             raise click.ClickException("interrupted; nothing already stored was lost") from None
         except Exception as exc:  # the log keeps the traceback; the user gets one line
