@@ -1,12 +1,23 @@
 """newsrag's public surface: the engine, its settings, result types and errors."""
 
 from rag.config import Settings
+from rag.conversation import Message
 from rag.engine import NewsRAG
 from rag.errors import ConfigError, LoadError, NewsragError, NotFoundError, StoreError
-from rag.types import Answer, ArticleInfo, Citation, Hit, IngestReport, ItemError, Stats
+from rag.types import (
+    Answer,
+    AnswerSentence,
+    ArticleInfo,
+    Citation,
+    Hit,
+    IngestReport,
+    ItemError,
+    Stats,
+)
 
 __all__ = [
     "Answer",
+    "AnswerSentence",
     "ArticleInfo",
     "Citation",
     "ConfigError",
@@ -14,6 +25,7 @@ __all__ = [
     "IngestReport",
     "ItemError",
     "LoadError",
+    "Message",
     "NewsRAG",
     "NewsragError",
     "NotFoundError",

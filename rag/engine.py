@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import Literal
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.bm25 import LexicalIndex
 from rag.config import Settings
+from rag.conversation import Message, as_messages, condense
 from rag.embeddings import Embedder
 from rag.errors import NewsragError, NotFoundError
 from rag.indexer import Indexer
@@ -135,6 +136,7 @@ class NewsRAG:
         self,
         question: str,
         *,
+        history: Sequence[Message | Mapping[str, object]] = (),
         sources: Sequence[str] = (),
         since: str | None = None,
         until: str | None = None,
@@ -144,6 +146,8 @@ class NewsRAG:
 
         Args:
             question: what to answer.
+            history: earlier turns of this conversation (``{"role", "content"}`` dicts or
+                ``Message``); a follow-up is rewritten with them before retrieval.
             sources: only these outlets (case-insensitive names as indexed).
             since, until: only articles published in this range (dates or ISO timestamps).
             top_k: how many chunks to read (default ``settings.retrieval.top_k``).
@@ -151,14 +155,54 @@ class NewsRAG:
         Raises:
             NewsragError: the question is empty, nothing is indexed, or a filter is invalid.
         """
-        question, filters, lexical = self._prepare(question, sources, since, until)
+        answer = None
+        for item in self.stream(
+            question, history=history, sources=sources, since=since, until=until, top_k=top_k
+        ):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[Message | Mapping[str, object]] = (),
+        sources: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        top_k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like ``ask``, but yields the answer's text in pieces as it is produced, then the
+        final ``Answer`` (with citations) as the last item."""
         t0 = time.perf_counter()
-        hits = self.retriever.search(question, top_k=top_k, filters=filters)
+        searched = condense(question.strip(), as_messages(history))
+        question, filters, lexical = self._prepare(question, sources, since, until)
+        hits = self.retriever.search(searched, top_k=top_k, filters=filters)
         t1 = time.perf_counter()
         answer = self.answerer.answer(question, hits, searched=describe(filters, lexical))
+        for sentence in answer.sentences or ():
+            marks = "".join(f"[{n}]" for n in sentence.citations)
+            yield f"{sentence.text} {marks}".rstrip() + " "
+        if not answer.sentences:
+            yield answer.text
         t2 = time.perf_counter()
         timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
-        return replace(answer, timings_ms={k: round(v * 1000, 1) for k, v in timings.items()})
+        yield replace(
+            answer,
+            searched=searched,
+            filters=filters.describe(),
+            timings_ms={k: round(v * 1000, 1) for k, v in timings.items()},
+        )
+
+    def chat(self, messages: Sequence[Message | Mapping[str, object]], **options: object) -> Answer:
+        """Answer the last user message of a conversation, reading the earlier ones for
+        context. ``options`` are those of ``ask`` (sources, since, until, top_k)."""
+        turns = as_messages(messages)
+        if not turns or turns[-1].role != "user":
+            raise NewsragError("The conversation must end with a user message.")
+        return self.ask(turns[-1].content, history=turns[:-1], **options)  # type: ignore[arg-type]
 
     def search(
         self,

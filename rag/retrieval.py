@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,16 @@ class SearchFilters:
     sources: tuple[str, ...] = ()
     since_ts: int | None = None
     until_ts: int | None = None
+
+    def describe(self) -> dict[str, object]:
+        """The filters as plain values for an answer's header (dates as YYYY-MM-DD)."""
+        out: dict[str, object] = {}
+        if self.sources:
+            out["sources"] = list(self.sources)
+        for key, ts in (("since", self.since_ts), ("until", self.until_ts)):
+            if ts is not None:
+                out[key] = datetime.fromtimestamp(ts, UTC).date().isoformat()
+        return out
 
     def to_llama(self) -> MetadataFilters | None:
         """The same filters for LlamaIndex's vector store retrievers."""

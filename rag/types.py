@@ -78,8 +78,27 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with the citation numbers it ends in.
+
+    ``verified`` is True when every cited chunk supports the sentence, False when one does
+    not (shown as unverified), None when the sentence cites nothing.
+    """
+
+    text: str
+    citations: tuple[int, ...] = ()
+    verified: bool | None = None
+    support: float = 0.0
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What ``NewsRAG.ask`` returns. ``text`` carries ``[n]`` markers that index ``citations``."""
+    """What ``NewsRAG.ask`` returns. ``text`` carries ``[n]`` markers that index ``citations``.
+
+    ``searched`` is the question actually retrieved for (a follow-up rewritten with the
+    conversation); ``filters`` the outlet/date filters applied, for the answer's header;
+    ``answerer`` names what wrote the text ("extractive" or the LLM's name).
+    """
 
     question: str
     text: str
@@ -88,6 +107,16 @@ class Answer:
     short_answer: str | None = None
     hits: tuple[Hit, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    sentences: tuple[AnswerSentence, ...] = ()
+    searched: str = ""
+    filters: dict[str, object] = field(default_factory=dict)
+    answerer: str = "extractive"
+
+    @property
+    def verified_share(self) -> float | None:
+        """Share of cited sentences whose citations support them (None if none cite)."""
+        checked = [s.verified for s in self.sentences if s.verified is not None]
+        return sum(checked) / len(checked) if checked else None
 
 
 @dataclass(frozen=True)

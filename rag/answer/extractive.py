@@ -11,7 +11,7 @@ from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
 from rag.sentences import sentence_spans
-from rag.types import Answer, Citation, Hit
+from rag.types import Answer, AnswerSentence, Citation, Hit
 
 NOT_FOUND = "I could not find this in the indexed articles."
 _MIN_SENTENCE_CHARS = 25
@@ -83,9 +83,9 @@ class ExtractiveAnswerer:
                 if len(groups) < self.settings.max_sentences:
                     groups.append([int(i)])
         citations: list[Citation] = []
-        lines = []
+        sentences: list[AnswerSentence] = []
         for group in groups:
-            marks = []
+            numbers = []
             for i in group:
                 c = candidates[i]
                 citations.append(
@@ -102,10 +102,16 @@ class ExtractiveAnswerer:
                         chunk_id=c.hit.chunk_id,
                     )
                 )
-                marks.append(f"[{len(citations)}]")
-            lines.append(f"{candidates[group[0]].text} {''.join(marks)}")
+                numbers.append(len(citations))
+            # a quoted sentence is verbatim from every chunk it cites: supported by construction
+            text = candidates[group[0]].text
+            sentences.append(AnswerSentence(text, tuple(numbers), verified=True, support=1.0))
         return Answer(
-            question=question, text=" ".join(lines), citations=tuple(citations), hits=tuple(hits)
+            question=question,
+            text=" ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}" for s in sentences),
+            citations=tuple(citations),
+            hits=tuple(hits),
+            sentences=tuple(sentences),
         )
 
 

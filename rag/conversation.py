@@ -1,0 +1,122 @@
+"""Follow-up questions: rewrite the newest question so it stands on its own.
+
+Without an LLM, a follow-up ("and what did Microsoft do?", "when was that?") inherits the
+named things (companies, products, people) of the previous user turns that it does not name
+itself. State lives only in the messages passed in, so no history leaks between users.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rag.errors import NewsragError
+
+_FOLLOW_UP_START = re.compile(
+    r"^(and|but|also|what about|how about|and what|what else|why|when|how|so|then|did|does|"
+    r"is|was|were|are|who else)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(
+    r"\b(it|its|they|them|their|that|this|those|these|he|she|him|her|"
+    r"the company|the deal|the firm|the startup)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
+_NOT_NAMES = {
+    "What",
+    "Who",
+    "Which",
+    "When",
+    "Where",
+    "Why",
+    "How",
+    "And",
+    "But",
+    "Did",
+    "Does",
+    "Is",
+    "Was",
+    "Were",
+    "Are",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "Of",
+    "So",
+    "Then",
+    "Also",
+    "I",
+    "Tell",
+    "Give",
+    "Can",
+    "Could",
+    "Please",
+    "Do",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat turn: ``role`` is "user" or "assistant"."""
+
+    role: str
+    content: str
+
+
+def as_messages(messages: Sequence[Message | Mapping[str, object]]) -> list[Message]:
+    """Accept our Message or OpenAI/Gradio-style dicts (content may be a list of blocks)."""
+    out = []
+    for m in messages:
+        if isinstance(m, Message):
+            out.append(m)
+            continue
+        role, content = str(m.get("role", "")), m.get("content", "")
+        if isinstance(content, list):  # Gradio 6 content blocks
+            content = " ".join(
+                str(b.get("text", "")) if isinstance(b, Mapping) else str(b) for b in content
+            )
+        if role not in ("user", "assistant", "system"):
+            raise NewsragError(f"Unknown chat role {role!r}; use 'user' or 'assistant'.")
+        out.append(Message(role, str(content)))
+    return out
+
+
+def names(text: str) -> list[str]:
+    """Capitalised names and acronyms in ``text``, in order, without question words."""
+    found = []
+    for match in _NAME.finditer(text):
+        words = match.group().split()
+        while words and words[0] in _NOT_NAMES:
+            words = words[1:]
+        name = " ".join(words).rstrip(".'")
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that leans on the previous turn: starts like one, or points back with a
+    pronoun and names little itself."""
+    q = question.strip()
+    return bool(_FOLLOW_UP_START.match(q)) or (bool(_PRONOUN.search(q)) and len(names(q)) <= 1)
+
+
+def condense(question: str, history: Sequence[Message]) -> str:
+    """The question to retrieve for: ``question`` plus the names of earlier user turns it
+    does not mention, when it is a follow-up; otherwise ``question`` unchanged."""
+    previous = [m.content for m in history if m.role == "user"]
+    if not previous or not is_follow_up(question):
+        return question
+    own = {n.lower() for n in names(question)}
+    carried: list[str] = []
+    for text in reversed(previous[-3:]):  # the latest turns matter most
+        for name in names(text):
+            if name.lower() not in own and name not in carried:
+                carried.append(name)
+        if carried:
+            break
+    return f"{question} ({', '.join(carried)})" if carried else question
