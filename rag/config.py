@@ -74,10 +74,26 @@ class RetrievalSettings(BaseModel):
     )
 
 
-class AnswerSettings(BaseModel):
-    """The answerer. ``extractive`` needs no LLM."""
+class LLMSettings(BaseModel):
+    """One configured LLM backend (each needs its extra: ``pip install 'newsrag[ollama]'`` …)."""
 
-    mode: Literal["extractive"] = Field("extractive", description="Which answerer runs.")
+    name: str = Field(description="Label shown in the UI and reports, e.g. 'llama3.1 (ollama)'.")
+    provider: Literal["openai_like", "ollama", "openai", "anthropic", "llama_cpp"] = Field(
+        description="openai_like = any OpenAI-compatible server (vLLM, llama.cpp, LM Studio)."
+    )
+    model: str = Field("", description="Model id, or the GGUF file path for llama_cpp.")
+    base_url: str | None = Field(None, description="Server URL (openai_like, ollama).")
+    api_key: SecretStr | None = Field(None, description="API key; from the environment only.")
+    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(512, ge=16, description="Most tokens generated per answer.")
+    context_window: int = Field(4096, ge=512, description="Model context size in tokens.")
+    timeout_s: float = Field(120.0, gt=0, description="Seconds to wait for the model.")
+
+
+class AnswerSettings(BaseModel):
+    """The answerer. ``extractive`` needs no LLM; any other value names one of ``llms``."""
+
+    default: str = Field("extractive", description="'extractive' or the name of an LLM in llms.")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences in an extractive answer.")
 
 
@@ -102,4 +118,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    llms: list[LLMSettings] = Field(
+        default_factory=list, description="Configured LLM answerers (NEWSRAG_LLMS as JSON)."
+    )
     ui: UISettings = UISettings()

@@ -65,9 +65,22 @@ class NewsRAG:
         )
 
     @cached_property
-    def answerer(self) -> ExtractiveAnswerer:
-        """The configured answerer."""
+    def extractive(self) -> ExtractiveAnswerer:
+        """The answerer that needs no LLM."""
         return ExtractiveAnswerer(self.embedder, self.settings.answer, self.settings.retrieval)
+
+    @property
+    def answerers(self) -> list[str]:
+        """Names of the answerers this engine can use: "extractive", then configured LLMs."""
+        return ["extractive"] + [llm.name for llm in self.settings.llms]
+
+    def _answerer(self, name: str | None) -> ExtractiveAnswerer:
+        name = name or self.settings.answer.default
+        if name not in self.answerers:
+            raise NewsragError(
+                f"No answerer named {name!r}. Configured: {', '.join(self.answerers)}."
+            )
+        return self.extractive
 
     @property
     def _bm25_dir(self) -> Path:
@@ -141,6 +154,7 @@ class NewsRAG:
         since: str | None = None,
         until: str | None = None,
         top_k: int | None = None,
+        answerer: str | None = None,
     ) -> Answer:
         """Answer ``question`` from the indexed articles, with numbered citations.
 
@@ -151,6 +165,7 @@ class NewsRAG:
             sources: only these outlets (case-insensitive names as indexed).
             since, until: only articles published in this range (dates or ISO timestamps).
             top_k: how many chunks to read (default ``settings.retrieval.top_k``).
+            answerer: one of ``answerers`` (default ``settings.answer.default``).
 
         Raises:
             NewsragError: the question is empty, nothing is indexed, or a filter is invalid.
@@ -173,15 +188,19 @@ class NewsRAG:
         since: str | None = None,
         until: str | None = None,
         top_k: int | None = None,
+        answerer: str | None = None,
     ) -> Iterator[str | Answer]:
         """Like ``ask``, but yields the answer's text in pieces as it is produced, then the
         final ``Answer`` (with citations) as the last item."""
         t0 = time.perf_counter()
+        self._answerer(answerer)  # an unknown name fails before any work
         searched = condense(question.strip(), as_messages(history))
         question, filters, lexical = self._prepare(question, sources, since, until)
         hits = self.retriever.search(searched, top_k=top_k, filters=filters)
         t1 = time.perf_counter()
-        answer = self.answerer.answer(question, hits, searched=describe(filters, lexical))
+        answer = self._answerer(answerer).answer(
+            question, hits, searched=describe(filters, lexical)
+        )
         for sentence in answer.sentences or ():
             marks = "".join(f"[{n}]" for n in sentence.citations)
             yield f"{sentence.text} {marks}".rstrip() + " "
