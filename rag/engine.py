@@ -128,8 +128,34 @@ class NewsRAG:
             for c in self.store.iter_chunks(documents=False, where={"article_id": info.article_id})
         ]
         self.store.delete_ids(ids)
+        self.store.delete_article(info.article_id)
         self.refresh_lexical(force=True)
         return info
+
+    def article_text(self, article_id: str) -> str:
+        """The cleaned body of an indexed article; a citation's ``quote`` is
+        ``article_text(c.article_id)[c.quote_start:c.quote_end]``.
+
+        Raises:
+            NotFoundError: no such article.
+        """
+        body = self.store.article_body(article_id)
+        if body is not None:
+            return body
+        chunks = sorted(
+            self.store.iter_chunks(where={"article_id": article_id}),
+            key=lambda c: int(c.metadata.get("start", 0)),
+        )
+        if not chunks:
+            raise NotFoundError(
+                f"No indexed article has id {article_id!r}. `newsrag stats --articles` lists them."
+            )
+        # indexes written before bodies were stored: rebuild from chunks, keeping offsets
+        text = ""
+        for c in chunks:
+            start = int(c.metadata.get("start", 0))
+            text = text.ljust(start) + c.text[max(0, len(text) - start) :]
+        return text
 
     def find_article(self, key: str) -> ArticleInfo:
         """The indexed article whose id or URL is ``key``."""

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 
+import numpy as np
+
 from rag.config import IngestSettings
 from rag.embeddings import Embedder
 from rag.ingest.chunking import ChunkPlan, split_article
@@ -210,6 +212,13 @@ class Indexer:
                 [c.text for c in item.chunks],
                 vectors[offset : offset + n],
                 [_metadata(item, c) for c in item.chunks],
+            )
+            mean = vectors[offset : offset + n].mean(axis=0)
+            self.store.put_article(
+                item.article_id,
+                item.article.body,
+                mean / max(float(np.linalg.norm(mean)), 1e-12),
+                {"content_hash": item.version, "title": item.article.title},
             )
             leftovers = [cid for cid in item.replaces if cid not in fresh]
             if leftovers:

@@ -41,7 +41,11 @@ class ChunkStore:
         self.settings = settings
         self.data_dir = data_dir
         self._client = self._guard(self._connect)
-        self._collection = self._guard(self._open_collection)
+        self._collection = self._guard(lambda: self._open_collection(settings.collection))
+        # one record per article: its full body, for showing quotes in their paragraph
+        self._articles = self._guard(
+            lambda: self._open_collection(f"{settings.collection}-articles")
+        )
 
     # -- connection -------------------------------------------------------------------------
     @property
@@ -68,16 +72,16 @@ class ChunkStore:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=client_settings)
 
-    def _open_collection(self) -> Any:
+    def _open_collection(self, name: str) -> Any:
         collection = self._client.get_or_create_collection(
-            self.settings.collection,
+            name,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
         space = (collection.configuration.get("hnsw") or {}).get("space", "cosine")
         if space != "cosine":
             raise StoreError(
-                f"Collection {self.settings.collection!r} uses {space!r} distance, not cosine. "
+                f"Collection {name!r} uses {space!r} distance, not cosine. "
                 "Pick another name with NEWSRAG_CHROMA__COLLECTION or delete that collection."
             )
         return collection
@@ -175,3 +179,27 @@ class ChunkStore:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         return ChromaVectorStore(chroma_collection=self._collection)
+
+    # -- article bodies ---------------------------------------------------------------------
+    def put_article(
+        self, article_id: str, body: str, vector: np.ndarray, metadata: dict[str, Any]
+    ) -> None:
+        """Store an article's full body (``vector``: its chunks' mean, normalised)."""
+        self._guard(
+            lambda: self._articles.upsert(
+                ids=[article_id],
+                documents=[body],
+                embeddings=vector[None, :],
+                metadatas=[metadata],
+            )
+        )
+
+    def article_body(self, article_id: str) -> str | None:
+        """The stored body of ``article_id``; None when there is no record."""
+        found = self._guard(lambda: self._articles.get(ids=[article_id], include=["documents"]))
+        docs = found.get("documents") or []
+        return docs[0] if docs else None
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove an article's body record (its chunks are removed separately)."""
+        self._guard(lambda: self._articles.delete(ids=[article_id]))

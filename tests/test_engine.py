@@ -118,6 +118,8 @@ def test_delete_by_id_and_url(engine: NewsRAG, write_file) -> None:
     other = infos[1].url.replace("x.example", "X.example") + "?utm_source=feed"
     assert engine.delete(other).article_id == infos[1].article_id  # canonical URL matches
     assert engine.stats().articles == 0 and engine.store.count() == 0
+    with pytest.raises(NotFoundError):
+        engine.article_text(infos[0].article_id)
     with pytest.raises(NotFoundError, match="newsrag stats --articles"):
         engine.delete("no-such-id")
     with pytest.raises(NewsragError, match="No articles are indexed yet"):
@@ -180,7 +182,7 @@ def test_answer_cites_exact_spans(corpus_engine: NewsRAG) -> None:
     bodies = {f["title"]: (CORPUS / f["file"]).read_text() for f in FACTS}
     for c in answer.citations:
         assert c.quote in bodies[c.title]
-        assert c.quote_end - c.quote_start == len(c.quote)
+        assert corpus_engine.article_text(c.article_id)[c.quote_start : c.quote_end] == c.quote
     okafor = [c for c in answer.citations if "Mira Okafor" in c.quote]
     assert okafor and {c.source for c in okafor} <= {"TechPulse", "AI Wire"}
 
