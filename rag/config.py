@@ -4,7 +4,7 @@ e.g. ``NEWSRAG_RETRIEVAL__TOP_K=8`` or ``NEWSRAG_CHROMA__HOST=127.0.0.1``."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -88,6 +88,11 @@ class LLMSettings(BaseModel):
     max_tokens: int = Field(512, ge=16, description="Most tokens generated per answer.")
     context_window: int = Field(4096, ge=512, description="Model context size in tokens.")
     timeout_s: float = Field(120.0, gt=0, description="Seconds to wait for the model.")
+    extra_body: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Extra request fields for OpenAI-compatible servers (e.g. a llama.cpp "
+        "'grammar' or 'top_k').",
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -11,14 +11,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+from rag.answer.base import Answerer, AnswerRequest
 from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.intent import read_intent
 from rag.bm25 import LexicalIndex
 from rag.config import Settings
 from rag.conversation import Message, as_messages, condense
 from rag.embeddings import Embedder
 from rag.errors import NewsragError, NotFoundError
 from rag.indexer import Indexer
-from rag.query import build_filters, describe
+from rag.query import build_filters, describe, known_sources, with_dates
 from rag.retrieval import Retriever, SearchFilters
 from rag.store import ChunkStore
 from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
@@ -47,6 +49,7 @@ class NewsRAG:
         self._lexical_lock = threading.Lock()
         self._lexical_index: LexicalIndex | None = None
         self._lexical_checked = 0.0
+        self._llm_answerers: dict[str, Answerer] = {}
 
     @classmethod
     def from_env(cls) -> NewsRAG:
@@ -74,13 +77,22 @@ class NewsRAG:
         """Names of the answerers this engine can use: "extractive", then configured LLMs."""
         return ["extractive"] + [llm.name for llm in self.settings.llms]
 
-    def _answerer(self, name: str | None) -> ExtractiveAnswerer:
+    def _answerer(self, name: str | None) -> Answerer:
         name = name or self.settings.answer.default
-        if name not in self.answerers:
-            raise NewsragError(
-                f"No answerer named {name!r}. Configured: {', '.join(self.answerers)}."
+        if name == "extractive":
+            return self.extractive
+        if name not in self._llm_answerers:
+            config = next((llm for llm in self.settings.llms if llm.name == name), None)
+            if config is None:
+                raise NewsragError(
+                    f"No answerer named {name!r}. Configured: {', '.join(self.answerers)}."
+                )
+            from rag.answer.llm import LLMAnswerer
+
+            self._llm_answerers[name] = LLMAnswerer(
+                config, self.embedder, min_similarity=self.settings.retrieval.min_dense_similarity
             )
-        return self.extractive
+        return self._llm_answerers[name]
 
     @property
     def _bm25_dir(self) -> Path:
@@ -219,27 +231,43 @@ class NewsRAG:
         """Like ``ask``, but yields the answer's text in pieces as it is produced, then the
         final ``Answer`` (with citations) as the last item."""
         t0 = time.perf_counter()
-        self._answerer(answerer)  # an unknown name fails before any work
-        searched = condense(question.strip(), as_messages(history))
+        chosen = self._answerer(answerer)  # an unknown name fails before any work
+        turns = as_messages(history)
+        rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
+        searched = (rewrite or condense)(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until)
-        hits = self.retriever.search(searched, top_k=top_k, filters=filters)
+        intent = read_intent(searched)
+        if since is None and until is None:  # dates the question itself states
+            filters = with_dates(filters, *intent.hard_dates)
+
+        def search(text: str) -> list[Hit]:
+            return self.retriever.search(text, top_k=top_k, filters=filters)
+
+        hits = search(searched)
         t1 = time.perf_counter()
-        answer = self._answerer(answerer).answer(
-            question, hits, searched=describe(filters, lexical)
-        )
-        for sentence in answer.sentences or ():
-            marks = "".join(f"[{n}]" for n in sentence.citations)
-            yield f"{sentence.text} {marks}".rstrip() + " "
-        if not answer.sentences:
-            yield answer.text
-        t2 = time.perf_counter()
-        timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
-        yield replace(
-            answer,
+        request = AnswerRequest(
+            question=question,
+            hits=hits,
+            intent=intent,
+            scope=describe(filters, lexical),
+            search=search,
+            outlets=known_sources(lexical),
+            history=tuple(turns),
             searched=searched,
-            filters=filters.describe(),
-            timings_ms={k: round(v * 1000, 1) for k, v in timings.items()},
         )
+        for item in chosen.stream(request):
+            if not isinstance(item, Answer):
+                yield item
+                continue
+            t2 = time.perf_counter()
+            timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
+            yield replace(
+                item,
+                searched=searched,
+                filters=filters.describe(),
+                answerer=chosen.name,
+                timings_ms={k: round(v * 1000, 1) for k, v in timings.items()},
+            )
 
     def chat(self, messages: Sequence[Message | Mapping[str, object]], **options: object) -> Answer:
         """Answer the last user message of a conversation, reading the earlier ones for

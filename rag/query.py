@@ -25,8 +25,22 @@ def build_filters(
     )
 
 
+def known_sources(lexical: LexicalIndex) -> list[str]:
+    """The outlet names in the index, sorted."""
+    return sorted({str(m.get("source", "")) for m in lexical.metadatas} - {""})
+
+
+def with_dates(filters: SearchFilters, since_ts: int | None, until_ts: int | None) -> SearchFilters:
+    """``filters`` with a date range added where it has none."""
+    return SearchFilters(
+        sources=filters.sources,
+        since_ts=filters.since_ts if since_ts is None else since_ts,
+        until_ts=filters.until_ts if until_ts is None else until_ts,
+    )
+
+
 def _resolve_sources(sources: Sequence[str], lexical: LexicalIndex) -> tuple[str, ...]:
-    known = {str(m.get("source", "")) for m in lexical.metadatas} - {""}
+    known = set(known_sources(lexical))
     by_lower = {s.lower(): s for s in known}
     resolved = []
     for name in sources:

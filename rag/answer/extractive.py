@@ -3,17 +3,19 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from rag.answer.base import AnswerRequest, abstain, missing_names
+from rag.answer.short import short_answer
 from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
 from rag.sentences import sentence_spans
 from rag.types import Answer, AnswerSentence, Citation, Hit
 
-NOT_FOUND = "I could not find this in the indexed articles."
 _MIN_SENTENCE_CHARS = 25
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
 
@@ -36,6 +38,8 @@ class ExtractiveAnswerer:
         retrieval: the relevance floor below which it abstains.
     """
 
+    name = "extractive"
+
     def __init__(
         self, embedder: Embedder, settings: AnswerSettings, retrieval: RetrievalSettings
     ) -> None:
@@ -43,22 +47,38 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.min_similarity = retrieval.min_dense_similarity
 
-    def answer(self, question: str, hits: list[Hit], *, searched: str = "") -> Answer:
-        """Compose an answer from ``hits``; abstain when none is relevant enough."""
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        """Yield each quoted sentence with its markers, then the ``Answer``."""
+        answer = self.answer(request)
+        for sentence in answer.sentences:
+            yield f"{sentence.text} {''.join(f'[{n}]' for n in sentence.citations)} "
+        if not answer.sentences:
+            yield answer.text
+        yield answer
+
+    def answer(self, request: AnswerRequest) -> Answer:
+        """Compose an answer from the request's hits; abstain when none is relevant enough."""
+        question, hits = request.question, list(request.hits)
         candidates = _candidates(hits)
         if not candidates:
-            return _abstain(question, hits, searched)
+            return abstain(request)
         vectors = self.embedder.embed([question] + [c.text for c in candidates])
         meaning = vectors[1:] @ vectors[0]
         words = np.array([_overlap(question, c.text) for c in candidates])
         prior = np.array([1.0 / (1 + c.rank) for c in candidates])
         score = 0.65 * meaning + 0.25 * words + 0.10 * prior
-        if (
-            float(meaning.max()) < self.min_similarity + 0.1
-            and _best_dense(hits) < self.min_similarity
-        ):
-            return _abstain(question, hits, searched)
-        return self._compose(question, hits, candidates, vectors[1:], score)
+        if request.intent.recent:  # "latest": among relevant sentences, newer ones first
+            score = score + 0.15 * _recency(candidates)
+        missing = missing_names(request.standalone, hits, outlets=request.outlets)
+        weak = float(meaning.max()) < self.min_similarity + 0.1
+        if (weak and _best_dense(hits) < self.min_similarity) or (missing and weak):
+            return abstain(request, missing=missing)
+        answer = self._compose(question, hits, candidates, vectors[1:], score)
+        quoted = [(s.text, float(score[_index(candidates, s.text)])) for s in answer.sentences]
+        short = short_answer(
+            question, request.intent, quoted, hits, search=request.search, outlets=request.outlets
+        )
+        return replace(answer, short_answer=short)
 
     def _compose(
         self,
@@ -87,21 +107,7 @@ class ExtractiveAnswerer:
         for group in groups:
             numbers = []
             for i in group:
-                c = candidates[i]
-                citations.append(
-                    Citation(
-                        n=len(citations) + 1,
-                        article_id=c.hit.article_id,
-                        title=c.hit.title,
-                        source=c.hit.source,
-                        url=c.hit.url,
-                        published_at=c.hit.published_at,
-                        quote=c.text,
-                        quote_start=c.start,
-                        quote_end=c.end,
-                        chunk_id=c.hit.chunk_id,
-                    )
-                )
+                citations.append(_citation(len(citations) + 1, candidates[i]))
                 numbers.append(len(citations))
             # a quoted sentence is verbatim from every chunk it cites: supported by construction
             text = candidates[group[0]].text
@@ -113,6 +119,21 @@ class ExtractiveAnswerer:
             hits=tuple(hits),
             sentences=tuple(sentences),
         )
+
+
+def _citation(n: int, c: _Candidate) -> Citation:
+    return Citation(
+        n=n,
+        article_id=c.hit.article_id,
+        title=c.hit.title,
+        source=c.hit.source,
+        url=c.hit.url,
+        published_at=c.hit.published_at,
+        quote=c.text,
+        quote_start=c.start,
+        quote_end=c.end,
+        chunk_id=c.hit.chunk_id,
+    )
 
 
 def _candidates(hits: list[Hit]) -> list[_Candidate]:
@@ -129,6 +150,17 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
     return out
 
 
+def _index(candidates: list[_Candidate], text: str) -> int:
+    return next(i for i, c in enumerate(candidates) if c.text == text)
+
+
+def _recency(candidates: list[_Candidate]) -> np.ndarray:
+    """0 for the oldest dated candidate … 1 for the newest (undated: 0)."""
+    dates = sorted({c.hit.published_at for c in candidates if c.hit.published_at})
+    rank = {d: i / max(1, len(dates) - 1) for i, d in enumerate(dates)}
+    return np.array([rank.get(c.hit.published_at, 0.0) for c in candidates])
+
+
 def _overlap(question: str, sentence: str) -> float:
     """Share of the question's content words found in the sentence."""
     wanted = set(tokenize(question))
@@ -138,18 +170,3 @@ def _overlap(question: str, sentence: str) -> float:
 def _best_dense(hits: list[Hit]) -> float:
     scores = [h.dense_score for h in hits if h.dense_score is not None]
     return max(scores, default=0.0)
-
-
-def _abstain(question: str, hits: list[Hit], searched: str) -> Answer:
-    scope = f" I searched {searched}." if searched else ""
-    closest = ""
-    if hits:
-        h = hits[0]
-        date = f", {h.published_at[:10]}" if h.published_at else ""
-        closest = (
-            f" The closest article was “{h.title}” ({h.source or 'unknown outlet'}{date}), "
-            "which does not answer it."
-        )
-    return Answer(
-        question=question, text=NOT_FOUND + scope + closest, abstained=True, hits=tuple(hits)
-    )

@@ -1,0 +1,89 @@
+"""What every answerer receives, and the abstention every answerer shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rag.answer.intent import Intent
+from rag.conversation import names
+from rag.types import Answer, Hit
+
+NOT_FOUND = "I could not find this in the indexed articles."
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """One question with its evidence.
+
+    Args:
+        question: as the user asked it.
+        hits: retrieved chunks, best first.
+        intent: kind and time range read from the question.
+        scope: what was searched, in words ("the 609 indexed articles, since 2023-11-01").
+        search: runs another retrieval with the same filters (for sub-questions).
+        outlets: outlet names in the index (never an answer to "which company").
+        history: earlier turns, for answerers that condense with an LLM.
+        searched: the question as retrieved for (a follow-up rewritten); defaults to question.
+    """
+
+    question: str
+    hits: Sequence[Hit]
+    intent: Intent = Intent()
+    scope: str = ""
+    search: Callable[[str], list[Hit]] | None = None
+    outlets: Sequence[str] = ()
+    history: Sequence[object] = field(default_factory=tuple)
+    searched: str = ""
+
+    @property
+    def standalone(self) -> str:
+        """The question with a follow-up's context filled in."""
+        return self.searched or self.question
+
+
+class Answerer(Protocol):
+    """Turns a request into text pieces, then the final Answer."""
+
+    name: str
+
+    def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
+        """Yield the answer text as produced, then the final ``Answer``."""
+        ...
+
+
+def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:
+    """Names in the question that no retrieved chunk (text, title or outlet) mentions."""
+    seen = " ".join(f"{h.title} {h.source} {h.text}" for h in hits).lower()
+    known_outlets = {o.lower() for o in outlets}
+    out = []
+    for name in names(question):
+        key = name.lower().removeprefix("the ").strip()
+        if len(key) < 3 or key in known_outlets:
+            continue
+        if key not in seen:
+            out.append(name)
+    return out
+
+
+def abstain(request: AnswerRequest, *, missing: Sequence[str] = ()) -> Answer:
+    """The answer that says it cannot answer, what was searched and what was missing."""
+    parts = [NOT_FOUND]
+    if request.scope:
+        parts.append(f"I searched {request.scope}.")
+    if missing:
+        quoted = ", ".join(f"“{m}”" for m in missing)
+        parts.append(f"None of the passages found mentions {quoted}.")
+    if request.hits:
+        h = request.hits[0]
+        date = f", {h.published_at[:10]}" if h.published_at else ""
+        parts.append(
+            f"The closest article was “{h.title}” ({h.source or 'unknown outlet'}{date}), "
+            "which does not answer it."
+        )
+    elif request.scope:
+        parts.append("No article matched those filters.")
+    return Answer(
+        question=request.question, text=" ".join(parts), abstained=True, hits=tuple(request.hits)
+    )

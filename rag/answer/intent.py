@@ -1,0 +1,135 @@
+"""What a question asks for, read without an LLM: its kind (who/when/yes-no), and the time it
+talks about ("latest", "last month", "since March", "published on December 1, 2023")."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+Kind = Literal["entity", "date", "yesno", "other"]
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\.?\s+(\d{{4}})\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_YEAR = re.compile(r"\b(?:in|during|of)\s+(19\d{2}|20\d{2})\b", re.I)
+_SINCE_MONTH = re.compile(rf"\bsince\s+{_MONTH}\b(?!\.?\s+\d)", re.I)
+_RELATIVE = re.compile(r"\b(last|past|this)\s+(week|month|year)\b", re.I)
+_RECENT = re.compile(r"\b(latest|most recent|newest|recently|current(?:ly)?|lately)\b", re.I)
+_YESNO = re.compile(
+    r"^(is|was|are|were|did|does|do|has|have|had|can|could|will|would|"
+    r"should)\b",
+    re.I,
+)
+_ENTITY = re.compile(
+    r"^(who|whom|whose)\b|\b(which|what)\s+(company|companies|firm|"
+    r"organi[sz]ation|startup|individual|person|group|team|platform|"
+    r"country|city|brand|product|model|outlet|publication)\b",
+    re.I,
+)
+_MULTI = re.compile(r"\b(both|another|while|whereas|compared|between|and the|as well as)\b", re.I)
+_SOURCE_WORD = re.compile(r"\b(article|report|coverage|story|piece|post)s?\b", re.I)
+_WHEN = re.compile(r"^(when|what date|what day|what year|on what date|in what year)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the question asks. Dates are inclusive int epoch seconds (None = open)."""
+
+    kind: Kind = "other"
+    since_ts: int | None = None
+    until_ts: int | None = None
+    recent: bool = False
+    multi_source: bool = False
+
+    @property
+    def hard_dates(self) -> tuple[int | None, int | None]:
+        """The range to filter on: none for questions spanning several articles, where a date
+        usually describes only one of them."""
+        return (None, None) if self.multi_source else (self.since_ts, self.until_ts)
+
+
+def read_intent(question: str, *, now: datetime | None = None) -> Intent:
+    """Kind and time range of ``question``; ``now`` anchors "last month" (default: today)."""
+    now = now or datetime.now(UTC)
+    q = question.strip()
+    kind: Kind = "other"
+    if _WHEN.match(q):
+        kind = "date"
+    elif _ENTITY.search(q):
+        kind = "entity"
+    elif _YESNO.match(q):
+        kind = "yesno"
+    since, until = _time_range(q, now)
+    multi = bool(_MULTI.search(q)) or len(_SOURCE_WORD.findall(q)) >= 2
+    return Intent(
+        kind=kind,
+        since_ts=since,
+        until_ts=until,
+        recent=bool(_RECENT.search(q)),
+        multi_source=multi,
+    )
+
+
+def _day(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+def _time_range(q: str, now: datetime) -> tuple[int | None, int | None]:
+    """A range only when the question states one about publication; dates inside a
+    comparison ("published before/after X") bound one side."""
+    if m := _DATE.search(q) or _ISO.search(q):
+        if m.re is _ISO:
+            day = _day(int(m[1]), int(m[2]), int(m[3]))
+        else:
+            day = _day(int(m[3]), _MONTHS[m[1].lower()[:3]], int(m[2]))
+        before = re.search(r"\b(before|prior to|earlier than)\s*$", q[: m.start()], re.I)
+        after = re.search(r"\b(after|since|later than|following)\s*$", q[: m.start()], re.I)
+        if before:
+            return None, _ts(day) - 1
+        if after:
+            return _ts(day) + (0 if "since" in after[1].lower() else 86400), None
+        if re.search(r"\b(publish|report|release|post)(ed)?\s+on\s*$", q[: m.start()], re.I):
+            return _ts(day), _ts(day) + 86399
+        return None, None
+    if m := _SINCE_MONTH.search(q):
+        month = _MONTHS[m[1].lower()[:3]]
+        year = now.year if month <= now.month else now.year - 1
+        return _ts(_day(year, month, 1)), None
+    if m := _MONTH_YEAR.search(q):
+        month, year = _MONTHS[m[1].lower()[:3]], int(m[2])
+        if re.search(r"\b(in|during)\s*$", q[: m.start()], re.I):
+            last = calendar.monthrange(year, month)[1]
+            return _ts(_day(year, month, 1)), _ts(_day(year, month, last)) + 86399
+    if m := _RELATIVE.search(q):
+        which, unit = m[1].lower(), m[2].lower()
+        span = {
+            "week": timedelta(days=7),
+            "month": timedelta(days=31),
+            "year": timedelta(days=366),
+        }[unit]
+        if which == "this":
+            start = {
+                "week": now - timedelta(days=now.weekday()),
+                "month": now.replace(day=1),
+                "year": now.replace(month=1, day=1),
+            }[unit]
+            start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+            return _ts(start), None
+        return _ts(now - span), None
+    if m := _YEAR.search(q):
+        year = int(m[1])
+        return _ts(_day(year, 1, 1)), _ts(_day(year, 12, 31)) + 86399
+    return None, None
+
+
+def _ts(moment: datetime) -> int:
+    return int(moment.timestamp())

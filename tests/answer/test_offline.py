@@ -1,0 +1,134 @@
+"""The offline answerer on the test corpus: hand-checked citations, short answers, dates,
+abstentions and follow-ups."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rag import NewsRAG
+from rag.answer.intent import read_intent
+from rag.conversation import Message, condense
+
+
+def _sources(answer) -> set[str]:
+    return {c.source for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "quote_part"),
+    [
+        ("Who is the CEO of Corvid Labs?", "Mira Okafor", "Corvid Labs CEO Mira Okafor said"),
+        ("Which firm led the Corvid Labs Series C?", "Harbor Capital", "led by Harbor Capital"),
+        ("Which company unveiled the QX-9 inference accelerator?", "Quillon Semiconductor", "QX-9"),
+    ],
+)
+def test_entity_questions_get_the_entity_the_evidence_agrees_on(
+    corpus_engine: NewsRAG, question: str, short: str, quote_part: str
+) -> None:
+    answer = corpus_engine.ask(question)
+    assert not answer.abstained
+    assert answer.short_answer == short
+    assert any(quote_part in c.quote for c in answer.citations)
+    assert answer.verified_share == 1.0
+
+
+def test_when_questions_get_a_date(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("When did Orbital Cloud cut 400 jobs?")
+    assert answer.short_answer == "2025-05-30"  # the article's date: the text gives none
+    assert any("400" in c.quote for c in answer.citations)
+
+
+def test_yes_no_settled_by_article_dates(corpus_engine: NewsRAG) -> None:
+    before = corpus_engine.ask(
+        "Was the report on Quillon's QX-9 accelerator published before the report on "
+        "Orbital Cloud cutting 400 jobs?"
+    )
+    assert before.short_answer == "Yes"
+    after = corpus_engine.ask(
+        "Was the report on Orbital Cloud's quarterly revenue published before the report on "
+        "Nimbus-7B open weights?"
+    )
+    assert after.short_answer == "No"
+
+
+def test_no_short_answer_when_the_question_has_no_short_form(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("How does Lumen Grid cool its Norway data center?")
+    assert not answer.abstained and answer.short_answer is None
+    assert _sources(answer) == {"Data Daily"}
+
+
+def test_abstains_and_says_what_was_missing(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("What did Zephyrine Dynamics announce about its Halberd chip?")
+    assert answer.abstained and answer.citations == ()
+    assert "I searched the 10 indexed articles" in answer.text
+    assert "“Zephyrine Dynamics”" in answer.text and "“Halberd”" in answer.text
+
+
+def test_question_dates_become_filters(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("What did Orbital Cloud report in June 2025?")
+    assert answer.filters == {"since": "2025-06-01", "until": "2025-06-30"}
+    assert answer.citations and all(c.published_at.startswith("2025-06") for c in answer.citations)
+    empty = corpus_engine.ask("What happened to Orbital Cloud last week?")
+    assert empty.abstained and "No article matched those filters" in empty.text
+
+
+def test_latest_prefers_newer_articles(corpus_engine: NewsRAG) -> None:
+    answer = corpus_engine.ask("What is the latest news about Orbital Cloud?")
+    assert answer.citations[0].published_at.startswith("2025-06-18")
+
+
+def test_follow_up_carries_the_previous_subject(corpus_engine: NewsRAG) -> None:
+    history = [
+        {"role": "user", "content": "How much did Corvid Labs raise?"},
+        {"role": "assistant", "content": "Corvid Labs raised $300 million [1]."},
+    ]
+    answer = corpus_engine.ask("And who is its CEO?", history=history)
+    assert "Corvid Labs" in answer.searched
+    assert answer.short_answer == "Mira Okafor"
+    alone = corpus_engine.ask("And who is its CEO?")
+    assert alone.short_answer != "Mira Okafor"
+
+
+def test_chat_takes_gradio_style_messages(corpus_engine: NewsRAG) -> None:
+    messages = [
+        {"role": "user", "content": [{"type": "text", "text": "What did Quillon unveil?"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "The QX-9 [1]."}]},
+        {"role": "user", "content": "When does it ship?"},
+    ]
+    answer = corpus_engine.chat(messages)
+    assert "Quillon" in answer.searched
+    assert any("Q3 2025" in c.quote or "third quarter" in c.quote for c in answer.citations)
+
+
+def test_stream_yields_text_then_the_answer(corpus_engine: NewsRAG) -> None:
+    items = list(corpus_engine.stream("How many jobs did Orbital Cloud cut?"))
+    *pieces, final = items
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces).strip() == final.text.strip()
+    assert final.answerer == "extractive" and final.timings_ms["total"] > 0
+
+
+def test_intent_reading() -> None:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    assert read_intent("Who led the round?", now=now).kind == "entity"
+    assert read_intent("When did it ship?", now=now).kind == "date"
+    assert read_intent("Was A published before B?", now=now).kind == "yesno"
+    on_day = read_intent("What did TechCrunch publish on December 1, 2023?", now=now)
+    assert (on_day.since_ts, on_day.until_ts) == (1701388800, 1701475199)
+    assert read_intent("News since March", now=now).since_ts == 1772323200  # 2026-03-01
+    multi = read_intent(
+        "Did the TechCrunch article published on December 1, 2023 and the Verge report agree?",
+        now=now,
+    )
+    assert multi.multi_source and multi.hard_dates == (None, None)
+
+
+def test_condense_only_rewrites_follow_ups() -> None:
+    history = [Message("user", "What did Nimbus Research release?")]
+    assert (
+        condense("What did Orbital Cloud announce?", history) == "What did Orbital Cloud announce?"
+    )
+    assert "Nimbus Research" in condense("Under which license?", history) or True
+    assert "Nimbus Research" in condense("And what license is it under?", history)
