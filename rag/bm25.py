@@ -8,6 +8,8 @@ import logging
 import math
 import re
 import shutil
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.store import StoredChunk
+from rag.store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -153,3 +155,41 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError) as exc:
             log.info("BM25 cache at %s unusable (%s); it will be rebuilt", folder, exc)
             return None
+
+
+class LexicalCache:
+    """Keeps a ``LexicalIndex`` in step with Chroma: loaded from ``folder`` when its
+    fingerprint matches the store's, rebuilt from the store and saved otherwise.
+
+    Args:
+        store: the source of truth.
+        folder: where the index is cached.
+        check_interval_s: how long ``get`` trusts the last check.
+    """
+
+    def __init__(self, store: ChunkStore, folder: Path, *, check_interval_s: float) -> None:
+        self.store, self.folder, self.interval = store, folder, check_interval_s
+        self._lock = threading.Lock()
+        self._index: LexicalIndex | None = None
+        self._checked = 0.0
+
+    def get(self) -> LexicalIndex:
+        """The current index (re-checked against Chroma when the last check is old)."""
+        if self._index is None or time.monotonic() - self._checked > self.interval:
+            self.refresh()
+        assert self._index is not None
+        return self._index
+
+    def refresh(self) -> None:
+        """Compare fingerprints now; load or rebuild when they differ."""
+        with self._lock:
+            fingerprint = self.store.fingerprint()
+            current = self._index
+            if current is None or current.fingerprint != fingerprint:
+                current = LexicalIndex.load(self.folder)
+                if current is None or current.fingerprint != fingerprint:
+                    log.info("rebuilding the BM25 index from Chroma")
+                    current = LexicalIndex.build(self.store.iter_chunks(), fingerprint=fingerprint)
+                    current.save(self.folder)
+                self._index = current
+            self._checked = time.monotonic()

@@ -156,6 +156,13 @@ def ingest(settings: Settings, items: tuple[str, ...], feeds: Path | None, as_js
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--since", default=None, help="Only articles published on/after this date.")
 @click.option("--until", default=None, help="Only articles published on/before this date.")
+@click.option("--answerer", default=None, help="A configured answerer by name (default: settings).")
+@click.option(
+    "--llm",
+    "llm_spec",
+    default=None,
+    help="Answer with this LLM: provider:model[@base_url], e.g. ollama:llama3.1.",
+)
 @command
 def ask(
     settings: Settings,
@@ -165,34 +172,31 @@ def ask(
     sources: tuple[str, ...],
     since: str | None,
     until: str | None,
+    answerer: str | None,
+    llm_spec: str | None,
 ) -> None:
     """Answer QUESTION from the indexed articles, with numbered citations."""
+    from rag.answer.backends import parse_llm_spec
     from rag.engine import NewsRAG
 
-    answer = NewsRAG(settings).ask(question, sources=sources, since=since, until=until, top_k=top_k)
+    if llm_spec:
+        llm = parse_llm_spec(llm_spec)
+        settings = settings.model_copy(update={"llms": [*settings.llms, llm]})
+        answerer = llm.name
+    answer = NewsRAG(settings).ask(
+        question, sources=sources, since=since, until=until, top_k=top_k, answerer=answerer
+    )
     if as_json:
-        citations = [
-            {
-                k: getattr(c, k)
-                for k in ("n", "article_id", "title", "source", "url", "published_at", "quote")
-            }
-            for c in answer.citations
-        ]
-        click.echo(
-            json.dumps(
-                {
-                    "question": answer.question,
-                    "answer": answer.text,
-                    "abstained": answer.abstained,
-                    "citations": citations,
-                    "timings_ms": answer.timings_ms,
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        click.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
         return
-    click.echo(answer.text)
+    if answer.short_answer:
+        click.echo(f"Short answer: {answer.short_answer}\n")
+    for sentence in answer.sentences:
+        marks = "".join(f"[{n}]" for n in sentence.citations)
+        flag = "  (unverified)" if sentence.verified is False else ""
+        click.echo(f"{sentence.text} {marks}{flag}")
+    if not answer.sentences:
+        click.echo(answer.text)
     if answer.citations:
         click.echo("")
     for c in answer.citations:
@@ -201,6 +205,27 @@ def ask(
             f"[{c.n}] {c.title} — {c.source or 'unknown outlet'}, {date}"
             + (f"\n    {c.url}" if c.url else "")
         )
+
+
+def answer_json(answer: Any) -> dict[str, Any]:
+    """The ``ask --json`` document."""
+    keys = ("n", "article_id", "title", "source", "url", "published_at", "quote")
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "short_answer": answer.short_answer,
+        "abstained": answer.abstained,
+        "answerer": answer.answerer,
+        "searched": answer.searched,
+        "filters": answer.filters,
+        "sentences": [
+            {"text": s.text, "citations": list(s.citations), "verified": s.verified}
+            for s in answer.sentences
+        ],
+        "verified_share": answer.verified_share,
+        "citations": [{k: getattr(c, k) for k in keys} for c in answer.citations],
+        "timings_ms": answer.timings_ms,
+    }
 
 
 @main.command()

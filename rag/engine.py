@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -14,11 +13,12 @@ from typing import Literal
 from rag.answer.base import Answerer, AnswerRequest
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.intent import read_intent
-from rag.bm25 import LexicalIndex
+from rag.bm25 import LexicalCache, LexicalIndex
+from rag.catalog import article_text, find_article, list_articles, summarize
 from rag.config import Settings
 from rag.conversation import Message, as_messages, condense
 from rag.embeddings import Embedder
-from rag.errors import NewsragError, NotFoundError
+from rag.errors import NewsragError
 from rag.indexer import Indexer
 from rag.query import build_filters, describe, known_sources, with_dates
 from rag.retrieval import Retriever, SearchFilters
@@ -46,9 +46,11 @@ class NewsRAG:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = ChunkStore(self.settings.chroma, data_dir=self.settings.data_dir)
         self.embedder = Embedder(self.settings.embedding)
-        self._lexical_lock = threading.Lock()
-        self._lexical_index: LexicalIndex | None = None
-        self._lexical_checked = 0.0
+        self._lexical = LexicalCache(
+            self.store,
+            self._bm25_dir,
+            check_interval_s=self.settings.retrieval.bm25_check_interval_s,
+        )
         self._llm_answerers: dict[str, Answerer] = {}
 
     @classmethod
@@ -129,7 +131,7 @@ class NewsRAG:
             loaded.append(load_feed_urls(Path(feeds), settings=self.settings.ingest))
         indexer = Indexer(self.store, self.embedder, self.settings.ingest)
         report = indexer.run((x for source in loaded for x in source), progress=progress)
-        self.refresh_lexical(force=True)
+        self.refresh_lexical()
         return report
 
     def delete(self, key: str) -> ArticleInfo:
@@ -141,8 +143,12 @@ class NewsRAG:
         ]
         self.store.delete_ids(ids)
         self.store.delete_article(info.article_id)
-        self.refresh_lexical(force=True)
+        self.refresh_lexical()
         return info
+
+    def find_article(self, key: str) -> ArticleInfo:
+        """The indexed article whose id or URL is ``key``."""
+        return find_article(self.articles(), key)
 
     def article_text(self, article_id: str) -> str:
         """The cleaned body of an indexed article; a citation's ``quote`` is
@@ -151,36 +157,7 @@ class NewsRAG:
         Raises:
             NotFoundError: no such article.
         """
-        body = self.store.article_body(article_id)
-        if body is not None:
-            return body
-        chunks = sorted(
-            self.store.iter_chunks(where={"article_id": article_id}),
-            key=lambda c: int(c.metadata.get("start", 0)),
-        )
-        if not chunks:
-            raise NotFoundError(
-                f"No indexed article has id {article_id!r}. `newsrag stats --articles` lists them."
-            )
-        # indexes written before bodies were stored: rebuild from chunks, keeping offsets
-        text = ""
-        for c in chunks:
-            start = int(c.metadata.get("start", 0))
-            text = text.ljust(start) + c.text[max(0, len(text) - start) :]
-        return text
-
-    def find_article(self, key: str) -> ArticleInfo:
-        """The indexed article whose id or URL is ``key``."""
-        from rag.ingest.normalize import canonical_url
-
-        key = key.strip()
-        url = canonical_url(key) if key.startswith(("http://", "https://")) else ""
-        for info in self.articles():
-            if info.article_id == key or (url and info.url == url):
-                return info
-        raise NotFoundError(
-            f"No indexed article has id or URL {key!r}. `newsrag stats --articles` lists them."
-        )
+        return article_text(self.store, article_id)
 
     # -- questions ----------------------------------------------------------------------------
     def ask(
@@ -210,7 +187,13 @@ class NewsRAG:
         """
         answer = None
         for item in self.stream(
-            question, history=history, sources=sources, since=since, until=until, top_k=top_k
+            question,
+            history=history,
+            sources=sources,
+            since=since,
+            until=until,
+            top_k=top_k,
+            answerer=answerer,
         ):
             if isinstance(item, Answer):
                 answer = item
@@ -312,40 +295,12 @@ class NewsRAG:
     # -- listing --------------------------------------------------------------------------------
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article (newest first)."""
-        found: dict[str, ArticleInfo] = {}
-        counts: dict[str, int] = {}
-        for chunk in self.store.iter_chunks(documents=False):
-            m = chunk.metadata
-            aid = str(m.get("article_id", ""))
-            counts[aid] = counts.get(aid, 0) + 1
-            found.setdefault(
-                aid,
-                ArticleInfo(
-                    article_id=aid,
-                    title=str(m.get("title", "")),
-                    source=str(m.get("source", "")),
-                    url=str(m.get("url", "")),
-                    published_at=str(m.get("published_at", "")),
-                    chunks=0,
-                    duplicate_of=str(m.get("duplicate_of", "")),
-                ),
-            )
-        infos = [ArticleInfo(**{**vars(i), "chunks": counts[i.article_id]}) for i in found.values()]
-        return sorted(infos, key=lambda i: (i.published_at, i.title), reverse=True)
+        return list_articles(self.store)
 
     def stats(self) -> Stats:
         """Counts, outlets and date range of what is indexed."""
-        articles = self.articles()
-        sources: dict[str, int] = {}
-        for info in articles:
-            sources[info.source or "(unknown)"] = sources.get(info.source or "(unknown)", 0) + 1
-        dates = sorted(i.published_at for i in articles if i.published_at)
-        return Stats(
-            articles=len(articles),
-            chunks=sum(i.chunks for i in articles),
-            sources=dict(sorted(sources.items())),
-            earliest=dates[0] if dates else None,
-            latest=dates[-1] if dates else None,
+        return summarize(
+            self.articles(),
             location=self.store.location,
             collection=self.settings.chroma.collection,
         )
@@ -353,23 +308,8 @@ class NewsRAG:
     # -- the BM25 cache -------------------------------------------------------------------------
     def lexical_index(self) -> LexicalIndex:
         """The BM25 index, re-checked against Chroma at most every ``bm25_check_interval_s``."""
-        interval = self.settings.retrieval.bm25_check_interval_s
-        if self._lexical_index is None or time.monotonic() - self._lexical_checked > interval:
-            self.refresh_lexical()
-        assert self._lexical_index is not None
-        return self._lexical_index
+        return self._lexical.get()
 
-    def refresh_lexical(self, *, force: bool = False) -> None:
-        """Bring the BM25 cache in step with Chroma: load it from disk or rebuild it."""
-        with self._lexical_lock:
-            fingerprint = self.store.fingerprint()
-            current = self._lexical_index
-            if current is None or force or current.fingerprint != fingerprint:
-                if current is None or current.fingerprint != fingerprint:
-                    current = LexicalIndex.load(self._bm25_dir)
-                if current is None or current.fingerprint != fingerprint:
-                    log.info("rebuilding the BM25 index from Chroma")
-                    current = LexicalIndex.build(self.store.iter_chunks(), fingerprint=fingerprint)
-                    current.save(self._bm25_dir)
-                self._lexical_index = current
-            self._lexical_checked = time.monotonic()
+    def refresh_lexical(self) -> None:
+        """Bring the BM25 cache in step with Chroma now."""
+        self._lexical.refresh()

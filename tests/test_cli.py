@@ -56,8 +56,22 @@ def test_ask_json_schema_in_a_new_process(data_dir: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert set(payload) == {
+        "question",
+        "answer",
+        "short_answer",
+        "abstained",
+        "answerer",
+        "searched",
+        "filters",
+        "sentences",
+        "verified_share",
+        "citations",
+        "timings_ms",
+    }
     assert payload["abstained"] is False and "$12.4 billion" in payload["answer"]
+    assert payload["answerer"] == "extractive" and payload["verified_share"] == 1.0
+    assert all(s["verified"] is True and s["citations"] for s in payload["sentences"])
     assert payload["citations"]
     for c in payload["citations"]:
         assert set(c) == {"n", "article_id", "title", "source", "url", "published_at", "quote"}
@@ -81,6 +95,7 @@ def test_stats_and_delete(data_dir: Path) -> None:
         (("ask", "Anything?"), "No articles are indexed yet. Run `newsrag ingest corpus/`."),
         (("delete", "abc123"), "No indexed article has id or URL 'abc123'"),
         (("ingest", "/no/such/folder"), "no such file or directory"),
+        (("ask", "x", "--llm", "bogus:model"), "Unknown LLM provider 'bogus'"),
     ],
 )
 def test_errors_are_one_line_with_exit_code_1(

@@ -46,6 +46,7 @@ _NOT_ENTITIES = {
     "we",
 }
 _WORD = re.compile(r"[a-z0-9]+")
+_PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}")
 _ORGANISATION = re.compile(r"\b(company|companies|firm|organi[sz]ation|startup|outlet)\b", re.I)
 _ORDER = re.compile(
     r"\b(publish|report|releas|post|cover|announc)\w*\b(?P<mid>.*?)\b(?P<op>before|after|"
@@ -67,6 +68,9 @@ def entity_answer(
     asked_words = {w for n in asked for w in n.split()}
     cue_words = {w for w in _WORD.findall(question.lower()) if len(w) > 2} - asked_words
     organisation = bool(_ORGANISATION.search(question))
+    person = bool(re.match(r"\W*(and\s+)?(who|whom)\b", question, re.I)) or bool(
+        re.search(r"\b(which|what)\s+(individual|person)\b", question, re.I)
+    )
     votes: dict[str, float] = {}
     first_seen: dict[str, int] = {}
     for rank, (text, score) in enumerate(sentences):
@@ -89,6 +93,10 @@ def entity_answer(
             weight *= 1.25 if " " in name else 1.0
             if organisation and any(ch.isdigit() for ch in name):
                 weight *= 0.4  # "QX-7" is a product, not the company asked for
+            if person and _PERSON_LIKE.fullmatch(name):
+                weight *= 1.5
+            if text[at + len(name) : at + len(name) + 2] in ("'s", "’s"):
+                weight *= 0.5  # "Google's CEO": a modifier, not who is meant
             votes[name] = votes.get(name, 0.0) + max(score, 0.0) * weight
             first_seen.setdefault(name, rank)
     if not votes:
