@@ -108,6 +108,7 @@ class UISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface to bind; loopback by default.")
     port: int = Field(7860, description="Port to serve on.")
     auth: SecretStr | None = Field(None, description="Optional 'user:password' login.")
+    auth_file: Path | None = Field(None, description="A file of 'user:password' lines.")
 
 
 class Settings(BaseSettings):

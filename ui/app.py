@@ -1,66 +1,216 @@
-"""The chat app (Gradio) over the engine's public API: questions in, cited answers out."""
+"""The chat app (Gradio) over the engine's public API: build it, and serve it.
+
+Three tabs — Chat, Library, Settings — and a small stable API for ``gradio_client``:
+``/ask`` (Markdown) and ``/ask_json`` (structured), both taking the question, optional
+outlets, since/until dates, answerer name and conversation history.
+
+Example:
+    >>> demo = build(NewsRAG(Settings()))
+    >>> start(demo, app, host="127.0.0.1", port=7860)
+"""
 
 from __future__ import annotations
 
-import html
+import ipaddress
 import logging
-import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from rag import Answer, NewsRAG, NewsragError
+import gradio as gr
+
+from rag import ArticleInfo, ConfigError, NewsRAG
+from ui.api import add_api
+from ui.chat import CONCURRENCY, chat_tab, clean_turns, messages, wire_chat
+from ui.examples import example_questions
+from ui.library import library_tab, library_view
+from ui.render import esc
+from ui.style import CSS, theme
+from ui.uploads import read_feeds
 
 log = logging.getLogger(__name__)
 
+DEFAULT_FEEDS = Path("corpus/feeds.yaml")
 
-def render(answer: Answer) -> str:
-    """An answer as Markdown: the text with ``[n]`` markers, then the numbered sources."""
-    lines = [answer.text]
-    if answer.citations:
-        lines.append("\n**Sources**")
-    for c in answer.citations:
-        date = c.published_at[:10] or "undated"
-        title = html.escape(c.title)
-        link = f"[{title}]({c.url})" if c.url.startswith(("http://", "https://")) else title
-        lines.append(
-            f"{c.n}. {link} — {html.escape(c.source or 'unknown outlet')}, {date}  \n"
-            f"   > {html.escape(c.quote)}"
+
+def build(app: NewsRAG, *, feeds_file: Path | None = DEFAULT_FEEDS) -> Any:
+    """The Gradio Blocks for ``app``.
+
+    Args:
+        app: the engine; the app uses only its public API.
+        feeds_file: the feed list offered in the Library tab (missing = no feeds offered).
+    """
+    feeds = read_feeds(feeds_file) if feeds_file and feeds_file.is_file() else []
+    with gr.Blocks(title="newsrag", analytics_enabled=False) as demo:
+        header = gr.HTML(elem_classes=["nr-top"])
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                chat = chat_tab(app)
+            with gr.Tab("Library", id="library"):
+                library = library_tab(app, feeds=feeds)
+            with gr.Tab("Settings", id="settings"):
+                answerer = settings_tab(app)
+        wire_chat(app, chat, answerer=answerer)
+
+        def corpus_updates(articles: list[ArticleInfo] | None = None) -> tuple[str, Any, Any]:
+            view = corpus_view(app.articles() if articles is None else articles)
+            return view.header, gr.update(choices=view.outlets), gr.update(examples=view.examples)
+
+        def on_load(stored: object) -> tuple[Any, ...]:
+            articles = app.articles()
+            view = corpus_view(articles)
+            chat_value = messages(clean_turns(stored))
+            listing = library_view(app, articles=articles)
+            return (
+                view.header,
+                gr.update(choices=view.outlets),
+                gr.update(value=chat_value, examples=view.examples),
+                listing.summary,
+                listing.rows,
+                gr.update(choices=listing.choices),
+            )
+
+        corpus_outputs = [header, chat.outlets, chat.chatbot]
+        demo.load(
+            on_load,
+            chat.turns,
+            [*corpus_outputs, library.summary, library.table, library.choice],
+            api_visibility="private",
         )
-    return "\n".join(lines)
-
-
-def build(app: NewsRAG) -> Any:
-    """The Gradio Blocks for ``app``; ``/ask`` is the stable API endpoint."""
-    import gradio as gr
-
-    def respond(message: str, history: list[dict[str, Any]]) -> str:
-        try:
-            return render(app.ask(message))
-        except NewsragError as exc:
-            raise gr.Error(str(exc)) from None
-
-    stats = app.stats()
-    with gr.Blocks(title="newsrag") as demo:
-        gr.Markdown(
-            f"# newsrag\nAnswers from {stats.articles} indexed articles, every claim "
-            "cited. Ask about AI-industry news."
-        )
-        gr.ChatInterface(
-            respond,
-            api_name="ask",
-            concurrency_limit=8,
-            examples=["What is Anthropic getting from Google?"],
-        )
+        for event in library.changed:
+            event.then(lambda: corpus_updates(), None, corpus_outputs, api_visibility="private")
+        add_api(app)
     return demo
 
 
-def serve(app: NewsRAG, *, host: str, port: int) -> None:
-    """Run the app until interrupted (loopback by default; never shared publicly)."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    demo = build(app)
-    auth = None
-    if app.settings.ui.auth is not None:
-        user, _, password = app.settings.ui.auth.get_secret_value().partition(":")
-        auth = (user, password)
-    demo.queue(default_concurrency_limit=8).launch(
-        server_name=host, server_port=port, share=False, auth=auth, show_error=True
+@dataclass(frozen=True)
+class CorpusView:
+    """What the chat shows about the index: the title line, the outlets to filter by and
+    example questions (as the Chatbot's ``examples``)."""
+
+    header: str
+    outlets: list[str]
+    examples: list[dict[str, str]]
+
+
+def corpus_view(articles: Sequence[ArticleInfo]) -> CorpusView:
+    """The title line, outlet choices and example questions for the indexed ``articles``."""
+    outlets = sorted({a.source for a in articles if a.source}, key=str.lower)
+    dates = sorted(a.published_at[:10] for a in articles if a.published_at)
+    span = f", {dates[0]} to {dates[-1]}" if dates else ""
+    what = (
+        f"Answers from {len(articles)} indexed articles by {len(outlets)} outlets{span}. "
+        "Every claim is cited; click a [n] to see its source."
+        if articles
+        else "No articles are indexed yet: add some in the Library tab."
     )
+    examples = [{"text": q} for q in example_questions(articles)]
+    return CorpusView(f"<h1>newsrag</h1><p>{esc(what)}</p>", outlets, examples)
+
+
+def settings_tab(app: NewsRAG) -> Any:
+    """Lay out the Settings tab; returns the answerer choice (one per browser session)."""
+    names = app.answerers
+    default = app.settings.answer.default
+    answerer = gr.Radio(
+        names,
+        value=default if default in names else names[0],
+        label="Answerer",
+        info="Who writes the answers: 'extractive' quotes the articles (no LLM); others are "
+        "the LLMs configured with NEWSRAG_LLMS. Applies to your next question.",
+        elem_id="answerer",
+    )
+    stats = app.stats()
+    gr.HTML(
+        "<h3>This server</h3><ul>"
+        f"<li>Index: <code>{esc(stats.location)}</code>, collection "
+        f"<code>{esc(stats.collection)}</code></li>"
+        f"<li>Uploads are kept in <code>{esc(app.settings.data_dir / 'uploads')}</code></li>"
+        "<li>API: <code>/ask</code> and <code>/ask_json</code> for <code>gradio_client</code> "
+        "(see “Use via API” at the bottom of the page)</li></ul>",
+        elem_id="server-info",
+    )
+    return answerer
+
+
+def credentials(secret: str | None, file: Path | None = None) -> list[tuple[str, str]] | None:
+    """Logins from ``user:password`` (``NEWSRAG_UI__AUTH``) and/or a file of such lines
+    (blank lines and ``#`` comments skipped); None when neither is given.
+
+    Raises:
+        ConfigError: a line is not ``user:password`` or the file cannot be read.
+    """
+    lines: list[tuple[str, str]] = []
+    if secret:
+        lines.append(("NEWSRAG_UI__AUTH", secret))
+    if file is not None:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"Cannot read the login file {file}: {exc.strerror}.") from None
+        lines += [(f"{file}:{i}", t.strip()) for i, t in enumerate(text.splitlines(), 1)]
+    pairs = []
+    for where, line in lines:
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user.strip() or not password:
+            raise ConfigError(f"{where}: a login must look like user:password.")
+        pairs.append((user.strip(), password))
+    return pairs or None
+
+
+def start(
+    demo: Any,
+    app: NewsRAG,
+    *,
+    host: str,
+    port: int | None,
+    share: bool = False,
+    auth: list[tuple[str, str]] | None = None,
+    block: bool = True,
+) -> None:
+    """Queue and launch ``demo``: bound to ``host`` (loopback by default), a public share
+    link only when asked, uploads capped at ``ingest.max_file_mb``, several users at once.
+
+    Args:
+        block: False returns at once (the server runs in a thread; ``demo.close()`` ends it).
+    """
+    if auth is None and not _is_loopback(host):
+        log.warning("serving on %s without a login; set NEWSRAG_UI__AUTH=user:password", host)
+    if share:
+        log.warning("--share: the app is reachable by anyone with the public link")
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64).launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        auth=auth,
+        show_error=True,
+        quiet=not block,
+        prevent_thread_lock=not block,
+        max_file_size=int(app.settings.ingest.max_file_mb * 1_000_000),
+        theme=theme(),
+        css=CSS,
+    )
+
+
+def serve(
+    app: NewsRAG,
+    *,
+    host: str,
+    port: int,
+    share: bool = False,
+    auth: list[tuple[str, str]] | None = None,
+) -> None:
+    """Run the app until interrupted (``auth``: the logins from ``credentials``)."""
+    start(build(app), app, host=host, port=port, share=share, auth=auth)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from rag import NewsRAG, Settings
@@ -12,6 +14,18 @@ from rag.cli import command
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 7860).")
 @click.option(
+    "--share",
+    is_flag=True,
+    default=False,
+    help="Also open a public gradio.live link (off by default; set a login first).",
+)
+@click.option(
+    "--auth-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File of user:password lines allowed to log in (default: NEWSRAG_UI__AUTH_FILE).",
+)
+@click.option(
     "--ingest",
     "ingest_first",
     multiple=True,
@@ -19,11 +33,18 @@ from rag.cli import command
 )
 @command
 def ui(
-    settings: Settings, host: str | None, port: int | None, ingest_first: tuple[str, ...]
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    share: bool,
+    auth_file: Path | None,
+    ingest_first: tuple[str, ...],
 ) -> None:
     """Serve the chat app in the browser."""
-    from ui.app import serve
+    from ui.app import credentials, serve
 
+    secret = settings.ui.auth.get_secret_value() if settings.ui.auth else None
+    auth = credentials(secret, auth_file or settings.ui.auth_file)  # fails before slow work
     app = NewsRAG(settings)
     if ingest_first:
         report = app.ingest(list(ingest_first))
@@ -34,4 +55,10 @@ def ui(
         )
         for error in report.errors:
             click.echo(f"rejected: {error.item}: {error.reason}", err=True)
-    serve(app, host=host or settings.ui.host, port=port or settings.ui.port)
+    serve(
+        app,
+        host=host or settings.ui.host,
+        port=port or settings.ui.port,
+        share=share,
+        auth=auth,
+    )

@@ -1,0 +1,96 @@
+"""The app's stable API for ``gradio_client``: ``/ask`` (Markdown) and ``/ask_json``.
+
+Both take the question and, optionally, outlets, since/until dates (YYYY-MM-DD), the
+answerer's name and the conversation so far (``[{"role", "content"}, ...]``) for follow-ups.
+
+Example:
+    >>> Client("http://127.0.0.1:7860/").predict("Who leads Corvid Labs?", api_name="/ask")
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import gradio as gr
+
+from rag import Answer, NewsRAG, NewsragError
+from ui.chat import CONCURRENCY
+from ui.render import answer_markdown
+
+
+def add_api(app: NewsRAG) -> None:
+    """Register the stable API endpoints ``/ask`` and ``/ask_json`` in the current Blocks."""
+
+    def _answer(
+        question: str,
+        outlets: list[str] | None,
+        since: str,
+        until: str,
+        answerer: str,
+        history: list[dict[str, Any]] | None,
+    ) -> Answer:
+        try:
+            return final_answer(
+                app,
+                question,
+                history=history or [],
+                sources=outlets or [],
+                since=since or None,
+                until=until or None,
+                answerer=answerer or None,
+            )
+        except (NewsragError, ImportError) as exc:
+            raise gr.Error(str(exc)) from None
+
+    def ask(
+        question: str,
+        outlets: list[str] | None = None,
+        since: str = "",
+        until: str = "",
+        answerer: str = "",
+        history: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """Answer a question from the indexed articles: Markdown with [n] markers and the
+        numbered sources. Optional: outlets, since/until (YYYY-MM-DD), answerer, history
+        (earlier turns as {"role", "content"} for follow-ups)."""
+        return answer_markdown(_answer(question, outlets, since, until, answerer, history))
+
+    def ask_json(
+        question: str,
+        outlets: list[str] | None = None,
+        since: str = "",
+        until: str = "",
+        answerer: str = "",
+        history: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Like /ask, but the whole answer as JSON: text, abstained, sentences (with
+        verified), citations (with quote and offsets), filters, searched, timings_ms."""
+        return answer_json(_answer(question, outlets, since, until, answerer, history))
+
+    options: dict[str, Any] = {"concurrency_limit": CONCURRENCY, "concurrency_id": "answer"}
+    gr.api(ask, api_name="ask", **options)
+    gr.api(ask_json, api_name="ask_json", **options)
+
+
+def final_answer(app: NewsRAG, question: str, **options: Any) -> Answer:
+    """The ``Answer`` that ends ``app.stream`` (the options of ``NewsRAG.stream``).
+
+    Raises:
+        NewsragError: the engine refused, or its stream ended without an Answer.
+    """
+    answer = None
+    for item in app.stream(question, **options):
+        if isinstance(item, Answer):
+            answer = item
+    if answer is None:
+        raise NewsragError("The engine returned no answer; please ask again.")
+    return answer
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """An answer as plain JSON values (hits left out: they are the engine's working set)."""
+    data = asdict(answer)
+    data.pop("hits", None)
+    data["verified_share"] = answer.verified_share
+    return data
