@@ -24,39 +24,13 @@ _PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
-_NOT_NAMES = {
-    "What",
-    "Who",
-    "Which",
-    "When",
-    "Where",
-    "Why",
-    "How",
-    "And",
-    "But",
-    "Did",
-    "Does",
-    "Is",
-    "Was",
-    "Were",
-    "Are",
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "Of",
-    "So",
-    "Then",
-    "Also",
-    "I",
-    "Tell",
-    "Give",
-    "Can",
-    "Could",
-    "Please",
-    "Do",
-}
+_NOT_NAME_WORDS = (
+    "What Who Which When Where Why How And But Did Does Is Was Were Are The A An In On Of So "
+    "Then Also I Tell Give Can Could Please Do Considering According Following After Before "
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+)
+_NOT_NAMES = set(_NOT_NAME_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -92,7 +66,9 @@ def names(text: str) -> list[str]:
         words = match.group().split()
         while words and words[0] in _NOT_NAMES:
             words = words[1:]
-        name = " ".join(words).rstrip(".'")
+        while words and words[-1] in _NOT_NAMES:
+            words = words[:-1]
+        name = re.sub(r"['’]s$", "", " ".join(words)).rstrip(".'’")
         if name and name not in found:
             found.append(name)
     return found

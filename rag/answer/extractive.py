@@ -76,7 +76,12 @@ class ExtractiveAnswerer:
         answer = self._compose(question, hits, candidates, vectors[1:], score)
         quoted = [(s.text, float(score[_index(candidates, s.text)])) for s in answer.sentences]
         short = short_answer(
-            question, request.intent, quoted, hits, search=request.search, outlets=request.outlets
+            request.standalone,
+            request.intent,
+            quoted,
+            hits,
+            search=request.search,
+            outlets=request.outlets,
         )
         return replace(answer, short_answer=short)
 

@@ -60,7 +60,8 @@ class Intent:
 def read_intent(question: str, *, now: datetime | None = None) -> Intent:
     """Kind and time range of ``question``; ``now`` anchors "last month" (default: today)."""
     now = now or datetime.now(UTC)
-    q = question.strip()
+    # "and who…", "so when…": a follow-up's lead-in says nothing about the kind
+    q = re.sub(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", "", question.strip(), flags=re.I)
     kind: Kind = "other"
     if _WHEN.match(q):
         kind = "date"
