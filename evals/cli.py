@@ -1,0 +1,256 @@
+"""``newsrag eval``: registered with the ``newsrag`` command through an entry point.
+
+newsrag eval multihop --dataset-dir ../shared/datasets/multihop-rag --limit 200
+newsrag eval gold evals/gold/corpus.json --corpus corpus --compare runs/before
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from evals.baseline import LLAMA_INDEX_DEFAULT_OVERLAP, BaselineConfig
+from evals.datasets import Dataset, load_gold, load_multihop
+from evals.markdown import fmt
+from evals.report import write_comparison, write_report
+from evals.runner import RunOptions, evaluate
+from rag import NewsragError, Settings
+from rag.cli import command
+
+
+def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every eval command takes."""
+    options = [
+        click.option("--limit", type=click.IntRange(1), default=None, help="First N questions."),
+        click.option(
+            "--types",
+            default="",
+            help="Only these question types (comma-separated, e.g. inference_query,null_query).",
+        ),
+        click.option("--k", type=click.IntRange(1, 100), default=10, help="Chunks scored."),
+        click.option(
+            "--mode",
+            type=click.Choice(["hybrid", "dense", "bm25"]),
+            default=None,
+            help="Retrieval mode (default: the configured one).",
+        ),
+        click.option("--no-answers", is_flag=True, help="Score retrieval only (no `ask`)."),
+        click.option(
+            "--baseline",
+            is_flag=True,
+            help="Also run LlamaIndex's default pipeline (builds its own index once).",
+        ),
+        click.option(
+            "--baseline-overlap",
+            type=click.IntRange(0),
+            default=None,
+            help=f"Baseline chunk overlap (default {LLAMA_INDEX_DEFAULT_OVERLAP}, "
+            "LlamaIndex's and the paper's).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Report folder (default DATA_DIR/evals/runs/NAME-TIME).",
+        ),
+        click.option("--rebuild", is_flag=True, help="Re-embed the eval index from scratch."),
+        click.option("--json", "as_json", is_flag=True, help="Print metrics.json."),
+    ]
+    return functools.reduce(lambda f, option: option(f), reversed(options), func)
+
+
+@click.group("eval", invoke_without_command=True)
+@click.option(
+    "--compare",
+    nargs=2,
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    metavar="RUN1 RUN2",
+    help="Print and plot how RUN2 differs from RUN1 (run folders or metrics.json).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="With --compare: where compare.md/compare.png go (default: RUN2's folder).",
+)
+@click.pass_context
+def eval_group(ctx: click.Context, compare: tuple[Path, Path] | None, out: Path | None) -> None:
+    """Measure retrieval, answers, citations and abstention on a question set.
+
+    Each run writes metrics.json, per_question.jsonl, report.md and PNG plots.
+    """
+    if compare:
+        try:
+            _compare(*compare, out=out)
+        except NewsragError as exc:
+            raise click.ClickException(str(exc)) from None
+    elif ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def _compare(first: Path, second: Path, *, out: Path | None) -> None:
+    folder = out or (second if second.is_dir() else second.parent)
+    rows, same = write_comparison(first, second, folder)
+    if not same:
+        click.echo("warning: the two runs asked different questions; deltas mislead", err=True)
+    width = max(len(r["metric"]) for r in rows)
+    for r in rows:
+        delta = "–" if r["delta"] is None else f"{r['delta']:+.4f}"
+        click.echo(f"{r['metric']:{width}s}  {fmt(r['before'])} -> {fmt(r['after'])}  {delta}")
+    click.echo(f"written: {folder / 'compare.md'}")
+
+
+@eval_group.command("multihop")
+@click.option(
+    "--dataset-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder with corpus.json and queries-dev.json or MultiHopRAG.json (default: "
+    "../shared/datasets/multihop-rag when present, else DATA_DIR/evals/datasets/multihop-rag, "
+    "downloaded from Hugging Face if missing).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="MultiHop-RAG's corpus.json (overrides --dataset-dir's).",
+)
+@click.option(
+    "--queries",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A query file in MultiHop-RAG's format.",
+)
+@_run_options
+@command
+def multihop(
+    settings: Settings,
+    dataset_dir: Path | None,
+    corpus: Path | None,
+    queries: Path | None,
+    **options: Any,
+) -> None:
+    """MultiHop-RAG (news, Sep-Dec 2023), scored by the paper's protocol."""
+    where = settings.data_dir / "evals" / "datasets" / "multihop-rag"
+    data = load_multihop(dataset_dir, corpus=corpus, queries=queries, download_to=where)
+    _run(data, settings, **options)
+
+
+@eval_group.command("gold")
+@click.argument("gold_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    default=("corpus",),
+    show_default=True,
+    help="Articles the questions are about (repeatable).",
+)
+@_run_options
+@command
+def gold(settings: Settings, gold_file: Path, corpus: tuple[Path, ...], **options: Any) -> None:
+    """A gold set in MultiHop-RAG's query format (e.g. evals/gold/corpus.json) over CORPUS."""
+    _run(load_gold(gold_file, corpus=tuple(corpus)), settings, **options)
+
+
+def _run(
+    dataset: Dataset,
+    settings: Settings,
+    *,
+    limit: int | None,
+    types: str,
+    k: int,
+    mode: str | None,
+    no_answers: bool,
+    baseline: bool,
+    baseline_overlap: int | None,
+    out: Path | None,
+    rebuild: bool,
+    as_json: bool,
+) -> None:
+    from tqdm import tqdm
+
+    dataset = dataset.select(types=[t for t in types.split(",") if t.strip()], limit=limit)
+    if not dataset.questions:
+        raise NewsragError("No questions to ask.")
+    base = None
+    if baseline or baseline_overlap is not None:
+        overlap = LLAMA_INDEX_DEFAULT_OVERLAP if baseline_overlap is None else baseline_overlap
+        base = BaselineConfig(chunk_overlap=overlap, model_path=settings.embedding.model)
+    options = RunOptions(k=k, answers=not no_answers, baseline=base, mode=mode, rebuild=rebuild)
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in bars:
+            bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, disable=as_json or None)
+        bar = bars[stage]
+        bar.total = total
+        bar.update(done - bar.n)
+
+    eval_dir = settings.data_dir / "evals"
+    try:
+        run = evaluate(
+            dataset, settings=settings, eval_dir=eval_dir, options=options, progress=progress
+        )
+    finally:
+        for bar in bars.values():
+            bar.close()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = out or eval_dir / "runs" / f"{dataset.name}-{stamp}"
+    doc = write_report(run, out)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    for line in summary_lines(doc):
+        click.echo(line)
+    click.echo(f"report: {out / 'report.md'}")
+
+
+def summary_lines(doc: dict[str, Any]) -> list[str]:
+    """The few lines a run prints: what was indexed and the overall figures."""
+    config, index = doc["config"], doc["config"]["index"]
+    k = config["retrieval"]["k"]
+    built = "reused" if index["reused"] else f"ingest {doc['ingest_s']:.0f} s"
+    lines = [
+        f"{config['dataset']}: {doc['n_questions']} questions; index {index['key']} "
+        f"({index['articles']} articles, {index['chunks']} chunks, {built})"
+    ]
+    names = ["hits@1", "hits@4", f"hits@{k}", f"mrr@{k}", f"map@{k}", f"all_evidence@{k}"]
+    for section, label in (("retrieval", "newsrag"), ("baseline", "baseline")):
+        if doc.get(section):
+            n = doc[section]["n"]
+            figures = "  ".join(f"{name} {fmt(doc[section].get(name))}" for name in names)
+            lines.append(f"{label:9s} {figures}  (n={n})")
+    if doc.get("answers") and "lenient" in doc["answers"]:
+        a = doc["answers"]
+        figures = "  ".join(f"{n} {fmt(a[n])}" for n in ("lenient", "exact_match", "token_f1"))
+        lines.append(f"answers   {figures}  (short answers: {a['short_answers']} of {a['n']})")
+    if doc.get("answers") and "abstention" in doc["answers"]:
+        a = doc["answers"]["abstention"]
+        lines.append(
+            f"abstain   precision {fmt(a['precision'])}  recall {fmt(a['recall'])}  "
+            f"(null questions {a['n_null']}, abstentions {a['n_abstained']})"
+        )
+    if doc.get("citations"):
+        c = doc["citations"]
+        lines.append(
+            f"citations precision {fmt(c['precision'])}  recall {fmt(c['recall'])}  "
+            f"verified share {fmt(c['verified_share'])}"
+        )
+    latency = doc["latency_ms"]
+    parts = [
+        f"{name} p50 {fmt(latency[f'{name}_p50'], 0)} / p95 {fmt(latency[f'{name}_p95'], 0)} ms"
+        for name in ("search", "ask", "baseline_search")
+        if f"{name}_p50" in latency
+    ]
+    lines.append("latency   " + "  ".join(parts))
+    return lines
