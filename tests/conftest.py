@@ -6,7 +6,9 @@ import http.server
 import ipaddress
 import os
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,3 +150,26 @@ def corpus_engine(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) 
     report = app.ingest([str(CORPUS)])
     assert report.rejected == 0, report.errors
     return app
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, *, seconds: float, what: str) -> None:
+    """Poll ``url`` until it answers 2xx; fail if ``proc`` exits or time runs out."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url, timeout=1).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, f"{what} exited early"
+        assert time.monotonic() < deadline, f"{what} did not come up in {seconds:.0f} s"
+        time.sleep(0.3)

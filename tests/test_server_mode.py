@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from rag import NewsRAG, StoreError
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, free_port, make_settings, wait_until_up
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _chroma_binary() -> str:
@@ -34,7 +25,7 @@ def _chroma_binary() -> str:
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """A real Chroma server on 127.0.0.1, stopped after the test."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [
             _chroma_binary(),
@@ -49,16 +40,7 @@ def chroma_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, "chroma run exited early"
-        assert time.monotonic() < deadline, "chroma run did not come up in 60 s"
-        time.sleep(0.3)
+    wait_until_up(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, seconds=60, what="chroma run")
     yield port, proc
     proc.terminate()
     proc.wait(timeout=30)
@@ -94,6 +76,6 @@ def test_engine_against_a_chroma_server(
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, chroma={"host": "127.0.0.1", "port": _free_port()})
+    settings = make_settings(tmp_path, chroma={"host": "127.0.0.1", "port": free_port()})
     with pytest.raises(StoreError, match="Start it with `chroma run"):
         NewsRAG(settings)

@@ -4,14 +4,11 @@ tiny GGUF models this test writes (their greedy output is a fixed text, see tiny
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from rag import Answer, NewsRAG, NewsragError
@@ -19,7 +16,7 @@ from rag.answer.base import AnswerRequest
 from rag.answer.llm import build_prompt
 from rag.config import LLMSettings
 from tests.answer.tiny_gguf import write_chain_model
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, free_port, make_settings, wait_until_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.loopback]
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,17 +29,11 @@ CHAINS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's server with one tiny model per chain; yields its /v1 URL."""
     folder = tmp_path_factory.mktemp("gguf")
-    port = _free_port()
+    port = free_port()
     models = [
         {
             "model": str(write_chain_model(folder / f"{alias}.gguf", text.split())),
@@ -63,16 +54,11 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{base}/models", timeout=1).is_success:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, (folder / "server.log").read_text()[-2000:]
-        assert time.monotonic() < deadline, "llama.cpp server did not start in 120 s"
-        time.sleep(0.5)
+    try:
+        wait_until_up(f"{base}/models", proc, seconds=120, what="llama.cpp server")
+    except AssertionError:
+        print((folder / "server.log").read_text()[-2000:])
+        raise
     yield base
     proc.terminate()
     proc.wait(timeout=30)
@@ -154,7 +140,7 @@ def test_unreachable_server_is_one_clear_error(tmp_path: Path, model_loaded: Non
         name="dead",
         provider="openai_like",
         model="x",
-        base_url=f"http://127.0.0.1:{_free_port()}/v1",
+        base_url=f"http://127.0.0.1:{free_port()}/v1",
         timeout_s=5,
     )
     engine = NewsRAG(make_settings(tmp_path, llms=[dead]))
