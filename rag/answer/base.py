@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -53,18 +54,28 @@ class Answerer(Protocol):
         ...
 
 
-def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:
-    """Names in the question that no retrieved chunk (text, title or outlet) mentions."""
-    seen = " ".join(f"{h.title} {h.source} {h.text}" for h in hits).lower()
-    known_outlets = {o.lower() for o in outlets}
+def asked_names(question: str, *, outlets: Sequence[str] = ()) -> list[str]:
+    """The names a question asks about (outlet names and very short words left out)."""
+    known_outlets = {o.lower().removeprefix("the ") for o in outlets}
     out = []
     for name in names(question):
         key = name.lower().removeprefix("the ").strip()
-        if len(key) < 3 or key in known_outlets:
-            continue
-        if key not in seen:
+        if len(key) >= 3 and key not in known_outlets:
             out.append(name)
     return out
+
+
+def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:
+    """Names in the question that no retrieved chunk (text, title or outlet) mentions."""
+    seen = " ".join(f"{h.title} {h.source} {h.text}" for h in hits).lower()
+    words = set(re.findall(r"\w+", seen))
+    # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
+    # a Series C round")
+    return [
+        n
+        for n in asked_names(question, outlets=outlets)
+        if not all(w in words for w in re.findall(r"\w+", n.lower()) if len(w) >= 3)
+    ]
 
 
 def abstain(request: AnswerRequest, *, missing: Sequence[str] = ()) -> Answer:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.answer.base import AnswerRequest, abstain, missing_names
+from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names
 from rag.answer.short import short_answer
 from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
@@ -17,6 +17,7 @@ from rag.sentences import sentence_spans
 from rag.types import Answer, AnswerSentence, Citation, Hit
 
 _MIN_SENTENCE_CHARS = 25
+_MISSING_SHARE = 0.6  # abstain when at least this share of the asked-about names is unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
 
 
@@ -69,9 +70,12 @@ class ExtractiveAnswerer:
         score = 0.65 * meaning + 0.25 * words + 0.10 * prior
         if request.intent.recent:  # "latest": among relevant sentences, newer ones first
             score = score + 0.15 * _recency(candidates)
+        # Nothing retrieved is close enough, or most of the names the question asks about
+        # appear in no passage (on-topic questions about facts no article holds).
         missing = missing_names(request.standalone, hits, outlets=request.outlets)
-        weak = float(meaning.max()) < self.min_similarity + 0.1
-        if (weak and _best_dense(hits) < self.min_similarity) or (missing and weak):
+        asked = asked_names(request.standalone, outlets=request.outlets)
+        mostly_missing = bool(missing) and len(missing) >= _MISSING_SHARE * len(asked)
+        if _best_dense(hits) < self.min_similarity or mostly_missing:
             return abstain(request, missing=missing)
         answer = self._compose(question, hits, candidates, vectors[1:], score)
         quoted = [(s.text, float(score[_index(candidates, s.text)])) for s in answer.sentences]
