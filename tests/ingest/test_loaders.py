@@ -352,8 +352,6 @@ def test_sources_reject_other_url_schemes() -> None:
 
 def test_repository_test_corpus_loads_cleanly() -> None:
     corpus = Path(__file__).parents[1] / "data" / "corpus"
-    if not corpus.is_dir():
-        pytest.skip("tests/data/corpus is not present")
     items = load(corpus)
     assert items and all(isinstance(item, Article) for item in items), items
     assert all(item.source and item.published_at for item in items)

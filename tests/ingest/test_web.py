@@ -344,8 +344,6 @@ def test_read_feed_list_errors(write_file: WriteFile, content: str, message: str
 
 def test_project_feed_list_parses() -> None:
     path = Path(__file__).parents[2] / "corpus" / "feeds.yaml"
-    if not path.exists():
-        pytest.skip("corpus/feeds.yaml is not present")
     urls = read_feed_list(path)
     assert urls and all(url.startswith("https://") for url in urls)
 
