@@ -43,6 +43,14 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--no-answers", is_flag=True, help="Score retrieval only (no `ask`)."),
         click.option(
+            "--judge",
+            default=None,
+            metavar="LLM",
+            help="Grade answers with LlamaIndex's faithfulness, relevancy and correctness "
+            "evaluators, judged by this LLM: a configured LLM's name or provider:model[@url] "
+            "as for `newsrag ask --llm` (e.g. ollama:llama3.1). Off by default.",
+        ),
+        click.option(
             "--baseline",
             is_flag=True,
             help="Also run LlamaIndex's default pipeline (builds its own index once).",
@@ -171,6 +179,7 @@ def _run(
     k: int,
     mode: str | None,
     no_answers: bool,
+    judge: str | None,
     baseline: bool,
     baseline_overlap: int | None,
     out: Path | None,
@@ -186,7 +195,9 @@ def _run(
     if baseline or baseline_overlap is not None:
         overlap = LLAMA_INDEX_DEFAULT_OVERLAP if baseline_overlap is None else baseline_overlap
         base = BaselineConfig(chunk_overlap=overlap, model_path=settings.embedding.model)
-    options = RunOptions(k=k, answers=not no_answers, baseline=base, mode=mode, rebuild=rebuild)
+    options = RunOptions(
+        k=k, answers=not no_answers, baseline=base, mode=mode, rebuild=rebuild, judge=judge
+    )
     bars: dict[str, Any] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -246,6 +257,12 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
             f"citations precision {fmt(c['precision'])}  recall {fmt(c['recall'])}  "
             f"verified share {fmt(c['verified_share'])}"
         )
+    if doc.get("judge"):
+        parts = [
+            f"{check} {fmt(j['pass_rate'])} ({j['unparseable']} unparseable, {j['errors']} errors)"
+            for check, j in doc["judge"].items()
+        ]
+        lines.append("judge     pass rate: " + "  ".join(parts))
     latency = doc["latency_ms"]
     parts = [
         f"{name} p50 {fmt(latency[f'{name}_p50'], 0)} / p95 {fmt(latency[f'{name}_p95'], 0)} ms"

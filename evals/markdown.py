@@ -65,6 +65,8 @@ def _config(config: dict[str, Any]) -> list[str]:
         lines.append(
             f"- answers: `NewsRAG.ask` (top_k {answers['top_k']}, {config.get('answerer') or '?'})"
         )
+    if config.get("judge"):
+        lines.append(f"- judge: `{config['judge']['llm']}` (LlamaIndex evaluators)")
     if config.get("baseline"):
         base = config["baseline"]
         lines.append(f"- baseline: {base['pipeline']} ({base['nodes']} nodes)")
@@ -176,6 +178,32 @@ def _abstention(summary: Summary) -> list[str]:
     return lines + _table(["type", "n", "abstained", "rate"], rows)
 
 
+def _judge(summary: Summary, config: dict[str, Any]) -> list[str]:
+    if summary.judge is None:
+        return []
+    judge = config.get("judge") or {}
+    lines = [
+        "## LLM judge (LlamaIndex evaluators)",
+        "",
+        f"Judge: `{judge.get('llm', '?')}`. Faithfulness (the answer is supported by the "
+        "passages the answerer read) and relevancy (answer and passages fit the question) are "
+        "YES/NO, graded on answers that do not abstain; correctness is a 1–5 score against the "
+        f"gold answer, on every answer, passing at {judge.get('correctness_pass', 4.0):g}. A "
+        "verdict not written as YES/NO or as a score line counts as unparseable, never as a "
+        "pass or a score; pass rate and mean score are over the parsed verdicts only.",
+        "",
+    ]
+    header = ["type", "check", "graded", "parsed", "unparseable", "errors", "pass rate", "mean"]
+    rows = []
+    for scope, scores in [("all", summary.judge)] + [
+        (t, s.judge) for t, s in summary.by_type.items() if s.judge
+    ]:
+        for check, j in scores.items():
+            counts = (j.n, j.parsed, j.unparseable, j.errors)
+            rows.append([scope, check, *map(str, counts), fmt(j.pass_rate), fmt(j.mean_score)])
+    return lines + _table(header, rows)
+
+
 def _latency(summary: Summary, ingest_s: float) -> list[str]:
     rows = []
     for name in ("search", "ask", "baseline_search"):
@@ -204,6 +232,7 @@ def render(run: EvalRun, *, plots: list[str]) -> str:
         _answers(run.summary, str(config["dataset"])),
         _citations(run.summary),
         _abstention(run.summary),
+        _judge(run.summary, config),
         _latency(run.summary, run.index.ingest.seconds),
         ["## Plots", ""] + [f"![{p}]({p})" for p in plots] if plots else [],
     ]

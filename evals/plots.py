@@ -88,13 +88,19 @@ def _by_type(ax: Axes, run: EvalRun) -> bool:
         f"all-evidence@{k}": lambda s: s.retrieval.all_evidence if s.retrieval else None,
         "lenient": lambda s: s.answers.lenient if s.answers else None,
         "citation recall": lambda s: s.citations.recall if s.citations else None,
+        **{
+            f"judge: {check}": lambda s, c=check: (
+                s.judge[c].pass_rate if s.judge and c in s.judge else None
+            )
+            for check in ("faithfulness", "relevancy", "correctness")
+        },
     }
-    width = 0.8 / len(figures)
-    for i, (label, get) in enumerate(figures.items()):
-        values = [get(run.summary.by_type[t]) for t in types]
-        if any(v is not None for v in values):
-            xs = [x - 0.4 + width * (i + 0.5) for x in range(len(types))]
-            ax.bar(xs, [v or 0.0 for v in values], width, label=label)
+    series = {label: [get(run.summary.by_type[t]) for t in types] for label, get in figures.items()}
+    series = {label: v for label, v in series.items() if any(x is not None for x in v)}
+    width = 0.8 / max(len(series), 1)
+    for i, (label, values) in enumerate(series.items()):
+        xs = [x - 0.4 + width * (i + 0.5) for x in range(len(types))]
+        ax.bar(xs, [v or 0.0 for v in values], width, label=label)
     ax.set_xticks(list(range(len(types))), [t.removesuffix("_query") for t in types])
     ax.set(ylim=(0, 1), title="By question type")
     ax.legend(fontsize="small")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from evals import metrics
 from evals.datasets import Question
+from evals.judging import JudgeScores, score_judge
+from rag import Grade
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class AnswerResult:
     verified_share: float | None
     ms: float
     answerer: str = "extractive"
+    grade: Grade | None = None  # the LLM judge's verdicts, only with a judge
 
     @property
     def cited_articles(self) -> tuple[str, ...]:
@@ -147,6 +150,7 @@ class Summary:
     abstention: AbstentionScores | None = None
     latency_ms: dict[str, float | None] = field(default_factory=dict)
     by_type: dict[str, Summary] = field(default_factory=dict)
+    judge: dict[str, JudgeScores] | None = None  # per evaluator, only with a judge
 
 
 def score_retrieval(results: Sequence[RetrievalResult], *, k: int) -> RetrievalScores | None:
@@ -244,6 +248,7 @@ def summarize(records: Sequence[QuestionRecord], *, k: int, by_type: bool = True
         citations=score_citations(records),
         abstention=score_abstention(records),
         latency_ms=latency(records),
+        judge=score_judge(records),
         by_type={
             t: summarize([r for r in records if r.question.question_type == t], k=k, by_type=False)
             for t in types

@@ -24,6 +24,7 @@ from rag import NewsragError
 
 log = logging.getLogger(__name__)
 _SECTIONS = ("retrieval", "baseline", "answers", "citations", "latency_ms")
+_JUDGE_FIGURES = ("pass_rate", "mean_score")
 
 
 def _retrieval(scores: RetrievalScores | None, k: int) -> dict[str, float] | None:
@@ -71,6 +72,17 @@ def metrics_doc(run: EvalRun) -> dict[str, Any]:
         "config": run.config,
         "started_at": run.started_at,
         "notes": [SHORT_ANSWER_NOTE],
+    } | _judge(s)
+
+
+def _judge(summary: Summary) -> dict[str, Any]:
+    """The judge's columns, only when a judge graded the run (never present otherwise)."""
+    if summary.judge is None:
+        return {}
+    by_type = {t: x.judge for t, x in summary.by_type.items() if x.judge}
+    return {
+        "judge": {m: asdict(v) for m, v in summary.judge.items()},
+        "judge_by_type": {t: {m: asdict(v) for m, v in j.items()} for t, j in by_type.items()},
     }
 
 
@@ -97,6 +109,8 @@ def question_row(record: QuestionRecord, *, k: int) -> dict[str, Any]:
             "citation_precision": metrics.citation_precision([bool(c.facts) for c in a.citations]),
             "citation_recall": metrics.citation_recall(a.cited_articles, record.gold_articles),
         }
+        if a.grade is None:
+            del row["answer"]["grade"]
     if record.baseline is not None:
         row["baseline"] = _retrieval_row(record.baseline, k=k)
     return row
@@ -161,6 +175,10 @@ def flatten(doc: dict[str, Any]) -> dict[str, float]:
                 continue
             if isinstance(value, int | float) and not isinstance(value, bool):
                 out[f"{section}.{name}"] = float(value)
+    for check, figures in (doc.get("judge") or {}).items():
+        for name in _JUDGE_FIGURES:
+            if isinstance(figures.get(name), int | float):
+                out[f"judge.{check}.{name}"] = float(figures[name])
     if isinstance(doc.get("ingest_s"), int | float):
         out["ingest_s"] = float(doc["ingest_s"])
     return out

@@ -27,6 +27,7 @@ from evals import metrics
 from evals.baseline import BaselineConfig, BaselineHit, BaselineIndex
 from evals.datasets import Dataset, Question
 from evals.index import EvalIndex, corpus_digest, embedding_model, open_index
+from evals.judging import check_judge, grade_answer
 from evals.records import (
     AnswerResult,
     CitedChunk,
@@ -36,7 +37,7 @@ from evals.records import (
     Summary,
     summarize,
 )
-from rag import Answer, Hit, NewsRAG, Settings
+from rag import Answer, Hit, Judge, NewsRAG, NewsragError, Settings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -48,7 +49,9 @@ class RunOptions:
     """What one evaluation does.
 
     ``k`` chunks are scored per question (the protocol's top 10); ``answers`` also calls
-    ``ask`` (with the engine's own ``top_k``); ``baseline`` also runs LlamaIndex's defaults.
+    ``ask`` (with the engine's own ``top_k``); ``baseline`` also runs LlamaIndex's defaults;
+    ``judge`` (a configured LLM's name or a ``provider:model[@url]`` spec) grades each answer
+    with LlamaIndex's evaluators.
     """
 
     k: int = 10
@@ -56,6 +59,7 @@ class RunOptions:
     baseline: BaselineConfig | None = None
     mode: str | None = None
     rebuild: bool = False
+    judge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,10 @@ def retrieve(
     return _scored(hits, question, ms)
 
 
-def answer(app: NewsRAG, question: Question) -> AnswerResult:
+def answer(app: NewsRAG, question: Question, *, judge: Judge | None = None) -> AnswerResult:
     """What ``NewsRAG.ask`` answers for the question text; each citation is then checked for
-    the question's gold facts in the chunk it cites."""
+    the question's gold facts in the chunk it cites, and the ``judge`` (if any) grades it
+    against the gold answer."""
     result: Answer = app.ask(question.query)
     texts = {h.chunk_id: h.text for h in result.hits}
     facts = [e.fact for e in question.evidence]
@@ -103,6 +108,9 @@ def answer(app: NewsRAG, question: Question) -> AnswerResult:
         verified_share=result.verified_share,
         ms=float(result.timings_ms.get("total", 0.0)),
         answerer=result.answerer,
+        grade=None
+        if judge is None
+        else grade_answer(judge, question=question.query, answer=result, reference=question.answer),
     )
 
 
@@ -137,19 +145,25 @@ def run_questions(
     *,
     options: RunOptions = RunOptions(),
     base: BaselineIndex | None = None,
+    judge: Judge | None = None,
     progress: Progress | None = None,
 ) -> list[QuestionRecord]:
-    """Ask every question; one record each, in order."""
+    """Ask every question; one record each, in order.
+
+    Raises:
+        NewsragError: the judge failed on every check of the first answer it graded.
+    """
     records = []
     for done, question in enumerate(questions, start=1):
-        records.append(
-            QuestionRecord(
-                question=question,
-                retrieval=retrieve(app, question, k=options.k, mode=options.mode),
-                answer=answer(app, question) if options.answers else None,
-                baseline=baseline_retrieve(base, question, k=options.k) if base else None,
-            )
+        record = QuestionRecord(
+            question=question,
+            retrieval=retrieve(app, question, k=options.k, mode=options.mode),
+            answer=answer(app, question, judge=judge) if options.answers else None,
+            baseline=baseline_retrieve(base, question, k=options.k) if base else None,
         )
+        if done == 1 and record.answer is not None and record.answer.grade is not None:
+            check_judge(record.answer.grade)
+        records.append(record)
         if progress:
             progress("questions", done, len(questions))
     return records
@@ -166,9 +180,15 @@ def evaluate(
     """Index the dataset's corpus (or reuse its index), ask every question, score.
 
     Raises:
-        NewsragError: the corpus could not be indexed.
+        NewsragError: the corpus could not be indexed, or the judge is unreachable.
+        ImportError: the judge's LLM backend is not installed.
     """
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    judge = None
+    if options.judge and not options.answers:
+        raise NewsragError("The judge grades answers: drop --no-answers to use --judge.")
+    if options.judge:  # built first: a bad spec fails before any embedding
+        judge = Judge.from_spec(options.judge, llms=settings.llms)
     embedding = (lambda done, total: progress("embedding", done, total)) if progress else None
     app, index = open_index(
         dataset.corpus,
@@ -189,9 +209,13 @@ def evaluate(
             config=options.baseline,
             show_progress=progress is not None,
         )
-    records = run_questions(app, dataset.questions, options=options, base=base, progress=progress)
+    records = run_questions(
+        app, dataset.questions, options=options, base=base, judge=judge, progress=progress
+    )
     config = describe(dataset, settings=app.settings, index=index, options=options, base=base)
     config["answerer"] = ", ".join(sorted({r.answer.answerer for r in records if r.answer}))
+    if judge is not None:
+        config["judge"] = {"llm": judge.name, "correctness_pass": judge.correctness_pass}
     return EvalRun(config, tuple(records), summarize(records, k=options.k), index, started)
 
 

@@ -4,6 +4,7 @@ from rag.config import Settings
 from rag.conversation import Message
 from rag.engine import NewsRAG
 from rag.errors import ConfigError, LoadError, NewsragError, NotFoundError, StoreError
+from rag.grading import Grade, Judge, Verdict
 from rag.types import (
     Answer,
     AnswerSentence,
@@ -21,9 +22,11 @@ __all__ = [
     "ArticleInfo",
     "Citation",
     "ConfigError",
+    "Grade",
     "Hit",
     "IngestReport",
     "ItemError",
+    "Judge",
     "LoadError",
     "Message",
     "NewsRAG",
@@ -32,4 +35,5 @@ __all__ = [
     "Settings",
     "Stats",
     "StoreError",
+    "Verdict",
 ]
