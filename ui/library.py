@@ -120,11 +120,18 @@ def add_articles(
 ) -> str:
     """Check and ingest uploads, pasted URLs and picked feeds; returns the HTML report.
 
-    Items the UI turns away (wrong type, too large, not a URL) are listed with those the
-    engine rejects, each with its reason; everything else in the batch is still ingested.
+    Items the UI turns away (wrong type, too large, too many, not a URL) are listed with those
+    the engine rejects (a URL on a private address, unless ``ui.allow_private_urls``), each
+    with its reason; everything else in the batch is still ingested.
     """
+    limits = app.settings.ui
+    # the app fetches for whoever can open it: its own network only when the admin allows it
+    app.settings.ingest.allow_private_urls = limits.allow_private_urls
     uploads = accept_uploads(
-        files, app.settings.data_dir / "uploads", max_mb=app.settings.ingest.max_file_mb
+        files,
+        app.settings.data_dir / "uploads",
+        max_mb=app.settings.ingest.max_file_mb,
+        max_files=limits.max_upload_files,
     )
     links = accept_urls(urls)
     by_name = {f.name: f.url for f in feeds}

@@ -70,7 +70,9 @@ def safe_name(name: str) -> str:
     return stem[:70] + (f".{suffix.lower()}" if suffix else "")
 
 
-def accept_uploads(files: Sequence[str | Path], uploads_dir: Path, *, max_mb: float) -> Accepted:
+def accept_uploads(
+    files: Sequence[str | Path], uploads_dir: Path, *, max_mb: float, max_files: int = 50
+) -> Accepted:
     """Check each uploaded file and copy the good ones to ``uploads_dir``.
 
     A file is rejected when its type is not one the engine reads, it is larger than
@@ -81,15 +83,19 @@ def accept_uploads(files: Sequence[str | Path], uploads_dir: Path, *, max_mb: fl
         files: temporary paths of the uploads (their names are what the user picked).
         uploads_dir: where accepted files are kept (``DATA_DIR/uploads``).
         max_mb: the largest file accepted.
+        max_files: files beyond this many are rejected (the first ``max_files`` are kept).
 
     Returns:
         Paths to ingest, rejected items with reasons, and the user's names of saved paths.
     """
     accepted = Accepted()
-    for file in files:
+    root = uploads_dir.resolve()
+    for number, file in enumerate(files, start=1):
         source = Path(file)
         name = source.name
         reason = _problem(source, max_mb=max_mb)
+        if number > max_files:
+            reason = f"more than {max_files} files in one upload; add the rest separately"
         if reason:
             accepted.rejected.append(ItemError(name, reason))
             continue
@@ -98,6 +104,9 @@ def accept_uploads(files: Sequence[str | Path], uploads_dir: Path, *, max_mb: fl
         stem, _, suffix = clean.rpartition(".")
         target = uploads_dir / f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}.{suffix}"
         uploads_dir.mkdir(parents=True, exist_ok=True)
+        if target.resolve().parent != root:  # safe_name makes this impossible; keep it so
+            accepted.rejected.append(ItemError(name, "unsafe file name; rename the file"))
+            continue
         shutil.copyfile(source, target)
         accepted.paths.append(str(target))
         accepted.names[str(target)] = name

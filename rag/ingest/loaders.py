@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import reprlib
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,9 @@ _FIELD_ALIASES = {
 _MB = 1024 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
+_TOO_DEEP = "JSON is nested too deeply to be an article record; flatten it"
+_SHORT = reprlib.Repr()  # a bounded repr: a YAML alias bomb must not be printed in full
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring = 2, 3, 3, 40
 
 
 def load_path(path: Path, *, settings: IngestSettings) -> Iterator[Item]:
@@ -217,6 +221,8 @@ def _load_json(path: Path, data: bytes) -> Iterator[Item]:
             str(path),
             f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}; fix the file",
         ) from exc
+    except RecursionError as exc:
+        raise LoadError(str(path), _TOO_DEEP) from exc
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]
     if isinstance(value, dict):
@@ -237,6 +243,9 @@ def _load_jsonl(path: Path, data: bytes) -> Iterator[Item]:
             continue
         try:
             record = json.loads(line)
+        except RecursionError:
+            yield ItemError(f"{path}#{number}", _TOO_DEEP)
+            continue
         except json.JSONDecodeError as exc:
             yield ItemError(
                 f"{path}#{number}",
@@ -287,7 +296,8 @@ def record_to_article(record: object, *, origin: str) -> Article:
         if value is not None and (isinstance(value, bool) or not isinstance(value, allowed)):
             kind = "a date string" if name == "published_at" else "a string"
             raise LoadError(
-                origin, f"field '{key}' must be {kind}, got {type(value).__name__}: {value!r:.60}"
+                origin,
+                f"field '{key}' must be {kind}, got {type(value).__name__}: {_SHORT.repr(value)}",
             )
         values[name] = value
     for name in ("title", "body"):

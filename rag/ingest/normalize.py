@@ -21,6 +21,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 
 from rag.errors import LoadError
+from rag.ingest.limits import check_date, shallow_html
 from rag.types import Article
 
 logger = logging.getLogger(__name__)
@@ -198,6 +199,7 @@ def html_to_text(html: str | bytes, *, url: str = "") -> PageText:
         ``PageText(text, meta)``; ``text`` is ``clean_text`` output with paragraphs separated
         by blank lines, possibly empty.
     """
+    html = shallow_html(html)
     doc = None
     try:
         doc = trafilatura.bare_extraction(
@@ -301,6 +303,7 @@ def make_article(
         when = parse_date(published_at)
     except ValueError as exc:
         raise LoadError(origin, f"field 'published_at': {exc}") from exc
+    check_date(when, origin)
     return Article(
         title=title,
         body=body,

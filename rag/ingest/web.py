@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import yaml
 
 from rag.config import IngestSettings
 from rag.errors import LoadError
+from rag.ingest.addresses import check_url
 from rag.ingest.feeds import Feed, FeedEntry, entry_article, entry_text, parse_feed
 from rag.ingest.normalize import html_to_text, make_article
 from rag.types import Article, ItemError
@@ -48,6 +49,9 @@ class FetchResult:
 def fetch(url: str, *, settings: IngestSettings, client: httpx.Client | None = None) -> FetchResult:
     """GET ``url`` following up to 5 redirects, reading at most ``settings.max_fetch_mb``.
 
+    Unless ``settings.allow_private_urls``, the address of the URL and of every redirect hop
+    must be public (see ``rag.ingest.addresses``).
+
     Args:
         url: an http(s) address.
         settings: timeout, user agent and size limit.
@@ -57,8 +61,8 @@ def fetch(url: str, *, settings: IngestSettings, client: httpx.Client | None = N
         The final response (status below 400).
 
     Raises:
-        LoadError: bad scheme, connection failure, timeout, HTTP error status, too many
-            redirects or an oversized response; the reason is one line.
+        LoadError: bad scheme, refused address, connection failure, timeout, HTTP error
+            status, too many redirects or an oversized response; the reason is one line.
     """
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
@@ -85,29 +89,44 @@ def fetch(url: str, *, settings: IngestSettings, client: httpx.Client | None = N
 
 
 def _get(client: httpx.Client, url: str, settings: IngestSettings) -> FetchResult:
+    """Follow redirects by hand, so each hop's address is checked before it is requested."""
+    started = time.monotonic()
+    for _ in range(MAX_REDIRECTS + 1):
+        check_url(url, settings=settings)
+        with client.stream("GET", url) as response:
+            if not response.is_redirect:
+                return _read(response, url, settings, started)
+            target = urljoin(str(response.url), response.headers["location"].strip())
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise LoadError(url, f"redirected to an unsupported address ({target[:200]})")
+        url = target
+    raise httpx.TooManyRedirects("too many redirects", request=response.request)
+
+
+def _read(
+    response: httpx.Response, url: str, settings: IngestSettings, started: float
+) -> FetchResult:
     limit = int(settings.max_fetch_mb * _MB)
     too_big = f"response is larger than {settings.max_fetch_mb:g} MB; raise ingest.max_fetch_mb"
-    started = time.monotonic()
-    with client.stream("GET", url) as response:
-        if response.status_code >= 400:
-            raise LoadError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+    if response.status_code >= 400:
+        raise LoadError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise LoadError(url, too_big)
+    chunks, total = [], 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > limit:
             raise LoadError(url, too_big)
-        chunks, total = [], 0
-        for chunk in response.iter_bytes():
-            total += len(chunk)
-            if total > limit:
-                raise LoadError(url, too_big)
-            if time.monotonic() - started > settings.fetch_timeout_s:
-                raise httpx.ReadTimeout("overall deadline", request=response.request)
-            chunks.append(chunk)
-        return FetchResult(
-            url=str(response.url),
-            status=response.status_code,
-            content_type=response.headers.get("content-type", ""),
-            content=b"".join(chunks),
-        )
+        if time.monotonic() - started > settings.fetch_timeout_s:
+            raise httpx.ReadTimeout("overall deadline", request=response.request)
+        chunks.append(chunk)
+    return FetchResult(
+        url=str(response.url),
+        status=response.status_code,
+        content_type=response.headers.get("content-type", ""),
+        content=b"".join(chunks),
+    )
 
 
 def http_client(settings: IngestSettings) -> httpx.Client:
@@ -115,8 +134,7 @@ def http_client(settings: IngestSettings) -> httpx.Client:
     return httpx.Client(
         headers={"User-Agent": settings.user_agent},
         timeout=settings.fetch_timeout_s,
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
+        follow_redirects=False,  # followed by ``fetch``, which checks each hop's address
     )
 
 

@@ -94,6 +94,7 @@ def test_add_from_upload_url_box_and_feed_list_then_delete(
     feed_url = site.add(
         "/feed.xml", RSS.format(base=site.base, body=BODY), content_type="application/rss+xml"
     )
+    engine.settings.ui.allow_private_urls = True  # the feed is served on loopback
     story = tmp_path / "Kestrel story.md"
     story.write_text(
         '---\ntitle: "Kestrel Partners backs a chip startup"\nsource: "Ledger"\n'
