@@ -3,9 +3,6 @@ tiny GGUF models this test writes (their greedy output is a fixed text, see tiny
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +12,8 @@ from rag import Answer, NewsRAG, NewsragError
 from rag.answer.base import AnswerRequest
 from rag.answer.llm import build_prompt
 from rag.config import LLMSettings
-from tests.answer.tiny_gguf import write_chain_model
-from tests.conftest import CORPUS, free_port, make_settings, wait_until_up
+from tests.answer.conftest import serve_chains
+from tests.conftest import CORPUS, free_port, make_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.loopback]
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,36 +29,8 @@ CHAINS = {
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's server with one tiny model per chain; yields its /v1 URL."""
-    folder = tmp_path_factory.mktemp("gguf")
-    port = free_port()
-    models = [
-        {
-            "model": str(write_chain_model(folder / f"{alias}.gguf", text.split())),
-            "model_alias": alias,
-            "chat_format": "chatml",
-            "n_ctx": 8192,
-            "n_threads": 2,
-            "verbose": False,
-        }
-        for alias, text in CHAINS.items()
-    ]
-    config = folder / "server.json"
-    config.write_text(json.dumps({"host": "127.0.0.1", "port": port, "models": models}))
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--config_file", str(config)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        wait_until_up(f"{base}/models", proc, seconds=120, what="llama.cpp server")
-    except AssertionError:
-        print((folder / "server.log").read_text()[-2000:])
-        raise
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serve_chains(tmp_path_factory.mktemp("gguf"), CHAINS) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -121,6 +121,11 @@ def test_report_files(run: EvalRun, tmp_path: Path) -> None:
     report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "| newsrag | 5 |" in report and "LlamaIndex defaults (baseline)" in report
     assert "counts as not answered" in report
+    # no judge configured: its columns are absent, not empty or made up
+    assert run.summary.judge is None and all(r.answer.grade is None for r in run.records)
+    assert "judge" not in doc and "judge_by_type" not in doc and "judge" not in doc["config"]
+    assert all("grade" not in json.loads(row)["answer"] for row in rows)
+    assert "judge" not in report.lower()
     for png in ("by_type.png", "hit_rank.png", "hits_at_k.png", "latency.png"):
         assert (tmp_path / "out" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
