@@ -21,7 +21,7 @@ from evals.datasets import Dataset, load_gold, load_multihop
 from evals.markdown import fmt
 from evals.report import write_comparison, write_report
 from evals.runner import RunOptions, evaluate
-from rag import NewsragError, Settings
+from rag import NewsragError, Settings, parse_llm_spec
 from rag.cli import command
 
 
@@ -42,6 +42,16 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Retrieval mode (default: the configured one).",
         ),
         click.option("--no-answers", is_flag=True, help="Score retrieval only (no `ask`)."),
+        click.option(
+            "--answerer", default=None, help="A configured answerer by name (default: settings)."
+        ),
+        click.option(
+            "--llm",
+            "llm_spec",
+            default=None,
+            metavar="SPEC",
+            help="Answer with this LLM, as for `newsrag ask --llm`: provider:model[@base_url].",
+        ),
         click.option(
             "--judge",
             default=None,
@@ -179,6 +189,8 @@ def _run(
     k: int,
     mode: str | None,
     no_answers: bool,
+    answerer: str | None,
+    llm_spec: str | None,
     judge: str | None,
     baseline: bool,
     baseline_overlap: int | None,
@@ -195,8 +207,18 @@ def _run(
     if baseline or baseline_overlap is not None:
         overlap = LLAMA_INDEX_DEFAULT_OVERLAP if baseline_overlap is None else baseline_overlap
         base = BaselineConfig(chunk_overlap=overlap, model_path=settings.embedding.model)
+    if llm_spec:
+        llm = parse_llm_spec(llm_spec)
+        settings = settings.model_copy(update={"llms": [*settings.llms, llm]})
+        answerer = llm.name
     options = RunOptions(
-        k=k, answers=not no_answers, baseline=base, mode=mode, rebuild=rebuild, judge=judge
+        k=k,
+        answers=not no_answers,
+        baseline=base,
+        mode=mode,
+        rebuild=rebuild,
+        answerer=answerer,
+        judge=judge,
     )
     bars: dict[str, Any] = {}
 

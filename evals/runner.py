@@ -50,8 +50,9 @@ class RunOptions:
 
     ``k`` chunks are scored per question (the protocol's top 10); ``answers`` also calls
     ``ask`` (with the engine's own ``top_k``); ``baseline`` also runs LlamaIndex's defaults;
-    ``judge`` (a configured LLM's name or a ``provider:model[@url]`` spec) grades each answer
-    with LlamaIndex's evaluators.
+    ``answerer`` names the answerer ``ask`` uses (default: the settings'); ``judge`` (a
+    configured LLM's name or a ``provider:model[@url]`` spec) grades each answer with
+    LlamaIndex's evaluators.
     """
 
     k: int = 10
@@ -59,6 +60,7 @@ class RunOptions:
     baseline: BaselineConfig | None = None
     mode: str | None = None
     rebuild: bool = False
+    answerer: str | None = None
     judge: str | None = None
 
 
@@ -84,11 +86,13 @@ def retrieve(
     return _scored(hits, question, ms)
 
 
-def answer(app: NewsRAG, question: Question, *, judge: Judge | None = None) -> AnswerResult:
-    """What ``NewsRAG.ask`` answers for the question text; each citation is then checked for
-    the question's gold facts in the chunk it cites, and the ``judge`` (if any) grades it
-    against the gold answer."""
-    result: Answer = app.ask(question.query)
+def answer(
+    app: NewsRAG, question: Question, *, answerer: str | None = None, judge: Judge | None = None
+) -> AnswerResult:
+    """What ``NewsRAG.ask`` answers for the question text (with ``answerer``, default the
+    settings'); each citation is then checked for the question's gold facts in the chunk it
+    cites, and the ``judge`` (if any) grades it against the gold answer."""
+    result: Answer = app.ask(question.query, answerer=answerer)
     texts = {h.chunk_id: h.text for h in result.hits}
     facts = [e.fact for e in question.evidence]
     cited = [texts.get(c.chunk_id, c.quote) for c in result.citations]
@@ -158,7 +162,9 @@ def run_questions(
         record = QuestionRecord(
             question=question,
             retrieval=retrieve(app, question, k=options.k, mode=options.mode),
-            answer=answer(app, question, judge=judge) if options.answers else None,
+            answer=answer(app, question, answerer=options.answerer, judge=judge)
+            if options.answers
+            else None,
             baseline=baseline_retrieve(base, question, k=options.k) if base else None,
         )
         if done == 1 and record.answer is not None and record.answer.grade is not None:
@@ -184,6 +190,11 @@ def evaluate(
         ImportError: the judge's LLM backend is not installed.
     """
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    names = ["extractive", *(llm.name for llm in settings.llms)]
+    if options.answerer is not None and options.answerer not in names:
+        raise NewsragError(
+            f"No answerer named {options.answerer!r}. Configured: {', '.join(names)}."
+        )
     judge = None
     if options.judge and not options.answers:
         raise NewsragError("The judge grades answers: drop --no-answers to use --judge.")

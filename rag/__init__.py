@@ -1,5 +1,6 @@
 """newsrag's public surface: the engine, its settings, result types and errors."""
 
+from rag.answer.backends import parse_llm_spec
 from rag.config import Settings
 from rag.conversation import Message
 from rag.engine import NewsRAG
@@ -36,4 +37,5 @@ __all__ = [
     "Stats",
     "StoreError",
     "Verdict",
+    "parse_llm_spec",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,12 @@ from tests.answer.conftest import serve_chains
 from tests.conftest import CORPUS, DATA, free_port, make_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.loopback]
-CHAINS = {"yes": "YES", "score": "4.5", "garbage": "eyes zebra noon of"}
+CHAINS = {
+    "yes": "YES",
+    "score": "4.5",
+    "garbage": "eyes zebra noon of",
+    "answer": "Corvid Labs raised $300 million [1].",  # an answerer, for --llm
+}
 CHECKS = ("faithfulness", "relevancy", "correctness")
 ASK = {
     "question": "Who leads Corvid Labs?",
@@ -87,16 +93,21 @@ def test_eval_with_a_garbage_judge_end_to_end(
 ) -> None:
     out = tmp_path / "run"
     command = ["eval", "gold", str(DATA / "gold.json"), "--corpus", str(CORPUS),
-               "--types", "comparison_query,null_query", "--data-dir", str(data),
-               "--out", str(out), "--judge", "garbage-judge"]  # fmt: skip
+               "--types", "inference_query", "--limit", "1",
+               "--data-dir", str(data), "--out", str(out),
+               "--llm", f"openai_like:answer@{server}", "--judge", "garbage-judge"]  # fmt: skip
     llms = json.dumps([judge_llm("garbage", server).model_dump(mode="json")])
-    result = CliRunner().invoke(main, command, env={"NEWSRAG_LLMS": llms})
+    # two passages: the tiny answerer's prompt (about a token per byte) fits its context
+    env = {"NEWSRAG_LLMS": llms, "NEWSRAG_RETRIEVAL__TOP_K": "2"}
+    result = CliRunner().invoke(main, command, env=env)
     assert result.exit_code == 0, result.output
     assert "judge     pass rate: faithfulness –" in result.output
     doc = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert doc["config"]["judge"]["llm"] == "garbage-judge"
+    assert doc["config"]["answerer"] == f"openai_like:answer@{server}"  # answers by --llm
     rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text().splitlines()]
-    assert len(rows) == 3
+    assert len(rows) == 1 and not rows[0]["answer"]["abstained"]
+    assert rows[0]["answer"]["text"].startswith("Corvid Labs raised $300 million")
     graded = {check: 0 for check in CHECKS}
     for row in rows:
         grade = row["answer"]["grade"]
@@ -112,25 +123,29 @@ def test_eval_with_a_garbage_judge_end_to_end(
         figures = doc["judge"][check]
         assert figures["n"] == figures["unparseable"] == graded[check] > 0
         assert (figures["parsed"], figures["errors"], figures["pass_rate"]) == (0, 0, None)
-    assert set(doc["judge_by_type"]) == {"comparison_query", "null_query"}
+    assert set(doc["judge_by_type"]) == {"inference_query"}
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## LLM judge (LlamaIndex evaluators)" in report
-    assert "| all | correctness | 3 | 0 | 3 | 0 | – | – |" in report
+    assert "| all | correctness | 1 | 0 | 1 | 0 | – | – |" in report
 
 
 def test_a_yes_judge_passes_on_every_graded_answer(
     server: str, data: Path, model_loaded: None
 ) -> None:
-    dataset = load_gold(DATA / "gold.json", corpus=(CORPUS,)).select(limit=1)
+    gold = load_gold(DATA / "gold.json", corpus=(CORPUS,))
+    dataset = replace(gold, questions=(gold.questions[0], gold.questions[5]))  # the 2nd is null
     settings = make_settings(data, llms=[judge_llm("yes", server)])
     run = evaluate(
         dataset, settings=settings, eval_dir=data / "evals", options=RunOptions(judge="yes-judge")
     )
-    assert not run.records[0].answer.abstained
+    answered = [r for r in run.records if not r.answer.abstained]
+    assert answered and answered[0].question.qid == "0"
+    for record in run.records:  # an abstention claims nothing: correctness only
+        assert (record.answer.grade.faithfulness is None) == record.answer.abstained
     judge = run.summary.judge
-    assert (judge["faithfulness"].n, judge["faithfulness"].errors) == (1, 0)
+    assert (judge["faithfulness"].n, judge["faithfulness"].errors) == (len(answered), 0)
     assert judge["faithfulness"].pass_rate == 1.0 and judge["relevancy"].pass_rate == 1.0
-    assert judge["correctness"].unparseable == 1 and judge["correctness"].mean_score is None
+    assert judge["correctness"].unparseable == 2 and judge["correctness"].mean_score is None
 
 
 def test_a_dead_judge_stops_the_run(tmp_path: Path, model_loaded: None) -> None:

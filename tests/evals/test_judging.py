@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from evals.datasets import Question
 from evals.judging import check_judge, score_judge, score_verdicts
 from evals.records import AnswerResult, QuestionRecord, RetrievalResult
+from evals.report import flatten
 from rag import ConfigError, Grade, Judge, NewsragError, Verdict
 from rag.cli import main
 from rag.config import LLMSettings
@@ -129,6 +130,8 @@ def test_judge_specs_and_configured_names() -> None:
     [
         (["--no-answers", "--judge", "ollama:x"], "drop --no-answers to use --judge"),
         (["--judge", "gpt5:x"], "Unknown LLM provider 'gpt5'"),
+        (["--answerer", "nobody"], "No answerer named 'nobody'. Configured: extractive."),
+        (["--llm", "gpt5:x"], "Unknown LLM provider 'gpt5'"),
     ],
 )
 def test_bad_judge_options_fail_before_indexing(
@@ -139,3 +142,20 @@ def test_bad_judge_options_fail_before_indexing(
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "evals").exists()  # nothing indexed
+
+
+def test_compare_reads_the_judge_figures() -> None:
+    doc = {
+        "config": {"retrieval": {"k": 10}},
+        "retrieval": {"hits@10": 0.5},
+        "judge": {
+            "faithfulness": {"n": 4, "unparseable": 1, "pass_rate": 0.75, "mean_score": 0.75},
+            "correctness": {"n": 4, "unparseable": 4, "pass_rate": None, "mean_score": None},
+        },
+    }
+    assert flatten(doc) == {
+        "retrieval.hits@10": 0.5,
+        "judge.faithfulness.pass_rate": 0.75,
+        "judge.faithfulness.mean_score": 0.75,
+    }
+    assert not any(name.startswith("judge") for name in flatten({**doc, "judge": None}))
