@@ -3,6 +3,8 @@
 Each chunk id embeds its article's content hash, so a new version is written beside the old one
 and the old one is deleted only after the new one is complete: a crash never leaves an article
 with no chunks, and an incomplete version is found (``n_chunks``) and replaced on the next run.
+A version counts as complete only when its body record carries the same content hash, so a
+crash between writing the chunks and the body is also repaired by the next run.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from rag.store import ChunkStore
 from rag.types import Article, Chunk, IngestReport, ItemError
 
 log = logging.getLogger(__name__)
-_EMBED_BATCH_CHUNKS = 256
+_EMBED_BATCH_CHUNKS = 16  # written as soon as embedded: a crash loses little
 
 
 @dataclass
@@ -34,9 +36,11 @@ class _Stored:
     n_chunks: dict[str, int] = field(default_factory=dict)
     signature: str = ""
     published_at: str = ""
+    body_version: str = ""  # content hash of the stored body record
 
     def complete(self, version: str) -> bool:
-        return len(self.versions.get(version, ())) == self.n_chunks.get(version, -1)
+        chunks_done = len(self.versions.get(version, ())) == self.n_chunks.get(version, -1)
+        return chunks_done and self.body_version == version
 
 
 @dataclass
@@ -105,6 +109,11 @@ class Indexer:
             entry.n_chunks[version] = int(m.get("n_chunks", -1))
             entry.signature = str(m.get("minhash", ""))
             entry.published_at = str(m.get("published_at", ""))
+        for aid, version in self.store.article_versions().items():
+            if aid in stored:
+                stored[aid].body_version = version
+            else:  # a body whose chunks were never written or already deleted
+                self.store.delete_article(aid)
         return stored
 
     def _plan(
@@ -147,7 +156,7 @@ class Indexer:
             sig,
             duplicate_of,
             stale + partial,
-            updated=bool(old and any(old.complete(v) for v in old.versions)),
+            updated=bool(old and any(old.complete(v) for v in old.versions if v != version)),
         )
 
     def _duplicate_of(

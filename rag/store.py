@@ -200,6 +200,20 @@ class ChunkStore:
         docs = found.get("documents") or []
         return docs[0] if docs else None
 
+    def article_versions(self) -> dict[str, str]:
+        """The content hash of every stored article body record, by article id."""
+        versions: dict[str, str] = {}
+        offset = 0
+        while True:
+            page = self._guard(
+                lambda o=offset: self._articles.get(limit=_PAGE, offset=o, include=["metadatas"])
+            )
+            for article_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                versions[article_id] = str((meta or {}).get("content_hash", ""))
+            if len(page["ids"]) < _PAGE:
+                return versions
+            offset += _PAGE
+
     def delete_article(self, article_id: str) -> None:
         """Remove an article's body record (its chunks are removed separately)."""
         self._guard(lambda: self._articles.delete(ids=[article_id]))
