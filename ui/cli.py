@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -41,6 +42,11 @@ def ui(
     ingest_first: tuple[str, ...],
 ) -> None:
     """Serve the chat app in the browser."""
+    # Gradio keeps incoming uploads in its own folder (/tmp/gradio): keep them under the data
+    # directory too, so nothing the app receives is written anywhere else
+    os.environ.setdefault(
+        "GRADIO_TEMP_DIR", str(settings.data_dir.resolve() / "uploads" / "incoming")
+    )
     from ui.app import credentials, serve
 
     secret = settings.ui.auth.get_secret_value() if settings.ui.auth else None

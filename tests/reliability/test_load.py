@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from gradio_client import Client
 
@@ -88,6 +89,9 @@ def test_fifty_concurrent_sessions(tmp_path: Path) -> None:
             thread.join(timeout=SECONDS + 300)
         rss_end = _rss_mb(server.pid)
         assert server.poll() is None, "the server died under load"
+        sent = httpx.post(f"{url}gradio_api/upload", files={"files": ("../../x.md", b"# x")})
+        (uploaded,) = sent.json()  # Gradio's own copy of an upload stays in the data directory
+        assert Path(uploaded).resolve().is_relative_to((tmp_path / "data").resolve())
     finally:
         server.terminate()
         server.wait(timeout=30)
