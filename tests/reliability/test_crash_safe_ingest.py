@@ -9,6 +9,7 @@ Python process that loads the model. ``NEWSRAG_CRASH_SEED`` picks other moments.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -33,15 +34,31 @@ pytestmark = [pytest.mark.slow]
 KILLS = int(os.environ.get("NEWSRAG_CRASH_KILLS", "20"))
 ARTICLES = 100
 OUTLETS = ["TechPulse", "AI Wire", "Data Daily", "The Silicon Ledger"]
-CHILD = """
-import sys
+# One process imports the heavy libraries once, then forks a fresh ingest process per run (it
+# loads the model and opens Chroma itself), so a run starts in about a second.
+ZYGOTE = """
+import os, sys
+from pathlib import Path
+import rag.engine, rag.ingest.loaders  # the slow imports, done once before any fork
 from rag import NewsRAG
 from tests.conftest import make_settings
-app = NewsRAG(make_settings(__import__("pathlib").Path(sys.argv[1])))
-app.embedder.embed(["warm up"])
-print("ready", flush=True)
-report = app.ingest([sys.argv[2]], progress=lambda done, total: print("progress", flush=True))
-print("done", report.added, report.updated, report.skipped, report.rejected, flush=True)
+print("zygote", flush=True)
+for line in sys.stdin:
+    data_dir, corpus = line.rstrip("\\n").split("\\t")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            app = NewsRAG(make_settings(Path(data_dir)))
+            app.embedder.embed(["warm up"])
+            print("ready", os.getpid(), flush=True)
+            r = app.ingest([corpus], progress=lambda done, total: print("progress", flush=True))
+            print("done", r.added, r.updated, r.skipped, r.rejected, flush=True)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print("exited", pid, os.waitstatus_to_exitcode(status), flush=True)
 """
 
 
@@ -114,36 +131,52 @@ def _problems(state: dict[str, Any], clean: dict[str, Any]) -> list[str]:
     return found
 
 
-def _start(data_dir: Path, corpus: Path) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
-    """The ingest process and a queue of the lines it prints (ready, progress…, done)."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data_dir), str(corpus)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    lines: queue.Queue[str] = queue.Queue()
+class Zygote:
+    """The forking process; ``run`` starts one ingest and returns its pid."""
 
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line.strip())
-        lines.put("eof")
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.next() == "zygote"
 
-    threading.Thread(target=read, daemon=True).start()
-    return proc, lines
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("eof")
 
+    def next(self) -> str:
+        line = self.lines.get(timeout=180)
+        assert line != "eof", "the forking process died"
+        return line
 
-def _first_write(lines: queue.Queue[str]) -> bool:
-    """Wait until the process has written its first batch; False when it finished first."""
-    while True:
-        line = lines.get(timeout=120)
-        if line == "progress":
-            return True
-        if line.startswith("done") or line == "eof":
-            return False
+    def run(self, data_dir: Path, corpus: Path) -> int:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{data_dir}\t{corpus}\n")
+        self.proc.stdin.flush()
+        line = self.next()
+        assert line.startswith("ready "), line
+        return int(line.split()[1])
+
+    def until(self, *prefixes: str) -> list[str]:
+        """Lines up to and including the first that starts with one of ``prefixes``."""
+        seen = [self.next()]
+        while not seen[-1].startswith(prefixes):
+            seen.append(self.next())
+        return seen
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=30)
 
 
 def test_sigkill_at_random_moments_then_rerun_equals_a_clean_ingest(
@@ -166,24 +199,30 @@ def test_sigkill_at_random_moments_then_rerun_equals_a_clean_ingest(
 
     rng = random.Random(int(os.environ.get("NEWSRAG_CRASH_SEED", "2026")))
     crashed, kills, runs, finished = tmp_path / "crashed", [], 0, 0
-    while len(kills) < KILLS and runs < KILLS * 2:
-        _write_corpus(corpus, version=runs % 2)
-        proc, lines = _start(crashed, corpus)
-        runs += 1
-        if _first_write(lines):
+    zygote = Zygote()
+    try:
+        while len(kills) < KILLS and runs < KILLS * 2:
+            _write_corpus(corpus, version=runs % 2)
+            pid = zygote.run(crashed, corpus)
+            runs += 1
             delay = rng.uniform(0.3, 1.1) * batch_s
-            time.sleep(delay)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            kills.append(round(delay, 2))
-        else:
-            finished += 1
-        proc.wait(timeout=30)
-    _write_corpus(corpus, version=0)
-    final, lines = _start(crashed, corpus)
-    final.wait(timeout=300)
-    out = " ".join(iter(lines.get, "eof")).replace("progress ", "")
-    assert final.returncode == 0 and "done" in out, out
+            if zygote.until("progress", "done", "exited")[-1] == "progress":
+                time.sleep(delay)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            exit_code = int(zygote.until("exited")[-1].split()[2])
+            if exit_code == -signal.SIGKILL:
+                kills.append(round(delay, 2))
+            else:
+                assert exit_code == 0, f"run {runs} failed with exit code {exit_code}"
+                finished += 1
+        _write_corpus(corpus, version=0)
+        zygote.run(crashed, corpus)
+        seen = zygote.until("exited")
+    finally:
+        zygote.close()
+    out = next((line for line in seen if line.startswith("done")), "")
+    assert seen[-1].endswith(" 0") and out, seen
 
     problems = _problems(_state(crashed), clean)
     print(
