@@ -26,6 +26,7 @@ from tests.conftest import CORPUS, free_port, wait_until_up
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
 SESSIONS = 50
 SECONDS = float(os.environ.get("NEWSRAG_LOAD_SECONDS", "20"))
+CLIENT_TIMEOUT_S = 180.0
 WARM_UP_CAP_S = 180.0  # warm-up lasts until every session has had one answer
 TOPICS = [  # (first question, the name a follow-up must be searched with)
     ("How much did Corvid Labs raise?", "Corvid Labs"),
@@ -47,7 +48,8 @@ def _session(n: int, url: str, until: list[float], out: dict[str, list]) -> None
     others = [t for _, t in TOPICS if t != name]
     history = [{"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
     try:
-        client = Client(url, verbose=False)
+        # a queued request waits for its turn: give it longer than gradio_client's 20 s default
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": CLIENT_TIMEOUT_S})
     except Exception as exc:  # counted as a failure below
         out["failures"].append(f"session {n} could not connect: {exc}")
         return
