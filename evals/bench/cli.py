@@ -22,7 +22,7 @@ from evals.bench.query import measure_queries
 from evals.bench.report import format_table, goal_rows, write_outputs
 from evals.bench.scale import run_scale
 from evals.bench.serve import measure_serving
-from rag import NewsragError, Settings
+from rag import NewsRAG, NewsragError, Settings
 from rag.cli import command
 
 _DEFAULT_DATASET = Path("../shared/datasets/multihop-rag")
@@ -66,6 +66,13 @@ def _questions(path: Path, n: int) -> list[str]:
     help="Questions in MultiHop-RAG's format (default queries-dev.json beside the corpus).",
 )
 @click.option("--articles", type=click.IntRange(1), default=None, help="First N articles only.")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Skip ingest: time queries and serving on this existing data directory's index.",
+)
 @click.option("--questions", type=click.IntRange(1), default=50, help="Questions timed.")
 @click.option("--no-llama-index", is_flag=True, help="Skip LlamaIndex's default pipeline.")
 @click.option(
@@ -122,15 +129,19 @@ def bench(settings: Settings, **options: Any) -> None:
         "command": "newsrag bench " + " ".join(sys.argv[2:]),
         "embedding": settings.embedding.model_dump(mode="json"),
     }
-    _note("ingest")
-    app, results["ingest"] = measure_ingest(
-        subset,
-        settings=index_settings,
-        articles=articles,
-        torch_floor=not o["no_torch"],
-        llama_index=not o["no_llama_index"],
-        llama_overlap=o["llama_overlap"],
-    )
+    if o["index_dir"]:
+        index_settings = settings.model_copy(update={"data_dir": o["index_dir"]})
+        app = NewsRAG(index_settings)
+    else:
+        _note("ingest")
+        app, results["ingest"] = measure_ingest(
+            subset,
+            settings=index_settings,
+            articles=articles,
+            torch_floor=not o["no_torch"],
+            llama_index=not o["no_llama_index"],
+            llama_overlap=o["llama_overlap"],
+        )
     _note("queries")
     results["query"] = measure_queries(app, questions, cold_runs=o["cold_runs"], env=env)
     if o["callers"]:

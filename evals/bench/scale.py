@@ -10,7 +10,7 @@ Example:
 from __future__ import annotations
 
 import json
-import resource
+import os
 import subprocess
 import sys
 import time
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from evals.bench.query import Latency
+from evals.bench.serve import peak_rss_mb
 from rag import NewsRAG, Settings
 
 _WORDS_PER_CHUNK = 150
@@ -105,7 +106,7 @@ def measure_scale(chunks: int, folder: Path, *, settings: Settings | None = None
         store_s=stored - started,
         bm25_s=built - stored,
         disk_mb=disk,
-        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        peak_rss_mb=peak_rss_mb(os.getpid()),  # ru_maxrss would count the forking parent
         search_ms=Latency.of(millis),
     )
 
