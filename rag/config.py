@@ -83,11 +83,29 @@ class IngestSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    """Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank."""
+    """Hybrid retrieval: dense (Chroma) + BM25, fused; one sub-query per named outlet."""
 
     top_k: int = Field(8, ge=1, le=100, description="Chunks returned to the answerer.")
     candidate_k: int = Field(40, ge=1, description="Chunks each retriever contributes to fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    fusion: Literal["zscore", "weighted_sum", "rrf"] = Field(
+        "zscore",
+        description="How dense and BM25 lists combine: a weighted sum of their standardised "
+        "scores, of their raw confidences, or confidence-weighted reciprocal-rank fusion.",
+    )
+    bm25_weight: float = Field(
+        0.7, ge=0, le=1, description="Weight of BM25 in the weighted sum (dense gets the rest)."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (fusion=rrf).")
+    plan_queries: bool = Field(
+        True,
+        description="Search each outlet a question names (with its clause and stated day) "
+        "separately, then merge the lists turn by turn.",
+    )
+    per_article_cap: int = Field(
+        0,
+        ge=0,
+        description="Chunks of one article admitted before other articles get a turn (0 = no cap).",
+    )
     mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Which retrievers run.")
     min_dense_similarity: float = Field(
         0.25, description="Below this cosine similarity for every hit, the answerer abstains."

@@ -20,6 +20,7 @@ from rag.conversation import Message, as_messages, condense
 from rag.embeddings import Embedder
 from rag.errors import NewsragError
 from rag.indexer import Indexer
+from rag.planner import OutletNames, QueryPlan, plan_query
 from rag.query import build_filters, describe, known_sources, with_dates
 from rag.retrieval import Retriever, SearchFilters
 from rag.store import ChunkStore
@@ -52,6 +53,7 @@ class NewsRAG:
             check_interval_s=self.settings.retrieval.bm25_check_interval_s,
         )
         self._llm_answerers: dict[str, Answerer] = {}
+        self._outlet_names: tuple[str, OutletNames] | None = None
 
     @classmethod
     def from_env(cls) -> NewsRAG:
@@ -224,7 +226,9 @@ class NewsRAG:
             filters = with_dates(filters, *intent.hard_dates)
 
         def search(text: str) -> list[Hit]:
-            return self.retriever.search(text, top_k=top_k, filters=filters)
+            return self.retriever.search(
+                text, top_k=top_k, filters=filters, plan=self._plan(text, lexical)
+            )
 
         hits = search(searched)
         t1 = time.perf_counter()
@@ -274,8 +278,17 @@ class NewsRAG:
 
         Takes the same filters as ``ask``; ``mode`` overrides ``settings.retrieval.mode``.
         """
-        question, filters, _ = self._prepare(question, sources, since, until)
-        return self.retriever.search(question, top_k=top_k, filters=filters, mode=mode)
+        question, filters, lexical = self._prepare(question, sources, since, until)
+        plan = self._plan(question, lexical)
+        return self.retriever.search(question, top_k=top_k, filters=filters, mode=mode, plan=plan)
+
+    def _plan(self, question: str, lexical: LexicalIndex) -> QueryPlan:
+        """The question's per-outlet parts, against the outlets indexed now."""
+        names = self._outlet_names
+        if names is None or names[0] != lexical.fingerprint:
+            names = (lexical.fingerprint, OutletNames(known_sources(lexical)))
+            self._outlet_names = names
+        return plan_query(question, names[1])
 
     def _prepare(
         self, question: str, sources: Sequence[str], since: str | None, until: str | None

@@ -238,3 +238,21 @@ def test_feed_list_ingest_goes_on_past_a_dead_feed(engine: NewsRAG, site, write_
     assert "track()" not in answer.text and "Home | About" not in answer.text
     again = engine.ingest(feeds=feeds)  # polling the feed again re-embeds nothing
     assert (again.added, again.skipped, again.chunks_written) == (0, 1, 0)
+
+
+def test_each_named_outlet_gets_its_own_evidence(corpus_engine: NewsRAG) -> None:
+    hits = corpus_engine.search(
+        "Did TechPulse report Orbital Cloud's quarterly revenue, while AI Wire reported that "
+        "Orbital Cloud cut jobs?",
+        top_k=4,
+    )
+    assert {h.source for h in hits[:2]} == {"TechPulse", "AI Wire"}
+    files = {f["title"]: f["file"] for f in FACTS}
+    assert {files.get(h.title) for h in hits[:2]} == {"earnings.md", "layoffs.md"}
+
+
+def test_a_stated_publication_day_picks_that_days_article(corpus_engine: NewsRAG) -> None:
+    hits = corpus_engine.search(
+        "What did the TechPulse article published on April 22, 2025 announce?", top_k=3
+    )
+    assert hits[0].title.startswith("Nimbus Research releases open-weights")

@@ -17,7 +17,7 @@ from rag.sentences import sentence_spans
 from rag.types import Answer, AnswerSentence, Citation, Hit
 
 _MIN_SENTENCE_CHARS = 25
-_MISSING_SHARE = 0.6  # abstain when at least this share of the asked-about names is unseen
+_MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rag.answer.base import AnswerRequest, abstain
@@ -36,6 +37,28 @@ CONDENSE = (
     "Last question: {question}\nStandalone question:"
 )
 _SHORT = re.compile(r"^\s*short answer:\s*(.*)$", re.I | re.M)
+
+
+def fit_hits(request: AnswerRequest, settings: LLMSettings) -> AnswerRequest:
+    """The request with only the sources that fit the model's context window, with room for
+    the rules, the question and the reply (about 3 characters per token, a cautious guess for
+    English), so a long source list never overflows the window silently."""
+    budget = (settings.context_window - settings.max_tokens - 400) * 3 - len(request.question)
+    kept = []
+    for hit in request.hits:
+        budget -= len(hit.text) + len(hit.title) + 80
+        if budget < 0 and kept:
+            break
+        kept.append(hit)
+    if len(kept) < len(request.hits):
+        log.info(
+            "%d of %d sources fit %s's context window of %d tokens",
+            len(kept),
+            len(request.hits),
+            settings.name,
+            settings.context_window,
+        )
+    return replace(request, hits=list(kept))
 
 
 def build_prompt(request: AnswerRequest) -> list[Any]:
@@ -94,6 +117,7 @@ class LLMAnswerer:
             yield answer.text
             yield answer
             return
+        request = fit_hits(request, self.settings)
         parts: list[str] = []
         try:
             for delta in self.llm.stream_chat(build_prompt(request)):
@@ -112,6 +136,12 @@ class LLMAnswerer:
             short = None if value.lower() in ("", "none", "n/a", "unknown") else value
             raw = raw[: m.start()] + raw[m.end() :]
         body = raw.strip()
+        if not raw.strip() and short is None:
+            raise NewsragError(
+                f"The LLM {self.name!r} returned no text. Its context window may be too small "
+                "for the sources: raise its context_window (and the server's), lower "
+                "NEWSRAG_RETRIEVAL__TOP_K, or switch to the extractive answerer."
+            )
         if not body or body.lower().startswith(INSUFFICIENT.lower().rstrip(".")):
             return abstain(request)
         checked = check(body, request.hits, self.embedder)

@@ -68,3 +68,35 @@ def test_unknown_answerer_lists_the_configured_ones(tmp_path) -> None:
     assert engine.answerers == ["extractive", "local"]
     with pytest.raises(NewsragError, match="Configured: extractive, local"):
         engine.ask("anything", answerer="gpt-5")
+
+
+def test_only_the_sources_that_fit_the_context_window_are_sent() -> None:
+    from rag.answer.base import AnswerRequest
+    from rag.answer.llm import fit_hits
+    from rag.types import Hit
+
+    hits = [
+        Hit(
+            chunk_id=f"c{i}",
+            article_id=f"a{i}",
+            text="word " * 100,
+            score=1.0,
+            title="T",
+            source="S",
+            url="",
+            published_at="",
+            start=0,
+            end=500,
+            position=0,
+        )
+        for i in range(8)
+    ]
+    small = LLMSettings(
+        name="s", provider="openai_like", base_url="http://x", context_window=1200, max_tokens=256
+    )
+    kept = fit_hits(AnswerRequest("Who?", hits), small).hits
+    assert [h.chunk_id for h in kept] == ["c0", "c1"]  # (1200-256-400)*3 chars: two sources of ~580
+    big = small.model_copy(update={"context_window": 32768})
+    assert len(fit_hits(AnswerRequest("Who?", hits), big).hits) == 8
+    tiny = small.model_copy(update={"context_window": 600})
+    assert len(fit_hits(AnswerRequest("Who?", hits), tiny).hits) == 1  # never none
