@@ -43,6 +43,9 @@ def app(llama_server: str, tmp_path_factory: pytest.TempPathFactory, model_loade
             base_url=llama_server,
             temperature=0,
             max_tokens=48,
+            # the tiny models read byte by byte, with a chat template around the prompt: two
+            # sources fit their window (at 3 characters per token, newsrag budgets 1,500)
+            context_window=1500,
         )
         for alias in CHAINS
     ]
