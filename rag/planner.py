@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from rag.answer.intent import _DATE, _MONTHS
+from rag.answer.intent import stated_days
 
 _SUFFIX = re.compile(r"\s+[|:]\s+.*$|\s+-\s+.*$")  # "Cnbc | World Business News Leader"
 _DOMAIN = re.compile(r"\.(com|org|net|co\.uk|io)$", re.I)
@@ -156,13 +155,8 @@ def plan_query(question: str, outlets: OutletNames) -> QueryPlan:
 def _day(text: str) -> tuple[int | None, int | None]:
     """The publication day a part states ("published on October 4, 2023"), padded by a day
     each side; none when it states no single full date."""
-    dates = list(_DATE.finditer(text))
-    if len(dates) != 1:
+    days = stated_days(text)
+    if len(days) != 1:
         return None, None
-    month_name, day, year = dates[0].groups()
-    month = _MONTHS.get(month_name.lower()) or _MONTHS.get(month_name.lower()[:3])
-    try:
-        ts = int(datetime(int(year), int(month or 0), int(day), tzinfo=UTC).timestamp())
-    except ValueError:
-        return None, None
+    ts = int(days[0].timestamp())
     return ts - _DAY_S, ts + 2 * _DAY_S - 1

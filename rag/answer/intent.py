@@ -84,14 +84,28 @@ def _day(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
+def _named_date(m: re.Match[str]) -> datetime:
+    """The day of a ``_DATE`` match ("October 4, 2023")."""
+    return _day(int(m[3]), _MONTHS[m[1].lower()[:3]], int(m[2]))
+
+
+def stated_days(text: str) -> list[datetime]:
+    """The full dates written out in ``text`` ("published on October 4, 2023"), in order;
+    impossible ones (February 30) are skipped."""
+    days = []
+    for m in _DATE.finditer(text):
+        try:
+            days.append(_named_date(m))
+        except ValueError:
+            continue
+    return days
+
+
 def _time_range(q: str, now: datetime) -> tuple[int | None, int | None]:
     """A range only when the question states one about publication; dates inside a
     comparison ("published before/after X") bound one side."""
     if m := _DATE.search(q) or _ISO.search(q):
-        if m.re is _ISO:
-            day = _day(int(m[1]), int(m[2]), int(m[3]))
-        else:
-            day = _day(int(m[3]), _MONTHS[m[1].lower()[:3]], int(m[2]))
+        day = _day(int(m[1]), int(m[2]), int(m[3])) if m.re is _ISO else _named_date(m)
         before = re.search(r"\b(before|prior to|earlier than)\s*$", q[: m.start()], re.I)
         after = re.search(r"\b(after|since|later than|following)\s*$", q[: m.start()], re.I)
         if before:
