@@ -18,6 +18,7 @@ import pytest
 from rag import NewsRAG, Settings
 from rag.config import OFFLINE_ENV, EmbeddingSettings
 from rag.embeddings import Embedder
+from rag.types import Hit
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
@@ -173,3 +174,20 @@ def wait_until_up(url: str, proc: subprocess.Popen, *, seconds: float, what: str
         assert proc.poll() is None, f"{what} exited early"
         assert time.monotonic() < deadline, f"{what} did not come up in {seconds:.0f} s"
         time.sleep(0.3)
+
+
+def make_hit(chunk_id: str, article_id: str, *, text: str | None = None, end: int = 0) -> Hit:
+    """A retrieved chunk for tests that need no index (only ids and text matter)."""
+    return Hit(
+        chunk_id=chunk_id,
+        article_id=article_id,
+        text=chunk_id if text is None else text,
+        score=1.0,
+        title=article_id,
+        source="S",
+        url="",
+        published_at="",
+        start=0,
+        end=end,
+        position=0,
+    )

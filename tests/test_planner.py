@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from rag.multiquery import part_filters, round_robin
 from rag.planner import OutletNames, Part, acronym, aliases, plan_query
 from rag.retrieval import SearchFilters
-from rag.types import Hit
+from tests.conftest import make_hit
 
 OUTLETS = OutletNames(
     [
@@ -76,20 +76,7 @@ def test_a_question_naming_no_outlet_has_no_parts() -> None:
     assert plan_query("Who makes the QX-9 chip?", OUTLETS).parts == ()
 
 
-def _hit(chunk: str, article: str) -> Hit:
-    return Hit(
-        chunk_id=chunk,
-        article_id=article,
-        text=chunk,
-        score=1.0,
-        title=article,
-        source="S",
-        url="",
-        published_at="",
-        start=0,
-        end=0,
-        position=0,
-    )
+_hit = make_hit
 
 
 def test_round_robin_takes_turns_and_caps_chunks_per_article() -> None:

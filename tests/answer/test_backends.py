@@ -10,7 +10,7 @@ import pytest
 from rag import ConfigError, NewsRAG, NewsragError
 from rag.answer.backends import build_llm, parse_llm_spec
 from rag.config import LLMSettings
-from tests.conftest import make_settings
+from tests.conftest import make_hit, make_settings
 
 
 @pytest.mark.parametrize(
@@ -73,24 +73,8 @@ def test_unknown_answerer_lists_the_configured_ones(tmp_path) -> None:
 def test_only_the_sources_that_fit_the_context_window_are_sent() -> None:
     from rag.answer.base import AnswerRequest
     from rag.answer.llm import fit_hits
-    from rag.types import Hit
 
-    hits = [
-        Hit(
-            chunk_id=f"c{i}",
-            article_id=f"a{i}",
-            text="word " * 100,
-            score=1.0,
-            title="T",
-            source="S",
-            url="",
-            published_at="",
-            start=0,
-            end=500,
-            position=0,
-        )
-        for i in range(8)
-    ]
+    hits = [make_hit(f"c{i}", f"a{i}", text="word " * 100, end=500) for i in range(8)]
     small = LLMSettings(
         name="s", provider="openai_like", base_url="http://x", context_window=1200, max_tokens=256
     )
