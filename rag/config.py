@@ -113,6 +113,12 @@ class RetrievalSettings(BaseModel):
     bm25_check_interval_s: float = Field(
         10.0, ge=0, description="How often to re-check that the BM25 cache matches Chroma."
     )
+    exact_search_max_chunks: int = Field(
+        200_000,
+        ge=0,
+        description="Up to this many chunks, dense search is exact, over every embedding held "
+        "in memory (chunks x dim x 4 bytes); above it (or at 0) it queries Chroma's HNSW index.",
+    )
 
 
 class LLMSettings(BaseModel):

@@ -69,6 +69,7 @@ class NewsRAG:
             vector_store=self.store.vector_store(),
             embed_model=self.embedder.as_llama_index(),
             lexical=self.lexical_index,
+            embeddings=self.store.embeddings,
         )
 
     @cached_property

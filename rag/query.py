@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from rag.bm25 import LexicalIndex
+from rag.dense import columns
 from rag.errors import NewsragError
 from rag.retrieval import SearchFilters
 
@@ -27,7 +28,7 @@ def build_filters(
 
 def known_sources(lexical: LexicalIndex) -> list[str]:
     """The outlet names in the index, sorted."""
-    return sorted({str(m.get("source", "")) for m in lexical.metadatas} - {""})
+    return list(columns(lexical).outlets)
 
 
 def with_dates(filters: SearchFilters, since_ts: int | None, until_ts: int | None) -> SearchFilters:
@@ -75,7 +76,7 @@ def _epoch(value: str | None, name: str, *, end_of_day: bool) -> int | None:
 
 def describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
     """What was searched, for abstentions: "the 12 indexed articles, from X, since D"."""
-    n = len({m.get("article_id") for m in lexical.metadatas})
+    n = columns(lexical).n_articles
     parts = [f"the {n} indexed articles"]
     if filters.sources:
         parts.append("from " + " and ".join(filters.sources))

@@ -1,5 +1,5 @@
-"""Question (+ filters) -> ranked chunks, from LlamaIndex retrievers: dense over Chroma and
-BM25 over the keyword cache, fused by reciprocal rank."""
+"""Question (+ filters) -> ranked chunks, from LlamaIndex retrievers: dense (exact in memory, or
+Chroma's index for large collections) and BM25 over the keyword cache, fused."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from llama_index.core.vector_stores import (
 
 from rag.bm25 import LexicalIndex
 from rag.config import RetrievalSettings
+from rag.dense import ChunkColumns, DenseCache, DenseChunkRetriever, EmbeddingReader, columns
 from rag.planner import QueryPlan
 from rag.types import Hit
 
@@ -66,20 +67,19 @@ class SearchFilters:
             return None
         return MetadataFilters(filters=filters, condition=FilterCondition.AND)
 
-    def mask(self, metadatas: list[dict[str, Any]]) -> np.ndarray | None:
-        """A 0/1 weight per chunk for BM25 (None when nothing is filtered)."""
+    def mask(self, table: ChunkColumns) -> np.ndarray | None:
+        """Which chunks pass the filters, one bool per row of ``table`` (None when nothing
+        is filtered)."""
         if not (self.sources or self.since_ts is not None or self.until_ts is not None):
             return None
-        wanted = set(self.sources)
-        keep = np.ones(len(metadatas), dtype=np.float32)
-        for i, meta in enumerate(metadatas):
-            ts = int(meta.get("published_ts", -1))
-            if (
-                (wanted and meta.get("source") not in wanted)
-                or (self.since_ts is not None and ts < self.since_ts)
-                or (self.until_ts is not None and not 0 <= ts <= self.until_ts)
-            ):
-                keep[i] = 0.0
+        keep = np.ones(len(table.published_ts), dtype=bool)
+        if self.sources:
+            keep &= table.outlet_mask(self.sources)
+        ts = table.published_ts
+        if self.since_ts is not None:
+            keep &= ts >= self.since_ts
+        if self.until_ts is not None:
+            keep &= (ts >= 0) & (ts <= self.until_ts)
         return keep
 
 
@@ -87,15 +87,16 @@ class BM25ChunkRetriever(BaseRetriever):
     """LlamaIndex retriever over our BM25 cache, honouring filters per query (LlamaIndex's own
     BM25Retriever fixes its filters when it is built)."""
 
-    def __init__(self, index: LexicalIndex, *, top_k: int, filters: SearchFilters) -> None:
+    def __init__(self, index: LexicalIndex, *, top_k: int, mask: np.ndarray | None) -> None:
         super().__init__()
-        self._index, self._top_k, self._filters = index, top_k, filters
+        self._index, self._top_k, self._mask = index, top_k, mask
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         index = self._index
         if not len(index):
             return []
-        scores = index.scores(query_bundle.query_str, mask=self._filters.mask(index.metadatas))
+        weights = None if self._mask is None else self._mask.astype(np.float32)
+        scores = index.scores(query_bundle.query_str, mask=weights)
         ceiling = index.match_ceiling(query_bundle.query_str) or 1.0
         k = min(self._top_k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
@@ -198,6 +199,8 @@ class Retriever:
         vector_store: a LlamaIndex vector store over the Chroma collection.
         embed_model: the LlamaIndex embedding used for questions.
         lexical: returns the current BM25 index (refreshed by the engine when Chroma changes).
+        embeddings: reads every chunk's id and embedding from Chroma, for exact dense search
+            in memory up to ``settings.exact_search_max_chunks`` (None = always query Chroma).
     """
 
     def __init__(
@@ -207,11 +210,15 @@ class Retriever:
         vector_store: Any,
         embed_model: Any,
         lexical: Callable[[], LexicalIndex],
+        embeddings: EmbeddingReader | None = None,
     ) -> None:
         self.settings = settings
         self._index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
         self._embed_model = embed_model
         self._lexical = lexical
+        self._dense = None
+        if embeddings is not None:
+            self._dense = DenseCache(embeddings, max_chunks=settings.exact_search_max_chunks)
 
     def retriever(
         self, *, top_k: int, filters: SearchFilters, mode: str | None = None
@@ -219,16 +226,24 @@ class Retriever:
         """The LlamaIndex retriever for one query."""
         mode = mode or self.settings.mode
         candidates = max(self.settings.candidate_k, top_k)
+        lexical = self._lexical()
+        mask = filters.mask(columns(lexical))
         dense = bm25 = None
         if mode in ("hybrid", "dense"):
-            dense = VectorIndexRetriever(
-                self._index,
-                similarity_top_k=candidates,
-                filters=filters.to_llama(),
-                embed_model=self._embed_model,
-            )
+            matrix = self._dense.get(lexical) if self._dense else None
+            if matrix is not None:
+                dense = DenseChunkRetriever(
+                    matrix, lexical, top_k=candidates, mask=mask, embed_model=self._embed_model
+                )
+            else:
+                dense = VectorIndexRetriever(
+                    self._index,
+                    similarity_top_k=candidates,
+                    filters=filters.to_llama(),
+                    embed_model=self._embed_model,
+                )
         if mode in ("hybrid", "bm25"):
-            bm25 = BM25ChunkRetriever(self._lexical(), top_k=candidates, filters=filters)
+            bm25 = BM25ChunkRetriever(lexical, top_k=candidates, mask=mask)
         return HybridRetriever(dense, bm25, top_k=top_k, settings=self.settings)
 
     def search(

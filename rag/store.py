@@ -233,3 +233,20 @@ class ChunkStore:
     def delete_article(self, article_id: str) -> None:
         """Remove an article's body record (its chunks are removed separately)."""
         self._guard(lambda: self._articles.delete(ids=[article_id]))
+
+    # -- embeddings -------------------------------------------------------------------------
+    def embeddings(self) -> tuple[list[str], np.ndarray]:
+        """Every chunk's id and embedding (float32 rows, in the order of the ids), paged."""
+        ids: list[str] = []
+        pages: list[np.ndarray] = []
+        offset = 0
+        while True:
+            page = self._guard(
+                lambda o=offset: self._collection.get(limit=_PAGE, offset=o, include=["embeddings"])
+            )
+            ids.extend(page["ids"])
+            if page["ids"]:
+                pages.append(np.asarray(page["embeddings"], dtype=np.float32))
+            if len(page["ids"]) < _PAGE:
+                return ids, np.vstack(pages) if pages else np.zeros((0, 0), dtype=np.float32)
+            offset += _PAGE
