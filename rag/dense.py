@@ -8,11 +8,14 @@ the retriever queries Chroma's HNSW index instead (see ``rag.retrieval.Retriever
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +25,8 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from rag.bm25 import LexicalIndex
 
 log = logging.getLogger(__name__)
-EmbeddingReader = Callable[[], tuple[list[str], np.ndarray]]
+# read() -> every chunk's id and embedding; read(ids) -> those chunks' (``ChunkStore.embeddings``)
+EmbeddingReader = Callable[..., tuple[list[str], np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -99,18 +103,22 @@ class DenseMatrix:
 
 
 class DenseCache:
-    """Keeps a ``DenseMatrix`` in step with the BM25 cache: re-read from Chroma when the
-    lexical index it is asked for has another fingerprint.
+    """Keeps a ``DenseMatrix`` in step with the BM25 cache: rebuilt when the lexical index it
+    is asked for has another fingerprint, from a copy saved under ``folder`` (spot-checked
+    against Chroma) or else read from Chroma and saved.
 
     Args:
-        read: returns every chunk's id and embedding from Chroma.
+        read: a ``ChunkStore.embeddings``-like reader of Chroma.
         max_chunks: above this many chunks ``get`` returns None (query Chroma instead).
+        folder: where the matrix is cached between runs (None = memory only).
     """
 
-    def __init__(self, read: EmbeddingReader, *, max_chunks: int) -> None:
-        self._read, self.max_chunks = read, max_chunks
+    def __init__(
+        self, read: EmbeddingReader, *, max_chunks: int, folder: Path | None = None
+    ) -> None:
+        self._read, self.max_chunks, self.folder = read, max_chunks, folder
         self._lock = threading.Lock()
-        self._tried = ""  # the fingerprint last read for, whether or not Chroma matched it
+        self._tried = ""  # the fingerprint last built for, whether or not Chroma matched it
         self._matrix: DenseMatrix | None = None
 
     def get(self, lexical: LexicalIndex) -> DenseMatrix | None:
@@ -124,16 +132,66 @@ class DenseCache:
             return self._matrix
 
     def _build(self, lexical: LexicalIndex) -> DenseMatrix | None:
+        # the file name is a hash of the ids in row order, so a file never serves other rows
+        key = hashlib.sha256("\n".join(lexical.ids).encode()).hexdigest()[:24]
+        matrix = self._load(key, lexical)
+        if matrix is None:
+            matrix = self._read_all(lexical)
+            if matrix is None:
+                return None
+            self._save(key, matrix)
+        return DenseMatrix(lexical.fingerprint, matrix)
+
+    def _read_all(self, lexical: LexicalIndex) -> np.ndarray | None:
         ids, vectors = self._read()
         row = {chunk_id: i for i, chunk_id in enumerate(ids)}
         order = [row.get(chunk_id, -1) for chunk_id in lexical.ids]
         if len(ids) != len(lexical.ids) or -1 in order:
             log.info("Chroma changed since the BM25 cache was built; dense search uses Chroma")
             return None
-        log.info("loaded %d chunk embeddings for exact dense search", len(ids))
-        matrix = np.ascontiguousarray(vectors[order], dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return DenseMatrix(lexical.fingerprint, matrix / np.where(norms > 0, norms, 1.0))
+        log.info("read %d chunk embeddings from Chroma for exact dense search", len(ids))
+        return _unit_rows(vectors[order])
+
+    def _load(self, key: str, lexical: LexicalIndex) -> np.ndarray | None:
+        if self.folder is None:
+            return None
+        try:
+            matrix = np.load(self.folder / f"{key}.npy", allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        if matrix.ndim != 2 or matrix.shape[0] != len(lexical) or matrix.dtype != np.float32:
+            return None
+        # a store re-embedded with another model keeps its chunk ids: compare a few rows
+        rows = sorted({0, len(lexical) // 2, len(lexical) - 1})
+        ids, vectors = self._read([lexical.ids[i] for i in rows])
+        stored = dict(zip(ids, _unit_rows(vectors), strict=True)) if ids else {}
+        for i in rows:
+            vector = stored.get(lexical.ids[i])
+            if vector is None or not np.allclose(vector, matrix[i], atol=1e-5):
+                log.info("dense cache %s no longer matches Chroma; re-reading", self.folder)
+                return None
+        return matrix
+
+    def _save(self, key: str, matrix: np.ndarray) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f"{key}.{os.getpid()}.tmp"
+            with tmp.open("wb") as out:
+                np.save(out, matrix, allow_pickle=False)
+            os.replace(tmp, self.folder / f"{key}.npy")
+            for old in self.folder.glob("*.npy"):
+                if old.name != f"{key}.npy":
+                    old.unlink(missing_ok=True)
+        except OSError as exc:  # a cache: losing it costs one read from Chroma
+            log.warning("could not save the dense cache in %s (%s)", self.folder, exc)
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 class DenseChunkRetriever(BaseRetriever):

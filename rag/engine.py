@@ -70,6 +70,7 @@ class NewsRAG:
             embed_model=self.embedder.as_llama_index(),
             lexical=self.lexical_index,
             embeddings=self.store.embeddings,
+            dense_dir=self.settings.data_dir / "dense" / self._bm25_dir.name,
         )
 
     @cached_property

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -201,6 +202,7 @@ class Retriever:
         lexical: returns the current BM25 index (refreshed by the engine when Chroma changes).
         embeddings: reads every chunk's id and embedding from Chroma, for exact dense search
             in memory up to ``settings.exact_search_max_chunks`` (None = always query Chroma).
+        dense_dir: where that matrix is cached between runs (None = memory only).
     """
 
     def __init__(
@@ -211,6 +213,7 @@ class Retriever:
         embed_model: Any,
         lexical: Callable[[], LexicalIndex],
         embeddings: EmbeddingReader | None = None,
+        dense_dir: Path | None = None,
     ) -> None:
         self.settings = settings
         self._index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
@@ -218,7 +221,9 @@ class Retriever:
         self._lexical = lexical
         self._dense = None
         if embeddings is not None:
-            self._dense = DenseCache(embeddings, max_chunks=settings.exact_search_max_chunks)
+            self._dense = DenseCache(
+                embeddings, max_chunks=settings.exact_search_max_chunks, folder=dense_dir
+            )
 
     def retriever(
         self, *, top_k: int, filters: SearchFilters, mode: str | None = None

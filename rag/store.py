@@ -235,18 +235,25 @@ class ChunkStore:
         self._guard(lambda: self._articles.delete(ids=[article_id]))
 
     # -- embeddings -------------------------------------------------------------------------
-    def embeddings(self) -> tuple[list[str], np.ndarray]:
-        """Every chunk's id and embedding (float32 rows, in the order of the ids), paged."""
-        ids: list[str] = []
+    def embeddings(self, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
+        """Every chunk's id and embedding (or only those of ``ids``, in Chroma's order), as
+        float32 rows in the order of the returned ids, paged."""
+        if ids is not None:
+            page = self._guard(lambda: self._collection.get(ids=list(ids), include=["embeddings"]))
+            found = list(page["ids"])
+            if not found:
+                return found, np.zeros((0, 0), dtype=np.float32)
+            return found, np.asarray(page["embeddings"], dtype=np.float32)
+        got: list[str] = []
         pages: list[np.ndarray] = []
         offset = 0
         while True:
             page = self._guard(
                 lambda o=offset: self._collection.get(limit=_PAGE, offset=o, include=["embeddings"])
             )
-            ids.extend(page["ids"])
+            got.extend(page["ids"])
             if page["ids"]:
                 pages.append(np.asarray(page["embeddings"], dtype=np.float32))
             if len(page["ids"]) < _PAGE:
-                return ids, np.vstack(pages) if pages else np.zeros((0, 0), dtype=np.float32)
+                return got, np.vstack(pages) if pages else np.zeros((0, 0), dtype=np.float32)
             offset += _PAGE

@@ -183,3 +183,34 @@ def test_mask_on_hand_made_columns() -> None:
     assert kept(since_ts=150) == [1, 4]
     assert kept(until_ts=150) == [0, 4]  # unknown dates (-1) are not "before"
     assert kept(sources=("A", "B"), since_ts=0, until_ts=150) == [0]
+
+
+def test_saved_matrix_is_reused_and_checked_against_chroma(
+    corpus_engine: NewsRAG, tmp_path: Path
+) -> None:
+    store, lexical = corpus_engine.store, corpus_engine.lexical_index()
+    reads: list[int | None] = []
+
+    def read(ids: list[str] | None = None) -> tuple[list[str], np.ndarray]:
+        reads.append(None if ids is None else len(ids))
+        return store.embeddings(ids)
+
+    folder = tmp_path / "dense"
+    built = DenseCache(read, max_chunks=10_000, folder=folder).get(lexical)
+    assert built is not None and reads == [None] and len(list(folder.glob("*.npy"))) == 1
+    reads.clear()
+    loaded = DenseCache(read, max_chunks=10_000, folder=folder).get(lexical)
+    assert loaded is not None and np.array_equal(loaded.vectors, built.vectors)
+    assert reads == [3]  # only a spot check of three rows, not the whole collection
+
+    # a saved copy that no longer matches Chroma (another model, a corrupt file) is replaced
+    (saved,) = folder.glob("*.npy")
+    np.save(saved, np.roll(built.vectors, 1, axis=0))
+    reads.clear()
+    again = DenseCache(read, max_chunks=10_000, folder=folder).get(lexical)
+    assert again is not None and np.array_equal(again.vectors, built.vectors)
+    assert reads == [3, None]
+    saved.write_bytes(b"not numpy")
+    assert np.array_equal(
+        DenseCache(read, max_chunks=10_000, folder=folder).get(lexical).vectors, built.vectors
+    )
