@@ -23,6 +23,18 @@ from rag.store import ChunkStore, StoredChunk
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _FORMAT = 1
+# Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
+# here so that tokenising a question does not import bm25s (and the scipy it loads).
+# fmt: off
+_STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+))
+# fmt: on
+# the files bm25s writes (``BM25.save``) and reads; the cache keeps its layout
+_DATA, _INDICES, _INDPTR = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
+_VOCAB, _PARAMS = "vocab.index.json", "params.index.json"
 
 
 @lru_cache(maxsize=1)
@@ -32,17 +44,9 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
-
-
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed word tokens (single characters and digits kept)."""
-    stop = _stopwords()
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
     return _stemmer().stemWords(words)
 
 
@@ -50,6 +54,79 @@ def lexical_text(chunk: StoredChunk) -> str:
     """What BM25 indexes for a chunk: its title and outlet as well as its text."""
     meta = chunk.metadata
     return f"{meta.get('title', '')}\n{meta.get('source', '')}\n{chunk.text}"
+
+
+@dataclass(frozen=True)
+class Postings:
+    """The BM25 weight of every (word, chunk) pair, computed by bm25s when indexing: a sparse
+    matrix stored by word (CSC: ``indptr[w]:indptr[w + 1]`` slices ``indices``/``data``).
+
+    Scoring sums the query words' columns the way ``bm25s.BM25.get_scores`` does, in numpy,
+    so that loading and querying never import bm25s; the files are those ``BM25.save`` writes.
+    """
+
+    vocab: dict[str, int]
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    params: dict[str, Any]
+
+    @classmethod
+    def index(cls, corpus: list[list[str]]) -> Postings:
+        """Index tokenised chunks with bm25s (Lucene BM25, its defaults)."""
+        import bm25s
+
+        model = bm25s.BM25()
+        model.index(corpus, show_progress=False)
+        params = {
+            key: getattr(model, key)
+            for key in ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype")
+        }
+        params.update(num_docs=len(corpus), version=bm25s.__version__, backend=model.backend)
+        scores = model.scores
+        return cls(
+            dict(model.vocab_dict), scores["data"], scores["indices"], scores["indptr"], params
+        )
+
+    def scores(self, tokens: list[str], *, mask: np.ndarray | None) -> np.ndarray:
+        """Sum of each token's weight per chunk (float32), times ``mask`` when given."""
+        out = np.zeros(int(self.params["num_docs"]), dtype=self.params["dtype"])
+        for token in tokens:
+            tid = self.vocab.get(token)
+            if tid is not None:
+                lo, hi = self.indptr[tid], self.indptr[tid + 1]
+                np.add.at(out, self.indices[lo:hi], self.data[lo:hi])
+        if mask is not None:
+            out *= mask
+        return out
+
+    def chunk_count(self, token: str) -> int:
+        """How many chunks hold ``token``."""
+        tid = self.vocab.get(token)
+        return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])
+
+    def save(self, folder: Path) -> None:
+        """Write the files ``bm25s.BM25.load`` reads."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, array in ((_DATA, self.data), (_INDICES, self.indices), (_INDPTR, self.indptr)):
+            np.save(folder / name, array, allow_pickle=False)
+        (folder / _VOCAB).write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        (folder / _PARAMS).write_text(json.dumps(self.params, indent=4), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> Postings:
+        """Read what ``save`` (or ``bm25s.BM25.save``) wrote.
+
+        Raises:
+            OSError, ValueError, KeyError: missing, unreadable, or a BM25 variant this
+                scorer does not reproduce (BM25L and BM25+ add a per-word constant).
+        """
+        params = json.loads((folder / _PARAMS).read_text(encoding="utf-8"))
+        if params["method"] not in ("lucene", "robertson", "atire"):
+            raise ValueError(f"BM25 variant {params['method']!r} is not supported")
+        vocab = json.loads((folder / _VOCAB).read_text(encoding="utf-8"))
+        arrays = [np.load(folder / name, allow_pickle=False) for name in (_DATA, _INDICES, _INDPTR)]
+        return cls(vocab, *arrays, params)
 
 
 @dataclass
@@ -60,24 +137,19 @@ class LexicalIndex:
     ids: list[str]
     texts: list[str]
     metadatas: list[dict[str, Any]]
-    model: Any  # bm25s.BM25, or None when empty
+    postings: Postings | None  # None when empty
 
     @classmethod
     def build(cls, chunks: Iterable[StoredChunk], *, fingerprint: str) -> LexicalIndex:
         """Index ``chunks`` (as read from Chroma)."""
-        import bm25s
-
         chunks = list(chunks)
-        model = None
-        if chunks:
-            model = bm25s.BM25()
-            model.index([tokenize(lexical_text(c)) for c in chunks], show_progress=False)
+        postings = Postings.index([tokenize(lexical_text(c)) for c in chunks]) if chunks else None
         return cls(
             fingerprint=fingerprint,
             ids=[c.id for c in chunks],
             texts=[c.text for c in chunks],
             metadatas=[c.metadata for c in chunks],
-            model=model,
+            postings=postings,
         )
 
     def __len__(self) -> int:
@@ -85,13 +157,9 @@ class LexicalIndex:
 
     def scores(self, query: str, *, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for ``query`` (0 where ``mask`` is 0)."""
-        if self.model is None:
+        if self.postings is None:
             return np.zeros(0, dtype=np.float32)
-        vocab = self.model.vocab_dict
-        tokens = [t for t in tokenize(query) if t in vocab]
-        if not tokens:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return self.model.get_scores(tokens, weight_mask=mask)
+        return self.postings.scores(tokenize(query), mask=mask)
 
     def match_ceiling(self, query: str) -> float:
         """What a chunk holding each query word once would score (sum of the words' IDF).
@@ -100,14 +168,11 @@ class LexicalIndex:
         word rarity: near 0 for chunks sharing only common words, about 1 for a full match.
         """
         n = len(self.ids)
-        if self.model is None or not n:
+        if self.postings is None or not n:
             return 0.0
-        vocab = self.model.vocab_dict
-        indptr = self.model.scores["indptr"]
         total = 0.0
         for token in tokenize(query):
-            tid = vocab.get(token)
-            df = 0 if tid is None else int(indptr[tid + 1] - indptr[tid])
+            df = self.postings.chunk_count(token)
             total += math.log(1 + (n - df + 0.5) / (df + 0.5))
         return total
 
@@ -116,8 +181,8 @@ class LexicalIndex:
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if self.model is not None:
-            self.model.save(str(tmp / "bm25"))
+        if self.postings is not None:
+            self.postings.save(tmp / "bm25")
         records = {
             "format": _FORMAT,
             "fingerprint": self.fingerprint,
@@ -140,17 +205,13 @@ class LexicalIndex:
             records = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
             if records.get("format") != _FORMAT:
                 return None
-            model = None
-            if records["ids"]:
-                import bm25s
-
-                model = bm25s.BM25.load(str(folder / "bm25"))
+            postings = Postings.load(folder / "bm25") if records["ids"] else None
             return cls(
                 records["fingerprint"],
                 records["ids"],
                 records["texts"],
                 records["metadatas"],
-                model,
+                postings,
             )
         except (OSError, ValueError, KeyError) as exc:
             log.info("BM25 cache at %s unusable (%s); it will be rebuilt", folder, exc)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib.util
 import json
 import logging
 import os
@@ -98,6 +100,38 @@ class PluginGroup(click.Group):
         if found is None and cmd_name in self._plugins():
             found = self._plugins()[cmd_name].load()
         return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``. A plugin is described by its docstring, read from
+        its source: importing it would load the whole engine just to print one line."""
+        plugins = self._plugins()
+        rows: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            found = super().get_command(ctx, name)
+            if found is None:
+                doc = _docstring(plugins[name].value)
+                found = click.Command(name, help=doc) if doc else self.get_command(ctx, name)
+            if found is not None and not found.hidden:
+                rows.append((name, found))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in rows])
+
+
+def _docstring(target: str) -> str | None:
+    """The docstring of ``module:function`` read from the module's source without running it;
+    None when it cannot be read that way."""
+    module, _, name = target.partition(":")
+    try:
+        spec = importlib.util.find_spec(module)
+        source = Path(spec.origin).read_text(encoding="utf-8")  # type: ignore[union-attr, arg-type]
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == name:
+                return ast.get_docstring(node)
+    except (ImportError, OSError, SyntaxError, TypeError, ValueError, AttributeError):
+        pass
+    return None
 
 
 @click.group(cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
