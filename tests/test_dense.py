@@ -13,7 +13,7 @@ from llama_index.core.retrievers import VectorIndexRetriever
 from llama_index.core.schema import QueryBundle
 
 from rag import NewsRAG
-from rag.dense import ChunkColumns, DenseCache, DenseChunkRetriever, columns
+from rag.dense import ChunkColumns, DenseCache, DenseChunkRetriever, DenseMatrix, columns
 from rag.retrieval import SearchFilters
 from tests.conftest import make_settings
 
@@ -214,3 +214,18 @@ def test_saved_matrix_is_reused_and_checked_against_chroma(
     assert np.array_equal(
         DenseCache(read, max_chunks=10_000, folder=folder).get(lexical).vectors, built.vectors
     )
+
+
+@pytest.mark.parametrize("admitted", [0.0, 0.05, 0.5, 1.0])
+def test_top_rows_equal_a_full_sort(admitted: float) -> None:
+    """Few admitted rows are scored on their own, many on the whole matrix: same answer."""
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((2000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = rng.standard_normal(16)
+    mask = rng.random(2000) < admitted
+    rows, sims = DenseMatrix("f", vectors).top(query.tolist(), k=25, mask=mask)
+    full = vectors @ (query / np.linalg.norm(query)).astype(np.float32)
+    want = [i for i in np.argsort(-full, kind="stable") if mask[i]][:25]
+    assert rows.tolist() == want
+    assert sims == pytest.approx(full[want], abs=1e-6)
