@@ -110,7 +110,8 @@ class DenseMatrix:
 class DenseCache:
     """Keeps a ``DenseMatrix`` in step with the BM25 cache: rebuilt when the lexical index it
     is asked for has another fingerprint, from a copy saved under ``folder`` (spot-checked
-    against Chroma) or else read from Chroma and saved.
+    against Chroma), else from the previous matrix plus the new chunks' embeddings (a chunk
+    id names its content, so a kept id keeps its vector), else read whole from Chroma.
 
     Args:
         read: a ``ChunkStore.embeddings``-like reader of Chroma.
@@ -125,6 +126,7 @@ class DenseCache:
         self._lock = threading.Lock()
         self._tried = ""  # the fingerprint last built for, whether or not Chroma matched it
         self._matrix: DenseMatrix | None = None
+        self._ids: Sequence[str] = ()  # the chunk ids of ``_matrix``'s rows
 
     def get(self, lexical: LexicalIndex) -> DenseMatrix | None:
         """The matrix for ``lexical``'s chunks; None when there are too many (or none), or
@@ -141,11 +143,37 @@ class DenseCache:
         key = hashlib.sha256("\n".join(lexical.ids).encode()).hexdigest()[:24]
         matrix = self._load(key, lexical)
         if matrix is None:
-            matrix = self._read_all(lexical)
+            matrix = self._update(lexical)
+            if matrix is None:
+                matrix = self._read_all(lexical)
             if matrix is None:
                 return None
             self._save(key, matrix)
+        self._ids = lexical.ids
         return DenseMatrix(lexical.fingerprint, matrix)
+
+    def _update(self, lexical: LexicalIndex) -> np.ndarray | None:
+        """The previous matrix's rows for kept chunks, Chroma's for new ones (None when there
+        is no previous matrix, most chunks are new, or Chroma lacks some)."""
+        if self._matrix is None:
+            return None
+        previous = {chunk_id: i for i, chunk_id in enumerate(self._ids)}
+        where = np.array([previous.get(chunk_id, -1) for chunk_id in lexical.ids])
+        new = np.flatnonzero(where < 0)
+        if len(new) * 2 > len(where):
+            return None
+        wanted = [lexical.ids[i] for i in new]
+        ids, vectors = self._read(wanted) if wanted else ([], None)
+        got = dict(zip(ids, _unit_rows(vectors), strict=True)) if ids else {}
+        if len(got) < len(set(wanted)):
+            return None
+        matrix = np.empty((len(where), self._matrix.vectors.shape[1]), dtype=np.float32)
+        kept = where >= 0
+        matrix[kept] = self._matrix.vectors[where[kept]]
+        for i, chunk_id in zip(new.tolist(), wanted, strict=True):
+            matrix[i] = got[chunk_id]
+        log.info("dense matrix: %d rows kept, %d read from Chroma", kept.sum(), len(new))
+        return matrix
 
     def _read_all(self, lexical: LexicalIndex) -> np.ndarray | None:
         ids, vectors = self._read()

@@ -236,24 +236,26 @@ class ChunkStore:
 
     # -- embeddings -------------------------------------------------------------------------
     def embeddings(self, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
-        """Every chunk's id and embedding (or only those of ``ids``, in Chroma's order), as
-        float32 rows in the order of the returned ids, paged."""
-        if ids is not None:
-            page = self._guard(lambda: self._collection.get(ids=list(ids), include=["embeddings"]))
-            found = list(page["ids"])
-            if not found:
-                return found, np.zeros((0, 0), dtype=np.float32)
-            return found, np.asarray(page["embeddings"], dtype=np.float32)
+        """Every chunk's id and embedding (or only those of ``ids`` Chroma holds), as float32
+        rows in the order of the returned ids, paged."""
         got: list[str] = []
         pages: list[np.ndarray] = []
-        offset = 0
-        while True:
+        start = 0
+        while ids is None or start < len(ids):
             page = self._guard(
-                lambda o=offset: self._collection.get(limit=_PAGE, offset=o, include=["embeddings"])
+                lambda s=start: self._collection.get(
+                    **(
+                        {"limit": _PAGE, "offset": s}
+                        if ids is None
+                        else {"ids": list(ids[s : s + _PAGE])}
+                    ),
+                    include=["embeddings"],
+                )
             )
             got.extend(page["ids"])
             if page["ids"]:
                 pages.append(np.asarray(page["embeddings"], dtype=np.float32))
-            if len(page["ids"]) < _PAGE:
-                return got, np.vstack(pages) if pages else np.zeros((0, 0), dtype=np.float32)
-            offset += _PAGE
+            start += _PAGE
+            if ids is None and len(page["ids"]) < _PAGE:
+                break
+        return got, np.vstack(pages) if pages else np.zeros((0, 0), dtype=np.float32)

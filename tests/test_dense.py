@@ -229,3 +229,36 @@ def test_top_rows_equal_a_full_sort(admitted: float) -> None:
     want = [i for i in np.argsort(-full, kind="stable") if mask[i]][:25]
     assert rows.tolist() == want
     assert sims == pytest.approx(full[want], abs=1e-6)
+
+
+def test_after_ingest_and_delete_only_new_chunks_are_read(
+    tmp_path: Path, model_loaded: None, write_file
+) -> None:
+    app = NewsRAG(make_settings(tmp_path / "data"))
+    reads: list[int | None] = []
+
+    def read(ids: list[str] | None = None) -> tuple[list[str], np.ndarray]:
+        reads.append(None if ids is None else len(ids))
+        return app.store.embeddings(ids)
+
+    def fresh() -> np.ndarray:  # the matrix as a full read of Chroma gives it
+        return DenseCache(app.store.embeddings, max_chunks=10_000).get(app.lexical_index()).vectors
+
+    cache = DenseCache(read, max_chunks=10_000)
+    for i, topic in enumerate(
+        ["Kestrel sells robots.", "Heron grows meat.", "Ibis mines lithium."]
+    ):
+        write_file(f"in/{i}.md", _article(f"T{i}", topic * 30, source="S", date="2025-01-01"))
+    app.ingest([str(tmp_path / "in/0.md"), str(tmp_path / "in/1.md")])
+    assert np.array_equal(cache.get(app.lexical_index()).vectors, fresh())
+    assert reads == [None]  # the first build reads everything
+
+    before = app.store.count()
+    app.ingest([str(tmp_path / "in/2.md")])
+    added = app.store.count() - before
+    assert np.array_equal(cache.get(app.lexical_index()).vectors, fresh())
+    assert reads == [None, added] and added > 0  # then only the new article's chunks
+
+    app.delete(next(a.article_id for a in app.articles() if a.title == "T0"))
+    assert np.array_equal(cache.get(app.lexical_index()).vectors, fresh())
+    assert reads == [None, added]  # a delete reads nothing
