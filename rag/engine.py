@@ -19,7 +19,6 @@ from rag.config import Settings
 from rag.conversation import Message, as_messages, condense
 from rag.embeddings import Embedder
 from rag.errors import NewsragError
-from rag.indexer import Indexer
 from rag.planner import OutletNames, QueryPlan, plan_query
 from rag.query import build_filters, describe, known_sources, with_dates
 from rag.retrieval import Retriever, SearchFilters
@@ -126,6 +125,7 @@ class NewsRAG:
         Returns:
             Counts of added, updated, skipped and rejected articles, with per-item reasons.
         """
+        from rag.indexer import Indexer  # only ingest needs it: `ask` starts without it
         from rag.ingest.sources import load_feed_urls, load_sources
 
         loaded: list[Iterable] = [
