@@ -147,6 +147,12 @@ class AnswerSettings(BaseModel):
 
     default: str = Field("extractive", description="'extractive' or the name of an LLM in llms.")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences in an extractive answer.")
+    sentence_vectors: Literal["stored", "query"] = Field(
+        "stored",
+        description="Where the extractive answerer gets sentence vectors: 'stored' reads the ones "
+        "written at ingest (read in their chunk's context; no model run when answering), "
+        "'query' embeds each candidate sentence on its own when answering (slower).",
+    )
 
 
 class UISettings(BaseModel):

@@ -158,6 +158,35 @@ class Embedder:
         )
         return vectors.astype(np.float32, copy=False)
 
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """``embed(texts)`` plus, from the same forward pass, a vector per character span of
+        each text (``spans[i]`` of ``texts[i]``): the normalised mean of the token states inside
+        it, read in the text's context. Sentence vectors this way cost no extra model run."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        if self.onnx:
+            return self.model.encode_spans(texts, spans, batch_size=self.settings.batch_size)
+        from rag.onnx_embed import span_vectors
+
+        model = self.model
+        states = model.encode(
+            list(texts), batch_size=self.settings.batch_size, output_value="token_embeddings"
+        )
+        offsets = model.tokenizer(
+            list(texts),
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=int(model.max_seq_length),
+        )["offset_mapping"]
+        hidden = [state.float().cpu().numpy() for state in states]
+        parts = [span_vectors(h, offsets[i], spans[i]) for i, h in enumerate(hidden)]
+        # the model's own pooling: the mean over every token it read, normalised
+        pooled = np.stack([h.mean(axis=0) for h in hidden])
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled.astype(np.float32), parts
+
     def as_llama_index(self) -> BaseEmbedding:
         """This embedder as a LlamaIndex embedding model (passed explicitly, never global)."""
         return LlamaEmbedding(embedder=self)

@@ -75,7 +75,12 @@ class NewsRAG:
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         """The answerer that needs no LLM."""
-        return ExtractiveAnswerer(self.embedder, self.settings.answer, self.settings.retrieval)
+        return ExtractiveAnswerer(
+            self.embedder,
+            self.settings.answer,
+            self.settings.retrieval,
+            tables=self.store.sentence_tables,
+        )
 
     @property
     def answerers(self) -> list[str]:

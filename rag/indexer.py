@@ -21,6 +21,7 @@ from rag.config import IngestSettings
 from rag.embeddings import Embedder
 from rag.ingest.chunking import ChunkPlan, split_article
 from rag.ingest.identity import article_id, content_hash, minhash, similarity
+from rag.sentence_table import build_table
 from rag.store import ChunkStore
 from rag.types import Article, Chunk, IngestReport, ItemError
 
@@ -211,7 +212,9 @@ class Indexer:
         progress: Callable[[int, int], None] | None,
     ) -> int:
         chunks = [c for p in batch for c in p.chunks]
-        vectors = self.embedder.embed([c.embed_text for c in chunks])
+        vectors, sentence_vectors = self.embedder.embed_spans(
+            [c.embed_text for c in chunks], [_sentences_in(c) for c in chunks]
+        )
         offset = 0
         for item in batch:
             n = len(item.chunks)
@@ -227,7 +230,15 @@ class Indexer:
                 item.article_id,
                 item.article.body,
                 mean / max(float(np.linalg.norm(mean)), 1e-12),
-                {"content_hash": item.version, "title": item.article.title},
+                {
+                    "content_hash": item.version,
+                    "title": item.article.title,
+                    **build_table(
+                        item.chunks,
+                        sentence_vectors[offset : offset + n],
+                        model=self.embedder.name,
+                    ).pack(),
+                },
             )
             leftovers = [cid for cid in item.replaces if cid not in fresh]
             if leftovers:
@@ -238,6 +249,12 @@ class Indexer:
         if progress:
             progress(done, total)
         return done
+
+
+def _sentences_in(chunk: Chunk) -> list[tuple[int, int]]:
+    """The chunk's sentences as offsets into its embedded text (header + body slice)."""
+    shift = len(chunk.embed_text) - len(chunk.text) - chunk.start
+    return [(a + shift, b + shift) for a, b in chunk.sentences]
 
 
 def _iso(article: Article) -> str:

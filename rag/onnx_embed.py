@@ -196,15 +196,33 @@ class OnnxModel:
     def encode(self, texts: Sequence[str], *, batch_size: int) -> np.ndarray:
         """L2-normalised mean-pooled vectors, float32 (len(texts), dimension). Texts are batched
         by length, so short ones are not padded to the longest of the whole call."""
+        return self.encode_spans(texts, None, batch_size=batch_size)[0]
+
+    def encode_spans(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]] | None,
+        *,
+        batch_size: int,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector and, from the same forward pass, one vector per character span of
+        it (``spans[i]`` for ``texts[i]``): the mean of the token states inside the span, in
+        context, normalised. A span the model never read (past its token limit) gets zeros."""
         encodings = self._feed.encode_batch(list(texts))
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.empty((len(texts), self.spec.dimension), dtype=np.float32)
+        parts: list[np.ndarray] = [np.zeros((0, self.spec.dimension), np.float32)] * len(texts)
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
-            out[rows] = self._run([encodings[i] for i in rows])
-        return out
+            batch = [encodings[i] for i in rows]
+            hidden, mask = self._run(batch)
+            out[rows] = _normalise(_mean(hidden, mask))
+            if spans is not None:
+                for k, i in enumerate(rows):
+                    parts[i] = span_vectors(hidden[k], batch[k].offsets, spans[i])
+        return out, parts
 
-    def _run(self, encodings: list[Any]) -> np.ndarray:
+    def _run(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -212,8 +230,34 @@ class OnnxModel:
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, feed)[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return pooled / np.maximum(norms, 1e-12)
+        return self.session.run(None, feed)[0], mask
+
+
+def span_vectors(
+    hidden: np.ndarray, offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Normalised mean of the token states (``hidden[t]`` for token ``t`` at character
+    ``offsets[t]``) lying inside each character span; zeros where no token does."""
+    out = np.zeros((len(spans), hidden.shape[-1]), dtype=np.float32)
+    if not spans:
+        return out
+    n = min(len(hidden), len(offsets))  # a padded batch row is longer than its text
+    hidden = hidden[:n]
+    ends = np.array([end for _, end in offsets[:n]])
+    starts = np.array([start for start, _ in offsets[:n]])
+    real = ends > starts  # special tokens have empty offsets
+    for j, (lo, hi) in enumerate(spans):
+        inside = real & (starts >= lo) & (ends <= hi)
+        if inside.any():
+            out[j] = hidden[inside].mean(axis=0)
+    return _normalise(out)
+
+
+def _mean(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[..., None].astype(np.float32)
+    return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)

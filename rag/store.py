@@ -14,6 +14,7 @@ import numpy as np
 
 from rag.config import ChromaSettings
 from rag.errors import StoreError
+from rag.sentence_table import SentenceTable, has_table
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -217,7 +218,9 @@ class ChunkStore:
         return docs[0] if docs else None
 
     def article_versions(self) -> dict[str, str]:
-        """The content hash of every stored article body record, by article id."""
+        """The content hash of every stored article body record, by article id. A record
+        without a sentence table (written by an older version) has no version, so the next
+        ingest rewrites it once."""
         versions: dict[str, str] = {}
         offset = 0
         while True:
@@ -225,10 +228,25 @@ class ChunkStore:
                 lambda o=offset: self._articles.get(limit=_PAGE, offset=o, include=["metadatas"])
             )
             for article_id, meta in zip(page["ids"], page["metadatas"], strict=True):
-                versions[article_id] = str((meta or {}).get("content_hash", ""))
+                complete = has_table(meta)
+                versions[article_id] = str((meta or {}).get("content_hash", "")) if complete else ""
             if len(page["ids"]) < _PAGE:
                 return versions
             offset += _PAGE
+
+    def sentence_tables(self, article_ids: Sequence[str]) -> dict[str, SentenceTable]:
+        """The stored sentence table of each of ``article_ids`` that has one."""
+        if not article_ids:
+            return {}
+        found = self._guard(
+            lambda: self._articles.get(ids=list(dict.fromkeys(article_ids)), include=["metadatas"])
+        )
+        tables = {}
+        for article_id, meta in zip(found["ids"], found["metadatas"], strict=True):
+            table = SentenceTable.unpack(meta)
+            if table is not None:
+                tables[article_id] = table
+        return tables
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article's body record (its chunks are removed separately)."""

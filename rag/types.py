@@ -30,6 +30,7 @@ class Chunk:
 
     ``start``/``end`` are character offsets into the article body; ``text`` == body[start:end].
     ``embed_text`` is what the embedding model reads (title and source prepended).
+    ``sentences`` are the body offsets of the sentences it holds (long ones cut in windows).
     """
 
     id: str
@@ -39,6 +40,7 @@ class Chunk:
     start: int
     end: int
     embed_text: str
+    sentences: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,25 @@ def test_models_it_cannot_reproduce_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="NEWSRAG_EMBEDDING__BACKEND=torch"):
         read_spec(folder)
     assert read_spec(Path(default_model_path())).max_tokens == 256
+
+
+@pytest.mark.slow
+def test_span_vectors_come_from_the_same_pass_on_both_backends(
+    fp32: Embedder, torch_embedder: Embedder
+) -> None:
+    text = TEXTS[0] + " " + TEXTS[1]
+    spans = [[(0, len(TEXTS[0])), (len(TEXTS[0]) + 1, len(text))]]
+    long_spans = [[(0, 40), (len(TEXTS[3]) - 60, len(TEXTS[3]))]]  # the second is past the limit
+    for embedder in (fp32, torch_embedder):
+        pooled, parts = embedder.embed_spans([text, TEXTS[3]], [spans[0], long_spans[0]])
+        assert np.allclose(pooled, embedder.embed([text, TEXTS[3]]), atol=1e-4)
+        assert parts[0].shape == (2, 384)
+        assert np.allclose(np.linalg.norm(parts[0], axis=1), 1.0, atol=1e-5)
+        # each sentence's vector is nearer its own sentence embedded alone than the other's
+        alone = embedder.embed([TEXTS[0], TEXTS[1]])
+        sims = parts[0] @ alone.T
+        assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
+        assert np.any(parts[1][0]) and not np.any(parts[1][1])  # never read: zeros
+    onnx_parts = fp32.embed_spans([text], spans)[1][0]
+    torch_parts = torch_embedder.embed_spans([text], spans)[1][0]
+    assert (onnx_parts * torch_parts).sum(axis=1).min() > 0.999

@@ -3,7 +3,7 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,8 +13,11 @@ from rag.answer.short import short_answer
 from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
+from rag.sentence_table import SentenceTable
 from rag.sentences import sentence_spans
 from rag.types import Answer, AnswerSentence, Citation, Hit
+
+TableLookup = Callable[[Sequence[str]], Mapping[str, SentenceTable]]
 
 _MIN_SENTENCE_CHARS = 25
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
@@ -28,25 +31,33 @@ class _Candidate:
     end: int
     text: str
     rank: int
+    vector: np.ndarray | None = None  # stored at ingest; None: embed it now
 
 
 class ExtractiveAnswerer:
     """Picks sentences by meaning (embedding cosine) and words shared with the question.
 
     Args:
-        embedder: embeds the question and candidate sentences.
-        settings: how many sentences to quote.
+        embedder: embeds the question (and sentences that have no stored vector).
+        settings: how many sentences to quote, and where sentence vectors come from.
         retrieval: the relevance floor below which it abstains.
+        tables: the sentence tables stored at ingest, by article id.
     """
 
     name = "extractive"
 
     def __init__(
-        self, embedder: Embedder, settings: AnswerSettings, retrieval: RetrievalSettings
+        self,
+        embedder: Embedder,
+        settings: AnswerSettings,
+        retrieval: RetrievalSettings,
+        *,
+        tables: TableLookup | None = None,
     ) -> None:
         self.embedder = embedder
         self.settings = settings
         self.min_similarity = retrieval.min_dense_similarity
+        self.tables = tables if settings.sentence_vectors == "stored" else None
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         """Yield each quoted sentence with its markers, then the ``Answer``."""
@@ -60,10 +71,10 @@ class ExtractiveAnswerer:
     def answer(self, request: AnswerRequest) -> Answer:
         """Compose an answer from the request's hits; abstain when none is relevant enough."""
         question, hits = request.question, list(request.hits)
-        candidates = _candidates(hits)
+        candidates = _candidates(hits, self._tables(hits))
         if not candidates:
             return abstain(request)
-        vectors = self.embedder.embed([question] + [c.text for c in candidates])
+        vectors = self._vectors(question, candidates)
         meaning = vectors[1:] @ vectors[0]
         words = np.array([_overlap(question, c.text) for c in candidates])
         prior = np.array([1.0 / (1 + c.rank) for c in candidates])
@@ -89,6 +100,24 @@ class ExtractiveAnswerer:
         )
         return replace(answer, short_answer=short)
 
+    def _tables(self, hits: list[Hit]) -> Mapping[str, SentenceTable]:
+        if self.tables is None:
+            return {}
+        found = self.tables([h.article_id for h in hits])
+        return {a: t for a, t in found.items() if t.model == self.embedder.name}
+
+    def _vectors(self, question: str, candidates: list[_Candidate]) -> np.ndarray:
+        """The question's vector, then one per candidate (stored, or embedded now)."""
+        fresh = [i for i, c in enumerate(candidates) if c.vector is None]
+        embedded = self.embedder.embed([question] + [candidates[i].text for i in fresh])
+        rows = np.empty((len(candidates) + 1, embedded.shape[1]), dtype=np.float32)
+        rows[0] = embedded[0]
+        for i, c in enumerate(candidates):
+            if c.vector is not None:
+                rows[i + 1] = c.vector
+        rows[[i + 1 for i in fresh]] = embedded[1:]
+        return rows
+
     def _compose(
         self,
         question: str,
@@ -102,7 +131,10 @@ class ExtractiveAnswerer:
             if score[i] <= 0:
                 break
             for group in groups:
-                if float(vectors[group[0]] @ vectors[i]) >= _SAME_SENTENCE:
+                first = group[0]
+                if float(vectors[first] @ vectors[i]) >= _SAME_SENTENCE or _same_words(
+                    candidates[first].text, candidates[i].text
+                ):
                     if candidates[i].hit.article_id not in {
                         candidates[j].hit.article_id for j in group
                     }:
@@ -145,18 +177,35 @@ def _citation(n: int, c: _Candidate) -> Citation:
     )
 
 
-def _candidates(hits: list[Hit]) -> list[_Candidate]:
+def _candidates(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[_Candidate]:
     seen: set[tuple[str, int]] = set()
     out = []
     for rank, hit in enumerate(hits):
-        for start, end in sentence_spans(hit.text):
-            text = hit.text[start:end]
-            key = (hit.article_id, hit.start + start)
+        for start, end, vector in _sentences(hit, tables.get(hit.article_id)):
+            text = hit.text[start - hit.start : end - hit.start]
+            key = (hit.article_id, start)
             if len(text) < _MIN_SENTENCE_CHARS or key in seen or text.startswith("#"):
                 continue
             seen.add(key)
-            out.append(_Candidate(hit, hit.start + start, hit.start + end, text, rank))
+            out.append(_Candidate(hit, start, end, text, rank, vector))
     return out
+
+
+def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np.ndarray | None]]:
+    """(start, end, stored vector) in body offsets for each sentence of the hit's chunk; the
+    chunk is split now (no stored vectors) when its article has no table covering it."""
+    if table is not None:
+        rows = table.within(hit.start, hit.end)
+        if len(rows):
+            return [
+                (int(table.spans[r, 0]), int(table.spans[r, 1]), table.vectors[r]) for r in rows
+            ]
+    return [(hit.start + a, hit.start + b, None) for a, b in sentence_spans(hit.text)]
+
+
+def _same_words(a: str, b: str) -> bool:
+    """The same sentence up to case, spacing and punctuation (a wire copy quoted twice)."""
+    return tokenize(a) == tokenize(b)
 
 
 def _index(candidates: list[_Candidate], text: str) -> int:

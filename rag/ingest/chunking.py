@@ -73,6 +73,7 @@ def split_article(
                 start=start,
                 end=end,
                 embed_text=header + text,
+                sentences=tuple((a, b) for a, b, _ in pieces if start <= a and b <= end),
             )
         )
     return chunks
