@@ -51,7 +51,28 @@ _HOMES = {
     "parse_llm_spec": "rag.answer.backends",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Answer",
+    "AnswerSentence",
+    "ArticleInfo",
+    "Citation",
+    "ConfigError",
+    "Grade",
+    "Hit",
+    "IngestReport",
+    "ItemError",
+    "Judge",
+    "LoadError",
+    "Message",
+    "NewsRAG",
+    "NewsragError",
+    "NotFoundError",
+    "Settings",
+    "Stats",
+    "StoreError",
+    "Verdict",
+    "parse_llm_spec",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -122,9 +122,10 @@ def test_import_rag_is_lazy_and_complete(tmp_path: Path) -> None:
     assert not {"rag.engine", "rag.config", "llama_index", "chromadb", "pydantic"} & set(before)
     assert homes["NewsRAG"] == "rag.engine" and homes["Settings"] == "rag.config"
     assert set(homes) <= set(listed)
-    with pytest.raises(AttributeError, match="no attribute 'Engine'"):
-        import rag
+    import rag
 
+    assert sorted(rag._HOMES) == sorted(rag.__all__)  # every lazy name is public, and back
+    with pytest.raises(AttributeError, match="no attribute 'Engine'"):
         rag.Engine  # noqa: B018 - the lookup is the test
 
 
