@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 _MODELS: dict[tuple[str, str], Any] = {}
 _LOCK = threading.Lock()
+_RECENT_QUERIES = 512
 
 
 def default_model_path() -> str:
@@ -77,6 +79,8 @@ class Embedder:
         self.settings = settings
         self.path = settings.model or default_model_path()
         self.data_dir = data_dir if data_dir is not None else Path(".newsrag")
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def onnx(self) -> bool:
@@ -187,6 +191,26 @@ class Embedder:
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return pooled.astype(np.float32), parts
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed short texts (questions) one at a time, remembering the last few hundred: a
+        question is embedded once for retrieval and reused by the answerer. One at a time, each
+        vector is the text's own (int8 activations are scaled per batch) and nothing is padded."""
+        rows = []
+        for text in texts:
+            with self._lock:
+                vector = self._recent.get(text)
+                if vector is not None:
+                    self._recent.move_to_end(text)
+            if vector is None:
+                vector = self.embed([text])[0]
+                vector.setflags(write=False)
+                with self._lock:
+                    self._recent[text] = vector
+                    while len(self._recent) > _RECENT_QUERIES:
+                        self._recent.popitem(last=False)
+            rows.append(vector)
+        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
+
     def as_llama_index(self) -> BaseEmbedding:
         """This embedder as a LlamaIndex embedding model (passed explicitly, never global)."""
         return LlamaEmbedding(embedder=self)
@@ -202,13 +226,13 @@ class LlamaEmbedding(BaseEmbedding):
         self._embedder = embedder
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed([query])[0].tolist()
+        return self._embedder.embed_queries([query])[0].tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed([text])[0].tolist()
+        return self._embedder.embed_queries([text])[0].tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed(texts).tolist()
+        return self._embedder.embed_queries(texts).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

@@ -109,13 +109,14 @@ class ExtractiveAnswerer:
     def _vectors(self, question: str, candidates: list[_Candidate]) -> np.ndarray:
         """The question's vector, then one per candidate (stored, or embedded now)."""
         fresh = [i for i, c in enumerate(candidates) if c.vector is None]
-        embedded = self.embedder.embed([question] + [candidates[i].text for i in fresh])
-        rows = np.empty((len(candidates) + 1, embedded.shape[1]), dtype=np.float32)
-        rows[0] = embedded[0]
+        asked = self.embedder.embed_queries([question])[0]
+        rows = np.empty((len(candidates) + 1, len(asked)), dtype=np.float32)
+        rows[0] = asked
         for i, c in enumerate(candidates):
             if c.vector is not None:
                 rows[i + 1] = c.vector
-        rows[[i + 1 for i in fresh]] = embedded[1:]
+        if fresh:
+            rows[[i + 1 for i in fresh]] = self.embedder.embed([candidates[i].text for i in fresh])
         return rows
 
     def _compose(
