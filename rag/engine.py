@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from rag.answer.base import Answerer, AnswerRequest
+from rag.answer.base import Answerer, AnswerRequest, abstain
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.intent import read_intent
 from rag.bm25 import LexicalCache, LexicalIndex
@@ -237,7 +237,8 @@ class NewsRAG:
                 text, top_k=top_k, filters=filters, plan=self._plan(text, lexical)
             )
 
-        hits = search(searched)
+        plan = self._plan(searched, lexical)
+        hits = self.retriever.search(searched, top_k=top_k, filters=filters, plan=plan)
         t1 = time.perf_counter()
         request = AnswerRequest(
             question=question,
@@ -249,7 +250,9 @@ class NewsRAG:
             history=tuple(turns),
             searched=searched,
         )
-        for item in chosen.stream(request):
+        # an article from an outlet the index does not hold cannot be cited, by any answerer
+        items = _abstention(request, plan.unindexed) if plan.unindexed else chosen.stream(request)
+        for item in items:
             if not isinstance(item, Answer):
                 yield item
                 continue
@@ -333,3 +336,9 @@ class NewsRAG:
     def refresh_lexical(self) -> None:
         """Bring the BM25 cache in step with Chroma now."""
         self._lexical.refresh()
+
+
+def _abstention(request: AnswerRequest, unindexed: Sequence[str]) -> Iterator[str | Answer]:
+    answer = abstain(request, unindexed=unindexed)
+    yield answer.text
+    yield answer

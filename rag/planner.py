@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,22 @@ _SEPARATOR = re.compile(
     r",?\s+(?:and|while|whereas|but|compared to|versus|vs\.?|or)\s+|;\s+|,\s+", re.I
 )
 _DAY_S = 86_400
+# a capitalised name of up to five words ("The Wall Street Journal", "ESPN", "Times of India")
+_NAME = r"((?:The\s+)?[A-Z][\w&.'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.'-]*){0,4})"
+# where a question names the outlet an article came from
+_OUTLET_SLOTS = tuple(
+    re.compile(p)
+    for p in (
+        rf"\b(?:article|report|piece|story|coverage|review|editorial|column|op-ed|analysis)s?"
+        rf"\s+(?:in|by|from)\s+{_NAME}",
+        rf"\b(?:published|posted)\s+(?:in|by)\s+{_NAME}",
+        rf"\banother\s+(?:one\s+)?(?:in|by|from)\s+{_NAME}",
+        rf"\b(?:reported|discussed|covered|featured|detailed)\s+(?:by|in)\s+{_NAME}",
+        rf"\b(?:a|an|the|another|one)\s+{_NAME}\s+(?:article|report|piece|story|review|"
+        rf"editorial|column|analysis)",
+    )
+)
+_NOT_OUTLETS = set(calendar.month_name[1:]) | set(calendar.day_name)
 
 
 def aliases(source: str) -> set[str]:
@@ -39,6 +56,7 @@ def aliases(source: str) -> set[str]:
     bare = _DOMAIN.sub("", base)
     names |= {bare.lower(), _CAMEL.sub(" ", bare).lower()}
     names |= {n[4:] for n in names if n.startswith("the ")}
+    names |= {n.removesuffix(" news") for n in names}  # "BBC News - Technology" is the BBC's
     return {n for n in names if len(n) >= 3}
 
 
@@ -114,6 +132,7 @@ class QueryPlan:
 
     question: str
     parts: tuple[Part, ...] = ()
+    unindexed: tuple[str, ...] = ()  # outlets the question names that no indexed article is from
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -129,8 +148,9 @@ def plan_query(question: str, outlets: OutletNames) -> QueryPlan:
     Y") each get their clause, cut at the last separator between the two names.
     """
     mentions = outlets.find(question)
+    unindexed = unindexed_outlets(question, mentions)
     if not mentions:
-        return QueryPlan(question)
+        return QueryPlan(question, unindexed=unindexed)
     groups: list[list[Mention]] = [[mentions[0]]]
     for mention in mentions[1:]:
         if _LIST_GAP.match(question[groups[-1][-1].end : mention.start]):
@@ -149,7 +169,22 @@ def plan_query(question: str, outlets: OutletNames) -> QueryPlan:
         since, until = _day(text)
         for mention in group:
             parts.append(Part(text, mention.sources, since, until))
-    return QueryPlan(question, tuple(dict.fromkeys(parts)))
+    return QueryPlan(question, tuple(dict.fromkeys(parts)), unindexed)
+
+
+def unindexed_outlets(question: str, mentions: list[Mention]) -> tuple[str, ...]:
+    """Names the question gives as an article's outlet ("a Bloomberg report", "an article in
+    The Wall Street Journal") that match none of the indexed outlets (``mentions``)."""
+    out: list[tuple[int, str]] = []
+    for slot in _OUTLET_SLOTS:
+        for match in slot.finditer(question):
+            start, end, name = match.start(1), match.end(1), match.group(1)
+            if any(m.start < end and start < m.end for m in mentions):
+                continue
+            if name.endswith(("'s", "'")) or name.split()[0] in _NOT_OUTLETS:
+                continue  # "a report on Google's …": a subject, not an outlet
+            out.append((start, name))
+    return tuple(dict.fromkeys(name for _, name in sorted(out)))
 
 
 def _day(text: str) -> tuple[int | None, int | None]:

@@ -95,3 +95,23 @@ def test_part_filters_stay_inside_what_the_caller_asked_for() -> None:
     assert part_filters(part, SearchFilters(sources=("Fortune",))) is None
     clash = part_filters(part, SearchFilters(since_ts=_ts("2024-01-01")))
     assert clash is not None and clash.since_ts == _ts("2024-01-01") and clash.until_ts is None
+
+
+def test_outlets_the_index_does_not_hold_are_reported() -> None:
+    plan = plan_query(
+        "Did a Bloomberg report on Nvidia agree with an article in The Verge and another "
+        "by The Wall Street Journal published on November 6, 2023?",
+        OUTLETS,
+    )
+    assert plan.unindexed == ("Bloomberg", "The Wall Street Journal")
+    assert plan.sources == ("The Verge",)
+    # subjects, dates and indexed outlets are not outlets it lacks
+    for question in (
+        "Does the TechCrunch report on Google's Gemini agree with a report from CNBC?",
+        "Was the article published on November 6, 2023 by The Verge about Apple?",
+        "What did the NYT article on Epic Games say?",
+        "What did the report by The Independent say about Ireland?",
+    ):
+        assert plan_query(question, OUTLETS).unindexed == (), question
+    bbc = OutletNames(["BBC News - Technology"])
+    assert plan_query("What did a BBC article say about chips?", bbc).unindexed == ()

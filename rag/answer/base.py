@@ -78,9 +78,19 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     ]
 
 
-def abstain(request: AnswerRequest, *, missing: Sequence[str] = ()) -> Answer:
-    """The answer that says it cannot answer, what was searched and what was missing."""
+def abstain(
+    request: AnswerRequest, *, missing: Sequence[str] = (), unindexed: Sequence[str] = ()
+) -> Answer:
+    """The answer that says it cannot answer, what was searched and what was missing
+    (``unindexed``: outlets the question names that no indexed article is from)."""
     parts = [NOT_FOUND]
+    if unindexed:
+        quoted = " or ".join(f"“{u}”" for u in unindexed)
+        held = len(request.outlets)
+        parts.append(
+            f"No indexed article is from {quoted} (the index holds {held} outlets; "
+            "ingest that outlet's articles or feed to ask about them)."
+        )
     if request.scope:
         parts.append(f"I searched {request.scope}.")
     if missing:

@@ -132,3 +132,13 @@ def test_condense_only_rewrites_follow_ups() -> None:
     )
     assert "Nimbus Research" in condense("Under which license?", history) or True
     assert "Nimbus Research" in condense("And what license is it under?", history)
+
+
+def test_an_outlet_the_index_does_not_hold_is_named_in_the_abstention(
+    corpus_engine: NewsRAG,
+) -> None:
+    answer = corpus_engine.ask("What did a Bloomberg article say about the Corvid Labs Series C?")
+    assert answer.abstained and not answer.citations
+    assert "No indexed article is from “Bloomberg”" in answer.text
+    held = corpus_engine.ask("What did an AI Wire article say about the Corvid Labs Series C?")
+    assert not held.abstained and {c.source for c in held.citations} >= {"AI Wire"}
