@@ -69,10 +69,10 @@ def test_answering_embeds_only_the_question(corpus_engine: NewsRAG) -> None:
 
     embedder.embed = counting
     try:
-        answer = corpus_engine.ask("Which firm led the Corvid Labs Series C?")
+        answer = corpus_engine.ask("Which firm led the Series C funding round of Corvid Labs?")
         first = list(embedded)
         embedded.clear()
-        again = corpus_engine.ask("Which firm led the Corvid Labs Series C?")
+        again = corpus_engine.ask("Which firm led the Series C funding round of Corvid Labs?")
     finally:
         del embedder.embed
     assert answer.short_answer == again.short_answer == "Harbor Capital"

@@ -32,6 +32,7 @@ class _Candidate:
     text: str
     rank: int
     vector: np.ndarray | None = None  # stored at ingest; None: embed it now
+    words: tuple[str, ...] = ()  # stemmed content words
 
 
 class ExtractiveAnswerer:
@@ -76,7 +77,8 @@ class ExtractiveAnswerer:
             return abstain(request)
         vectors = self._vectors(question, candidates)
         meaning = vectors[1:] @ vectors[0]
-        words = np.array([_overlap(question, c.text) for c in candidates])
+        wanted = set(tokenize(question))
+        words = np.array([_overlap(wanted, c.words) for c in candidates])
         prior = np.array([1.0 / (1 + c.rank) for c in candidates])
         score = 0.65 * meaning + 0.25 * words + 0.10 * prior
         if request.intent.recent:  # "latest": among relevant sentences, newer ones first
@@ -133,9 +135,9 @@ class ExtractiveAnswerer:
                 break
             for group in groups:
                 first = group[0]
-                if float(vectors[first] @ vectors[i]) >= _SAME_SENTENCE or _same_words(
-                    candidates[first].text, candidates[i].text
-                ):
+                # the same sentence up to case and punctuation: a wire copy quoted twice
+                same_words = candidates[first].words == candidates[i].words
+                if same_words or float(vectors[first] @ vectors[i]) >= _SAME_SENTENCE:
                     if candidates[i].hit.article_id not in {
                         candidates[j].hit.article_id for j in group
                     }:
@@ -188,7 +190,7 @@ def _candidates(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[_C
             if len(text) < _MIN_SENTENCE_CHARS or key in seen or text.startswith("#"):
                 continue
             seen.add(key)
-            out.append(_Candidate(hit, start, end, text, rank, vector))
+            out.append(_Candidate(hit, start, end, text, rank, vector, tuple(tokenize(text))))
     return out
 
 
@@ -204,11 +206,6 @@ def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np
     return [(hit.start + a, hit.start + b, None) for a, b in sentence_spans(hit.text)]
 
 
-def _same_words(a: str, b: str) -> bool:
-    """The same sentence up to case, spacing and punctuation (a wire copy quoted twice)."""
-    return tokenize(a) == tokenize(b)
-
-
 def _index(candidates: list[_Candidate], text: str) -> int:
     return next(i for i, c in enumerate(candidates) if c.text == text)
 
@@ -220,10 +217,9 @@ def _recency(candidates: list[_Candidate]) -> np.ndarray:
     return np.array([rank.get(c.hit.published_at, 0.0) for c in candidates])
 
 
-def _overlap(question: str, sentence: str) -> float:
+def _overlap(wanted: set[str], words: tuple[str, ...]) -> float:
     """Share of the question's content words found in the sentence."""
-    wanted = set(tokenize(question))
-    return len(wanted & set(tokenize(sentence))) / len(wanted) if wanted else 0.0
+    return len(wanted.intersection(words)) / len(wanted) if wanted else 0.0
 
 
 def _best_dense(hits: list[Hit]) -> float:
