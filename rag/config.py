@@ -101,6 +101,12 @@ class RetrievalSettings(BaseModel):
         description="Search each outlet a question names (with its clause and stated day) "
         "separately, then merge the lists turn by turn.",
     )
+    part_vectors: Literal["span", "own"] = Field(
+        "span",
+        description="How a sub-query that is a clause of the question is embedded: 'span' reads "
+        "it in the question's own model run (the mean of its tokens' states), 'own' embeds it "
+        "alone (one more model run per clause).",
+    )
     per_article_cap: int = Field(
         0,
         ge=0,

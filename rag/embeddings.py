@@ -203,13 +203,34 @@ class Embedder:
                     self._recent.move_to_end(text)
             if vector is None:
                 vector = self.embed([text])[0]
-                vector.setflags(write=False)
-                with self._lock:
-                    self._recent[text] = vector
-                    while len(self._recent) > _RECENT_QUERIES:
-                        self._recent.popitem(last=False)
+                self._remember(text, vector)
             rows.append(vector)
         return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def embed_question_parts(self, question: str, parts: Sequence[str]) -> np.ndarray:
+        """The question's vector, then one per part. A part that is a piece of the question
+        (a clause) is read in the question's own pass, as the mean of its tokens' states, so a
+        question with three clauses costs one model run, not four."""
+        inside = [(question.find(p), p) for p in parts]
+        spans = [(at, at + len(p)) for at, p in inside if at >= 0]
+        if not spans:
+            return self.embed_queries([question, *parts])
+        with self._lock:
+            known = self._recent.get(question)
+        pooled, pieces = self.embed_spans([question], [spans])
+        first = known if known is not None else pooled[0]
+        if known is None:
+            self._remember(question, pooled[0])
+        by_part = dict(zip([p for at, p in inside if at >= 0], pieces[0], strict=True))
+        rows = [first] + [by_part[p] if p in by_part else self.embed_queries([p])[0] for p in parts]
+        return np.stack(rows)
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        vector.setflags(write=False)
+        with self._lock:
+            self._recent[text] = vector
+            while len(self._recent) > _RECENT_QUERIES:
+                self._recent.popitem(last=False)
 
     def as_llama_index(self) -> BaseEmbedding:
         """This embedder as a LlamaIndex embedding model (passed explicitly, never global)."""
@@ -224,6 +245,11 @@ class LlamaEmbedding(BaseEmbedding):
     def __init__(self, *, embedder: Embedder, **kwargs: Any) -> None:
         super().__init__(model_name=embedder.name, **kwargs)
         self._embedder = embedder
+
+    @property
+    def embedder(self) -> Embedder:
+        """The newsrag embedder behind this adapter."""
+        return self._embedder
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._embedder.embed_queries([query])[0].tolist()

@@ -218,6 +218,7 @@ class Retriever:
         self.settings = settings
         self._index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
         self._embed_model = embed_model
+        self._embedder = getattr(embed_model, "embedder", None)  # ours: can pool clause spans
         self._lexical = lexical
         self._dense = None
         if embeddings is not None:
@@ -273,7 +274,10 @@ class Retriever:
         texts = list(dict.fromkeys([question, *(p.text for p, _ in parts)]))
         vectors = {}
         if (mode or self.settings.mode) != "bm25":
-            embedded = self._embed_model.get_text_embedding_batch(texts)
+            if self.settings.part_vectors == "span" and self._embedder is not None:
+                embedded = self._embedder.embed_question_parts(texts[0], texts[1:]).tolist()
+            else:
+                embedded = self._embed_model.get_text_embedding_batch(texts)
             vectors = dict(zip(texts, embedded, strict=True))
 
         def run(text: str, f: SearchFilters, k: int) -> list[Hit]:

@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rag import NewsRAG
-from rag.config import AnswerSettings
+from rag.config import AnswerSettings, EmbeddingSettings
+from rag.embeddings import Embedder
 from rag.sentence_table import SPANS, VECTORS, SentenceTable, build_table
 from rag.sentences import sentence_spans
 from rag.types import Chunk
@@ -106,3 +108,31 @@ def test_an_index_from_before_tables_gets_them_on_the_next_ingest(tmp_path: Path
     assert report.chunks_written > 0 and report.rejected == 0
     assert set(app.store.sentence_tables(records["ids"])) == set(records["ids"])
     assert app.ingest([str(CORPUS)]).chunks_written == 0  # and only once
+
+
+def test_a_clause_sub_query_is_read_in_the_question_s_own_pass(
+    model_loaded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = Embedder(EmbeddingSettings())  # ONNX, the default
+    question = "Did Corvid Labs raise money in May, while Orbital Cloud cut 400 jobs?"
+    parts = ["Did Corvid Labs raise money in May", "while Orbital Cloud cut 400 jobs?", "Nimbus"]
+    alone = embedder.embed(parts)
+    whole = embedder.embed([question])[0]
+    nimbus = embedder.embed(["Nimbus"])[0]  # alone: int8 activations are scaled per batch
+    model = embedder.model
+    runs: list[int] = []
+    real_run = model._run
+
+    def counting(encodings):  # noqa: ANN001, ANN202 - a spy on the model's forward pass
+        runs.append(len(encodings))
+        return real_run(encodings)
+
+    monkeypatch.setattr(model, "_run", counting)
+    rows = embedder.embed_question_parts(question, parts)
+    assert rows.shape == (4, 384)
+    assert runs == [1, 1]  # the question with its two clauses, then the part it doesn't hold
+    assert np.allclose(rows[0], whole, atol=1e-5)
+    # each clause's vector is nearest its own clause embedded alone
+    sims = rows[1:3] @ alone[:2].T
+    assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
+    assert np.allclose(rows[3], nimbus, atol=1e-5)
