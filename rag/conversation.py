@@ -27,6 +27,8 @@ _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-
 _NOT_NAME_WORDS = (
     "What Who Which When Where Why How And But Did Does Is Was Were Are The A An In On Of So "
     "Then Also I Tell Give Can Could Please Do Considering According Following After Before "
+    "Has Have Had Between Based Since During While Whereas From For At By With Both Among "
+    "Given Should Would Will Under Over Across "
     "January February March April May June July August September October November December "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
 )
