@@ -9,7 +9,7 @@ import pytest
 
 from rag import NewsRAG
 from rag.answer.intent import read_intent
-from rag.conversation import Message, condense
+from rag.conversation import Message, condense, names
 
 
 def _sources(answer) -> set[str]:
@@ -142,3 +142,12 @@ def test_an_outlet_the_index_does_not_hold_is_named_in_the_abstention(
     assert "No indexed article is from “Bloomberg”" in answer.text
     held = corpus_engine.ask("What did an AI Wire article say about the Corvid Labs Series C?")
     assert not held.abstained and {c.source for c in held.citations} >= {"AI Wire"}
+
+
+def test_words_opening_a_question_are_not_names() -> None:
+    assert names("Has the Sporting News explanation of betting odds changed?") == ["Sporting News"]
+    assert names("Between the TechCrunch report and the Verge report, Based on Corvid Labs") == [
+        "TechCrunch",
+        "Verge",
+        "Corvid Labs",
+    ]
