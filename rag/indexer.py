@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 
-import numpy as np
-
 from rag.config import IngestSettings
 from rag.embeddings import Embedder
 from rag.ingest.chunking import ChunkPlan, split_article
@@ -26,7 +24,7 @@ from rag.store import ChunkStore
 from rag.types import Article, Chunk, IngestReport, ItemError
 
 log = logging.getLogger(__name__)
-_EMBED_BATCH_CHUNKS = 16  # written as soon as embedded: a crash loses little
+_EMBED_BATCH_CHUNKS = 64  # written as soon as embedded: a crash loses little
 
 
 @dataclass
@@ -215,36 +213,30 @@ class Indexer:
         vectors, sentence_vectors = self.embedder.embed_spans(
             [c.embed_text for c in chunks], [_sentences_in(c) for c in chunks]
         )
-        offset = 0
+        # one write per batch: every chunk first, then the bodies that mark them complete
+        self.store.upsert(
+            [c.id for c in chunks],
+            [c.text for c in chunks],
+            vectors,
+            [_metadata(item, c) for item in batch for c in item.chunks],
+        )
+        bodies, offset = [], 0
         for item in batch:
             n = len(item.chunks)
-            fresh = {c.id for c in item.chunks}
-            self.store.upsert(
-                [c.id for c in item.chunks],
-                [c.text for c in item.chunks],
-                vectors[offset : offset + n],
-                [_metadata(item, c) for c in item.chunks],
-            )
             mean = vectors[offset : offset + n].mean(axis=0)
-            self.store.put_article(
-                item.article_id,
-                item.article.body,
-                mean / max(float(np.linalg.norm(mean)), 1e-12),
-                {
-                    "content_hash": item.version,
-                    "title": item.article.title,
-                    **build_table(
-                        item.chunks,
-                        sentence_vectors[offset : offset + n],
-                        model=self.embedder.name,
-                    ).pack(),
-                },
+            table = build_table(
+                item.chunks, sentence_vectors[offset : offset + n], model=self.embedder.name
             )
+            meta = {"content_hash": item.version, "title": item.article.title, **table.pack()}
+            bodies.append((item.article_id, item.article.body, mean, meta))
+            offset += n
+        self.store.put_articles(bodies)
+        for item in batch:
+            fresh = {c.id for c in item.chunks}
             leftovers = [cid for cid in item.replaces if cid not in fresh]
             if leftovers:
                 self.store.delete_ids(leftovers)
-            offset += n
-            log.debug("indexed %s (%d chunks)", item.article_id, n)
+            log.debug("indexed %s (%d chunks)", item.article_id, len(item.chunks))
         done += len(chunks)
         if progress:
             progress(done, total)

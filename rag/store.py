@@ -198,16 +198,19 @@ class ChunkStore:
         return ChromaVectorStore(chroma_collection=self._collection)
 
     # -- article bodies ---------------------------------------------------------------------
-    def put_article(
-        self, article_id: str, body: str, vector: np.ndarray, metadata: dict[str, Any]
-    ) -> None:
-        """Store an article's full body (``vector``: its chunks' mean, normalised)."""
+    def put_articles(self, bodies: Sequence[tuple[str, str, np.ndarray, dict[str, Any]]]) -> None:
+        """Store articles' full bodies: (id, body, vector, metadata) each, ``vector`` being
+        the mean of its chunks' (normalised here)."""
+        if not bodies:
+            return
+        vectors = np.stack([v for _, _, v, _ in bodies]).astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         self._guard(
             lambda: self._articles.upsert(
-                ids=[article_id],
-                documents=[body],
-                embeddings=vector[None, :],
-                metadatas=[metadata],
+                ids=[a for a, _, _, _ in bodies],
+                documents=[b for _, b, _, _ in bodies],
+                embeddings=vectors,
+                metadatas=[m for _, _, _, m in bodies],
             )
         )
 
