@@ -216,7 +216,10 @@ class Retriever:
         dense_dir: Path | None = None,
     ) -> None:
         self.settings = settings
-        self._index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
+        # transformations given, so LlamaIndex does not build its default splitter (tiktoken)
+        self._index = VectorStoreIndex.from_vector_store(
+            vector_store, embed_model=embed_model, transformations=[embed_model]
+        )
         self._embed_model = embed_model
         self._embedder = getattr(embed_model, "embedder", None)  # ours: can pool clause spans
         self._lexical = lexical

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from rag import NewsRAG, Settings
 from rag.cli import command
+
+if TYPE_CHECKING:
+    from rag import Settings
 
 
 @click.command()
@@ -47,6 +50,7 @@ def ui(
     os.environ.setdefault(
         "GRADIO_TEMP_DIR", str(settings.data_dir.resolve() / "uploads" / "incoming")
     )
+    from rag import NewsRAG  # here, so `newsrag ui --help` loads no engine
     from ui.app import credentials, serve
 
     secret = settings.ui.auth.get_secret_value() if settings.ui.auth else None
