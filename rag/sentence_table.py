@@ -33,6 +33,7 @@ class SentenceTable:
     spans: np.ndarray
     vectors: np.ndarray
     model: str
+    version: str = ""  # the content hash of the body the offsets point into
 
     def pack(self) -> dict[str, str]:
         """The table as metadata fields. Directions keep int8 precision (cosine error < 0.001)."""
@@ -51,18 +52,19 @@ class SentenceTable:
         if not has_table(meta):
             return None
         assert meta is not None
+        version = str(meta.get("content_hash", ""))
         try:
             spans = np.frombuffer(base64.b64decode(str(meta[SPANS])), np.int32).reshape(-1, 2)
             raw = np.frombuffer(base64.b64decode(str(meta[VECTORS])), dtype=np.int8)
         except (ValueError, binascii.Error):
             return None
         if not len(spans):
-            return cls(spans, np.zeros((0, 0), np.float32), str(meta.get(MODEL, "")))
+            return cls(spans, np.zeros((0, 0), np.float32), str(meta.get(MODEL, "")), version)
         if raw.size % len(spans):
             return None
         vectors = raw.reshape(len(spans), -1).astype(np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return cls(spans, vectors, str(meta.get(MODEL, "")))
+        return cls(spans, vectors, str(meta.get(MODEL, "")), version)
 
     def within(self, start: int, end: int) -> np.ndarray:
         """Row indices of the sentences inside body[start:end], in body order."""

@@ -136,3 +136,35 @@ def test_a_clause_sub_query_is_read_in_the_question_s_own_pass(
     sims = rows[1:3] @ alone[:2].T
     assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
     assert np.allclose(rows[3], nimbus, atol=1e-5)
+
+
+def test_a_changed_article_is_quoted_from_its_new_version(
+    tmp_path: Path, model_loaded: None
+) -> None:
+    app = NewsRAG(make_settings(tmp_path / "data"))
+    article = tmp_path / "news" / "corvid.md"
+    article.parent.mkdir()
+    body = (
+        "Corvid Labs raised $120 million in a Series C round led by Harbor Capital. "
+        "Chief executive Mira Okafor said the money will fund new robotics hires."
+    )
+    header = (
+        '---\ntitle: "Corvid Labs raises $120M"\nsource: "AI Wire"\n'
+        'url: "https://example.com/corvid"\n---\n\n'
+    )
+    article.write_text(header + body, encoding="utf-8")
+    app.ingest([str(article)])
+    question = "Who led the Corvid Labs Series C round?"
+    first = app.ask(question)
+    assert first.citations  # its table is now remembered
+    article.write_text(
+        header + "In a crowded quarter for robotics start-ups, one deal stood out. " + body,
+        encoding="utf-8",
+    )
+    assert app.ingest([str(article)]).updated == 1
+    again = app.ask(question)
+    assert again.citations
+    for c in again.citations:
+        text = app.article_text(c.article_id)
+        # whole sentences of the new body, not the old body's offsets laid over it
+        assert (c.quote_start, c.quote_end) in sentence_spans(text), c.quote

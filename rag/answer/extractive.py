@@ -3,6 +3,8 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,6 +24,7 @@ TableLookup = Callable[[Sequence[str]], Mapping[str, SentenceTable]]
 _MIN_SENTENCE_CHARS = 25
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
+_RECENT_TABLES = 2048  # articles' sentence tables kept in memory (~20 kB each)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.min_similarity = retrieval.min_dense_similarity
         self.tables = tables if settings.sentence_vectors == "stored" else None
+        self._recent: OrderedDict[tuple[str, str], SentenceTable] = OrderedDict()
+        self._lock = threading.Lock()
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         """Yield each quoted sentence with its markers, then the ``Answer``."""
@@ -103,10 +108,26 @@ class ExtractiveAnswerer:
         return replace(answer, short_answer=short)
 
     def _tables(self, hits: list[Hit]) -> Mapping[str, SentenceTable]:
+        """Each hit's article table, for the very version the hit was cut from (remembered
+        by version, so a re-ingested article is read afresh and never mixed with the old)."""
         if self.tables is None:
             return {}
-        found = self.tables([h.article_id for h in hits])
-        return {a: t for a, t in found.items() if t.model == self.embedder.name}
+        wanted = {h.article_id: _version(h) for h in hits}
+        out: dict[str, SentenceTable] = {}
+        with self._lock:
+            for aid, version in wanted.items():
+                if (table := self._recent.get((aid, version))) is not None:
+                    out[aid] = table
+        missing = [aid for aid in wanted if aid not in out]
+        for aid, table in (self.tables(missing) if missing else {}).items():
+            if table.model != self.embedder.name or table.version[:8] != wanted[aid]:
+                continue
+            out[aid] = table
+            with self._lock:
+                self._recent[(aid, wanted[aid])] = table
+                while len(self._recent) > _RECENT_TABLES:
+                    self._recent.popitem(last=False)
+        return out
 
     def _vectors(self, question: str, candidates: list[_Candidate]) -> np.ndarray:
         """The question's vector, then one per candidate (stored, or embedded now)."""
@@ -204,6 +225,11 @@ def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np
                 (int(table.spans[r, 0]), int(table.spans[r, 1]), table.vectors[r]) for r in rows
             ]
     return [(hit.start + a, hit.start + b, None) for a, b in sentence_spans(hit.text)]
+
+
+def _version(hit: Hit) -> str:
+    """The content-hash prefix in a chunk id ("<article>-<hash8>:<position>")."""
+    return hit.chunk_id.rsplit(":", 1)[0][-8:]
 
 
 def _index(candidates: list[_Candidate], text: str) -> int:
