@@ -62,6 +62,12 @@ class IngestSettings(BaseModel):
         256, ge=64, description="Most word pieces the model reads per chunk, header included."
     )
     overlap_tokens: int = Field(24, ge=0, description="Word pieces shared by neighbouring chunks.")
+    write_batch_chunks: int = Field(
+        64,
+        ge=1,
+        description="Chunks embedded and written together; a crash loses at most one batch "
+        "of work, and bigger batches mean fewer Chroma writes.",
+    )
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are rejected.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Timeout for each HTTP request.")
     max_fetch_mb: float = Field(10.0, gt=0, description="Largest HTTP response read.")

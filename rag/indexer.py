@@ -24,7 +24,6 @@ from rag.store import ChunkStore
 from rag.types import Article, Chunk, IngestReport, ItemError
 
 log = logging.getLogger(__name__)
-_EMBED_BATCH_CHUNKS = 64  # written as soon as embedded: a crash loses little
 
 
 @dataclass
@@ -195,7 +194,7 @@ class Indexer:
         batch: list[_Pending] = []
         for item in pending:
             batch.append(item)
-            if sum(len(p.chunks) for p in batch) >= _EMBED_BATCH_CHUNKS:
+            if sum(len(p.chunks) for p in batch) >= self.settings.write_batch_chunks:
                 done = self._flush(batch, done, total, progress)
                 batch = []
         if batch:

@@ -194,8 +194,10 @@ class Zygote:
 
 
 def test_sigkill_at_random_moments_then_rerun_equals_a_clean_ingest(
-    tmp_path: Path, model_loaded: None
+    tmp_path: Path, model_loaded: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # small write batches: many moments to be killed at (the zygote inherits the environment)
+    monkeypatch.setenv("NEWSRAG_INGEST__WRITE_BATCH_CHUNKS", "16")
     corpus = tmp_path / "corpus"  # one folder, rewritten: an article's origin is its path
     _write_corpus(corpus, version=0)
     marks: list[float] = []
