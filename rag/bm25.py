@@ -10,9 +10,9 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,37 @@ class Postings:
         return cls(vocab, *arrays, params)
 
 
+@dataclass(frozen=True)
+class ChunkColumns:
+    """The metadata that filters and listings read, as arrays aligned with a
+    ``LexicalIndex``'s rows (built once per index, not per question)."""
+
+    outlets: tuple[str, ...]  # distinct non-empty outlet names, sorted
+    outlet_code: np.ndarray  # per chunk: position in ``outlets``, -1 for none
+    published_ts: np.ndarray  # per chunk: epoch seconds, -1 when unknown
+    n_articles: int
+
+    @classmethod
+    def build(cls, metadatas: Sequence[dict[str, Any]]) -> ChunkColumns:
+        """Columns of ``metadatas`` (chunk metadata as the engine writes it)."""
+        names = [str(m.get("source", "")) for m in metadatas]
+        outlets = tuple(sorted(set(names) - {""}))
+        position = {name: i for i, name in enumerate(outlets)}
+        return cls(
+            outlets=outlets,
+            outlet_code=np.array([position.get(n, -1) for n in names], dtype=np.int32),
+            published_ts=np.array(
+                [int(m.get("published_ts", -1)) for m in metadatas], dtype=np.int64
+            ),
+            n_articles=len({m.get("article_id") for m in metadatas}),
+        )
+
+    def outlet_mask(self, sources: Sequence[str]) -> np.ndarray:
+        """True for the chunks of any of ``sources`` (exact indexed names)."""
+        wanted = [self.outlets.index(s) for s in set(sources) if s in self.outlets]
+        return np.isin(self.outlet_code, np.array(wanted, dtype=np.int32))
+
+
 @dataclass
 class LexicalIndex:
     """A BM25 index over chunks, with the chunk records it needs to return hits."""
@@ -151,6 +182,11 @@ class LexicalIndex:
             metadatas=[c.metadata for c in chunks],
             postings=postings,
         )
+
+    @cached_property
+    def columns(self) -> ChunkColumns:
+        """The metadata filters and listings read, as arrays (built on first use)."""
+        return ChunkColumns.build(self.metadatas)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -30,52 +30,6 @@ EmbeddingReader = Callable[..., tuple[list[str], np.ndarray]]
 
 
 @dataclass(frozen=True)
-class ChunkColumns:
-    """The metadata that filters and listings read, as arrays aligned with a
-    ``LexicalIndex``'s rows (built once per index, not per question)."""
-
-    outlets: tuple[str, ...]  # distinct non-empty outlet names, sorted
-    outlet_code: np.ndarray  # per chunk: position in ``outlets``, -1 for none
-    published_ts: np.ndarray  # per chunk: epoch seconds, -1 when unknown
-    n_articles: int
-
-    @classmethod
-    def build(cls, metadatas: Sequence[dict[str, Any]]) -> ChunkColumns:
-        """Columns of ``metadatas`` (chunk metadata as the engine writes it)."""
-        names = [str(m.get("source", "")) for m in metadatas]
-        outlets = tuple(sorted(set(names) - {""}))
-        position = {name: i for i, name in enumerate(outlets)}
-        return cls(
-            outlets=outlets,
-            outlet_code=np.array([position.get(n, -1) for n in names], dtype=np.int32),
-            published_ts=np.array(
-                [int(m.get("published_ts", -1)) for m in metadatas], dtype=np.int64
-            ),
-            n_articles=len({m.get("article_id") for m in metadatas}),
-        )
-
-    def outlet_mask(self, sources: Sequence[str]) -> np.ndarray:
-        """True for the chunks of any of ``sources`` (exact indexed names)."""
-        wanted = [self.outlets.index(s) for s in set(sources) if s in self.outlets]
-        return np.isin(self.outlet_code, np.array(wanted, dtype=np.int32))
-
-
-_columns_lock = threading.Lock()
-_columns_last: tuple[LexicalIndex, ChunkColumns] | None = None
-
-
-def columns(lexical: LexicalIndex) -> ChunkColumns:
-    """The columns of ``lexical``, built on the first call for that index object."""
-    global _columns_last
-    with _columns_lock:
-        last = _columns_last  # holding the index keeps its id from being reused
-        if last is None or last[0] is not lexical:
-            last = (lexical, ChunkColumns.build(lexical.metadatas))
-            _columns_last = last
-        return last[1]
-
-
-@dataclass(frozen=True)
 class DenseMatrix:
     """Unit-length chunk embeddings, row ``i`` being ``LexicalIndex.ids[i]``."""
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from rag.bm25 import LexicalIndex
-from rag.dense import columns
 from rag.errors import NewsragError
 from rag.retrieval import SearchFilters
 
@@ -28,7 +27,7 @@ def build_filters(
 
 def known_sources(lexical: LexicalIndex) -> list[str]:
     """The outlet names in the index, sorted."""
-    return list(columns(lexical).outlets)
+    return list(lexical.columns.outlets)
 
 
 def with_dates(filters: SearchFilters, since_ts: int | None, until_ts: int | None) -> SearchFilters:
@@ -76,7 +75,7 @@ def _epoch(value: str | None, name: str, *, end_of_day: bool) -> int | None:
 
 def describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
     """What was searched, for abstentions: "the 12 indexed articles, from X, since D"."""
-    n = columns(lexical).n_articles
+    n = lexical.columns.n_articles
     parts = [f"the {n} indexed articles"]
     if filters.sources:
         parts.append("from " + " and ".join(filters.sources))

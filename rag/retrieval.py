@@ -21,9 +21,9 @@ from llama_index.core.vector_stores import (
     MetadataFilters,
 )
 
-from rag.bm25 import LexicalIndex
+from rag.bm25 import ChunkColumns, LexicalIndex
 from rag.config import RetrievalSettings
-from rag.dense import ChunkColumns, DenseCache, DenseChunkRetriever, EmbeddingReader, columns
+from rag.dense import DenseCache, DenseChunkRetriever, EmbeddingReader
 from rag.planner import QueryPlan
 from rag.types import Hit
 
@@ -236,7 +236,7 @@ class Retriever:
         mode = mode or self.settings.mode
         candidates = max(self.settings.candidate_k, top_k)
         lexical = self._lexical()
-        mask = filters.mask(columns(lexical))
+        mask = filters.mask(lexical.columns)
         dense = bm25 = None
         if mode in ("hybrid", "dense"):
             matrix = self._dense.get(lexical) if self._dense else None

@@ -13,7 +13,8 @@ from llama_index.core.retrievers import VectorIndexRetriever
 from llama_index.core.schema import QueryBundle
 
 from rag import NewsRAG
-from rag.dense import ChunkColumns, DenseCache, DenseChunkRetriever, DenseMatrix, columns
+from rag.bm25 import ChunkColumns
+from rag.dense import DenseCache, DenseChunkRetriever, DenseMatrix
 from rag.retrieval import SearchFilters
 from tests.conftest import make_settings
 
@@ -59,7 +60,7 @@ def test_exact_search_ranks_like_chromas_cosine_query(corpus_engine: NewsRAG, to
                 matrix,
                 lexical,
                 top_k=top_k,
-                mask=filters.mask(columns(lexical)),
+                mask=filters.mask(lexical.columns),
                 embed_model=embed,
             ).retrieve(bundle)
             want, got = _scored(chroma), _scored(exact)
