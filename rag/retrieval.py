@@ -319,4 +319,5 @@ def to_hit(node_with_score: NodeWithScore) -> Hit:
         position=int(meta.get("position", 0)),
         dense_score=None if dense is None else _confidence("dense", dense),
         bm25_score=meta.get("_bm25_score"),
+        version=str(meta.get("content_hash", "")),
     )

@@ -60,6 +60,7 @@ class Hit:
     position: int
     dense_score: float | None = None
     bm25_score: float | None = None
+    version: str = ""  # the content hash of the article body the offsets point into
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ class ExtractiveAnswerer:
         by version, so a re-ingested article is read afresh and never mixed with the old)."""
         if self.tables is None:
             return {}
-        wanted = {h.article_id: _version(h) for h in hits}
+        wanted = {h.article_id: h.version for h in hits}
         out: dict[str, SentenceTable] = {}
         with self._lock:
             for aid, version in wanted.items():
@@ -120,7 +120,7 @@ class ExtractiveAnswerer:
                     out[aid] = table
         missing = [aid for aid in wanted if aid not in out]
         for aid, table in (self.tables(missing) if missing else {}).items():
-            if table.model != self.embedder.name or table.version[:8] != wanted[aid]:
+            if table.model != self.embedder.name or table.version != wanted[aid]:
                 continue
             out[aid] = table
             with self._lock:
@@ -225,11 +225,6 @@ def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np
                 (int(table.spans[r, 0]), int(table.spans[r, 1]), table.vectors[r]) for r in rows
             ]
     return [(hit.start + a, hit.start + b, None) for a, b in sentence_spans(hit.text)]
-
-
-def _version(hit: Hit) -> str:
-    """The content-hash prefix in a chunk id ("<article>-<hash8>:<position>")."""
-    return hit.chunk_id.rsplit(":", 1)[0][-8:]
 
 
 def _index(candidates: list[_Candidate], text: str) -> int:
