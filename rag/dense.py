@@ -23,6 +23,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from rag.bm25 import LexicalIndex
+from rag.vectors import unit_rows
 
 log = logging.getLogger(__name__)
 # read() -> every chunk's id and embedding; read(ids) -> those chunks' (``ChunkStore.embeddings``)
@@ -118,7 +119,7 @@ class DenseCache:
             return None
         wanted = [lexical.ids[i] for i in new]
         ids, vectors = self._read(wanted) if wanted else ([], None)
-        got = dict(zip(ids, _unit_rows(vectors), strict=True)) if ids else {}
+        got = dict(zip(ids, unit_rows(vectors), strict=True)) if ids else {}
         if len(got) < len(set(wanted)):
             return None
         matrix = np.empty((len(where), self._matrix.vectors.shape[1]), dtype=np.float32)
@@ -137,7 +138,7 @@ class DenseCache:
             log.info("Chroma changed since the BM25 cache was built; dense search uses Chroma")
             return None
         log.info("read %d chunk embeddings from Chroma for exact dense search", len(ids))
-        return _unit_rows(vectors[order])
+        return unit_rows(vectors[order])
 
     def _load(self, key: str, lexical: LexicalIndex) -> np.ndarray | None:
         if self.folder is None:
@@ -151,7 +152,7 @@ class DenseCache:
         # a store re-embedded with another model keeps its chunk ids: compare a few rows
         rows = sorted({0, len(lexical) // 2, len(lexical) - 1})
         ids, vectors = self._read([lexical.ids[i] for i in rows])
-        stored = dict(zip(ids, _unit_rows(vectors), strict=True)) if ids else {}
+        stored = dict(zip(ids, unit_rows(vectors), strict=True)) if ids else {}
         for i in rows:
             vector = stored.get(lexical.ids[i])
             if vector is None or not np.allclose(vector, matrix[i], atol=1e-5):
@@ -173,12 +174,6 @@ class DenseCache:
                     old.unlink(missing_ok=True)
         except OSError as exc:  # a cache: losing it costs one read from Chroma
             log.warning("could not save the dense cache in %s (%s)", self.folder, exc)
-
-
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 class DenseChunkRetriever(BaseRetriever):

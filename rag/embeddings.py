@@ -173,6 +173,7 @@ class Embedder:
         if self.onnx:
             return self.model.encode_spans(texts, spans, batch_size=self.settings.batch_size)
         from rag.onnx_embed import span_vectors
+        from rag.vectors import unit_rows
 
         model = self.model
         states = model.encode(
@@ -187,9 +188,7 @@ class Embedder:
         hidden = [state.float().cpu().numpy() for state in states]
         parts = [span_vectors(h, offsets[i], spans[i]) for i, h in enumerate(hidden)]
         # the model's own pooling: the mean over every token it read, normalised
-        pooled = np.stack([h.mean(axis=0) for h in hidden])
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return pooled.astype(np.float32), parts
+        return unit_rows(np.stack([h.mean(axis=0) for h in hidden])), parts
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed short texts (questions) one at a time, remembering the last few hundred: a

@@ -28,6 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from rag.errors import ConfigError
+from rag.vectors import unit_rows
 
 log = logging.getLogger(__name__)
 Quantize = Literal["none", "int8"]
@@ -216,7 +217,7 @@ class OnnxModel:
             rows = order[start : start + batch_size]
             batch = [encodings[i] for i in rows]
             hidden, mask = self._run(batch)
-            out[rows] = _normalise(_mean(hidden, mask))
+            out[rows] = unit_rows(_mean(hidden, mask))
             if spans is not None:
                 for k, i in enumerate(rows):
                     parts[i] = span_vectors(hidden[k], batch[k].offsets, spans[i])
@@ -250,14 +251,9 @@ def span_vectors(
         inside = real & (starts >= lo) & (ends <= hi)
         if inside.any():
             out[j] = hidden[inside].mean(axis=0)
-    return _normalise(out)
+    return unit_rows(out)
 
 
 def _mean(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     weights = mask[..., None].astype(np.float32)
     return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.types import Chunk
+from rag.vectors import unit_rows
 
 SPANS, VECTORS, MODEL = "sentence_spans", "sentence_vectors", "sentence_model"
 
@@ -62,8 +63,7 @@ class SentenceTable:
             return cls(spans, np.zeros((0, 0), np.float32), str(meta.get(MODEL, "")), version)
         if raw.size % len(spans):
             return None
-        vectors = raw.reshape(len(spans), -1).astype(np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = unit_rows(raw.reshape(len(spans), -1))
         return cls(spans, vectors, str(meta.get(MODEL, "")), version)
 
     def within(self, start: int, end: int) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 from rag.config import ChromaSettings
 from rag.errors import StoreError
 from rag.sentence_table import SentenceTable, has_table
+from rag.vectors import unit_rows
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -203,8 +204,7 @@ class ChunkStore:
         the mean of its chunks' (normalised here)."""
         if not bodies:
             return
-        vectors = np.stack([v for _, _, v, _ in bodies]).astype(np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = unit_rows(np.stack([v for _, _, v, _ in bodies]))
         self._guard(
             lambda: self._articles.upsert(
                 ids=[a for a, _, _, _ in bodies],
