@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +20,7 @@ from pydantic import PrivateAttr
 
 from rag.config import EmbeddingSettings
 from rag.errors import ConfigError
+from rag.recent import Recent
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,7 @@ class Embedder:
         self.settings = settings
         self.path = settings.model or default_model_path()
         self.data_dir = data_dir if data_dir is not None else Path(".newsrag")
-        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._recent: Recent[str, np.ndarray] = Recent(_RECENT_QUERIES)
 
     @property
     def onnx(self) -> bool:
@@ -196,10 +195,7 @@ class Embedder:
         vector is the text's own (int8 activations are scaled per batch) and nothing is padded."""
         rows = []
         for text in texts:
-            with self._lock:
-                vector = self._recent.get(text)
-                if vector is not None:
-                    self._recent.move_to_end(text)
+            vector = self._recent.get(text)
             if vector is None:
                 vector = self.embed([text])[0]
                 self._remember(text, vector)
@@ -214,8 +210,7 @@ class Embedder:
         spans = [(at, at + len(p)) for at, p in inside if at >= 0]
         if not spans:
             return self.embed_queries([question, *parts])
-        with self._lock:
-            known = self._recent.get(question)
+        known = self._recent.get(question)
         pooled, pieces = self.embed_spans([question], [spans])
         first = known if known is not None else pooled[0]
         if known is None:
@@ -225,11 +220,8 @@ class Embedder:
         return np.stack(rows)
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
-        vector.setflags(write=False)
-        with self._lock:
-            self._recent[text] = vector
-            while len(self._recent) > _RECENT_QUERIES:
-                self._recent.popitem(last=False)
+        vector.setflags(write=False)  # shared by every caller that asks for this text
+        self._recent.put(text, vector)
 
     def as_llama_index(self) -> BaseEmbedding:
         """This embedder as a LlamaIndex embedding model (passed explicitly, never global)."""

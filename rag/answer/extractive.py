@@ -3,8 +3,6 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -15,6 +13,7 @@ from rag.answer.short import short_answer
 from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
+from rag.recent import Recent
 from rag.sentence_table import SentenceTable
 from rag.sentences import sentence_spans
 from rag.types import Answer, AnswerSentence, Citation, Hit
@@ -62,8 +61,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.min_similarity = retrieval.min_dense_similarity
         self.tables = tables if settings.sentence_vectors == "stored" else None
-        self._recent: OrderedDict[tuple[str, str], SentenceTable] = OrderedDict()
-        self._lock = threading.Lock()
+        self._recent: Recent[tuple[str, str], SentenceTable] = Recent(_RECENT_TABLES)
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         """Yield each quoted sentence with its markers, then the ``Answer``."""
@@ -114,19 +112,15 @@ class ExtractiveAnswerer:
             return {}
         wanted = {h.article_id: h.version for h in hits}
         out: dict[str, SentenceTable] = {}
-        with self._lock:
-            for aid, version in wanted.items():
-                if (table := self._recent.get((aid, version))) is not None:
-                    out[aid] = table
+        for aid, version in wanted.items():
+            if (table := self._recent.get((aid, version))) is not None:
+                out[aid] = table
         missing = [aid for aid in wanted if aid not in out]
         for aid, table in (self.tables(missing) if missing else {}).items():
             if table.model != self.embedder.name or table.version != wanted[aid]:
                 continue
             out[aid] = table
-            with self._lock:
-                self._recent[(aid, wanted[aid])] = table
-                while len(self._recent) > _RECENT_TABLES:
-                    self._recent.popitem(last=False)
+            self._recent.put((aid, wanted[aid]), table)
         return out
 
     def _vectors(self, question: str, candidates: list[_Candidate]) -> np.ndarray:
