@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import shutil
 import threading
@@ -203,14 +202,15 @@ class LexicalIndex:
         Dividing a BM25 score by this gives how much of the query a chunk matches, weighted by
         word rarity: near 0 for chunks sharing only common words, about 1 for a full match.
         """
+        return float(self.idf(tokenize(query)).sum())
+
+    def idf(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25's IDF of each token, ``log(1 + (n - df + 0.5) / (df + 0.5))`` over n chunks."""
         n = len(self.ids)
         if self.postings is None or not n:
-            return 0.0
-        total = 0.0
-        for token in tokenize(query):
-            df = self.postings.chunk_count(token)
-            total += math.log(1 + (n - df + 0.5) / (df + 0.5))
-        return total
+            return np.zeros(len(tokens), dtype=np.float64)
+        df = np.array([self.postings.chunk_count(t) for t in tokens], dtype=np.float64)
+        return np.log1p((n - df + 0.5) / (df + 0.5))
 
     def save(self, folder: Path) -> None:
         """Write the index to ``folder`` atomically (a crash leaves the old one or none)."""

@@ -113,6 +113,16 @@ class RetrievalSettings(BaseModel):
         "it in the question's own model run (the mean of its tokens' states), 'own' embeds it "
         "alone (one more model run per clause).",
     )
+    sentence_rescore: float = Field(
+        0.8,
+        ge=0,
+        description="How far the best single-sentence match to a clause of the question moves "
+        "a chunk within the merged list (words weighted by rarity plus stored sentence vectors; "
+        "0 = keep the list's order).",
+    )
+    rescore_depth: int = Field(
+        40, ge=1, description="How many chunks of the merged list are re-scored by sentence."
+    )
     per_article_cap: int = Field(
         0,
         ge=0,

@@ -22,6 +22,7 @@ from rag.errors import NewsragError
 from rag.planner import OutletNames, QueryPlan, plan_query
 from rag.query import build_filters, describe, known_sources, with_dates
 from rag.retrieval import Retriever, SearchFilters
+from rag.sentence_table import TableCache
 from rag.store import ChunkStore
 from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
 
@@ -70,7 +71,14 @@ class NewsRAG:
             lexical=self.lexical_index,
             embeddings=self.store.embeddings,
             dense_dir=self.settings.data_dir / "dense" / self._bm25_dir.name,
+            tables=self.sentence_tables,
         )
+
+    @cached_property
+    def sentence_tables(self) -> TableCache:
+        """The sentence tables stored at ingest, remembered per article version (shared by
+        retrieval and the extractive answerer)."""
+        return TableCache(self.store.sentence_tables, model=self.embedder.name)
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
@@ -79,7 +87,7 @@ class NewsRAG:
             self.embedder,
             self.settings.answer,
             self.settings.retrieval,
-            tables=self.store.sentence_tables,
+            tables=self.sentence_tables,
         )
 
     @property

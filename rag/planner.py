@@ -28,6 +28,17 @@ _SEPARATOR = re.compile(
     r",?\s+(?:and|while|whereas|but|compared to|versus|vs\.?|or)\s+|;\s+|,\s+", re.I
 )
 _DAY_S = 86_400
+# where a question moves from one thing it asks about to the next ("…, and is accused of …",
+# "… as reported by …"): each piece is matched against single sentences when re-scoring
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:and\s+|while\s+|but\s+|whereas\s+)?"
+    r"|\s+(?:and|while|whereas|but)\s+(?=(?:is|was|has|had|did|does|also|the|a|an|which|who|what|"
+    r"that|according|as|reported|in)\b)"
+    r"|\s+(?=as reported by|according to)",
+    re.I,
+)
+_MIN_CLAUSE_CHARS = 10
+_MIN_CLAUSE_GAP = 15  # a break this close to the previous one is not a new clause
 # a capitalised name of up to five words ("The Wall Street Journal", "ESPN", "Times of India")
 _NAME = r"((?:The\s+)?[A-Z][\w&.'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.'-]*){0,4})"
 # where a question names the outlet an article came from
@@ -170,6 +181,19 @@ def plan_query(question: str, outlets: OutletNames) -> QueryPlan:
         for mention in group:
             parts.append(Part(text, mention.sources, since, until))
     return QueryPlan(question, tuple(dict.fromkeys(parts)), unindexed)
+
+
+def clauses(question: str) -> list[str]:
+    """The pieces of ``question`` that each ask about one thing ("Who was accused of X, as
+    reported by Y, and fined for Z?" -> three), in order; the whole question when it has one."""
+    pieces, last = [], 0
+    for match in _CLAUSE_BREAK.finditer(question):
+        if match.start() - last > _MIN_CLAUSE_GAP:
+            pieces.append(question[last : match.start()])
+            last = match.end()
+    pieces.append(question[last:])
+    found = [p for p in pieces if len(p) > _MIN_CLAUSE_CHARS]
+    return found or [question]
 
 
 def unindexed_outlets(question: str, mentions: list[Mention]) -> tuple[str, ...]:

@@ -24,7 +24,9 @@ from llama_index.core.vector_stores import (
 from rag.bm25 import ChunkColumns, LexicalIndex
 from rag.config import RetrievalSettings
 from rag.dense import DenseCache, DenseChunkRetriever, EmbeddingReader
-from rag.planner import QueryPlan
+from rag.planner import QueryPlan, clauses
+from rag.rescore import Rescorer
+from rag.sentence_table import TableCache
 from rag.types import Hit
 
 
@@ -203,6 +205,8 @@ class Retriever:
         embeddings: reads every chunk's id and embedding from Chroma, for exact dense search
             in memory up to ``settings.exact_search_max_chunks`` (None = always query Chroma).
         dense_dir: where that matrix is cached between runs (None = memory only).
+        tables: stored sentence tables, for re-scoring chunks by their best sentence (None =
+            by words only).
     """
 
     def __init__(
@@ -214,8 +218,11 @@ class Retriever:
         lexical: Callable[[], LexicalIndex],
         embeddings: EmbeddingReader | None = None,
         dense_dir: Path | None = None,
+        tables: TableCache | None = None,
     ) -> None:
         self.settings = settings
+        self._tables = tables
+        self._rescorer = Rescorer()
         # transformations given, so LlamaIndex does not build its default splitter (tiktoken)
         self._index = VectorStoreIndex.from_vector_store(
             vector_store, embed_model=embed_model, transformations=[embed_model]
@@ -269,14 +276,16 @@ class Retriever:
         from rag.multiquery import part_filters, round_robin
 
         top_k = top_k or self.settings.top_k
+        mode = mode or self.settings.mode
         parts = [
             (part, f)
             for part in (plan.parts if plan and self.settings.plan_queries else ())
             if (f := part_filters(part, filters)) is not None
         ]
-        texts = list(dict.fromkeys([question, *(p.text for p, _ in parts)]))
+        pieces = clauses(question) if self.settings.sentence_rescore > 0 else []
+        texts = list(dict.fromkeys([question, *(p.text for p, _ in parts), *pieces]))
         vectors = {}
-        if (mode or self.settings.mode) != "bm25":
+        if mode != "bm25":
             if self.settings.part_vectors == "span" and self._embedder is not None:
                 embedded = self._embedder.embed_question_parts(texts[0], texts[1:]).tolist()
             else:
@@ -288,7 +297,8 @@ class Retriever:
             found = self.retriever(top_k=k, filters=f, mode=mode).retrieve(bundle)
             return [to_hit(n) for n in found]
 
-        depth = max(top_k, self.settings.candidate_k) if parts else top_k
+        pool = max(top_k, self.settings.rescore_depth) if pieces else top_k
+        depth = max(pool, self.settings.candidate_k) if parts else pool
         lists = []
         for part, f in parts:
             hits = run(part.text, f, depth)
@@ -297,7 +307,18 @@ class Retriever:
                 hits = run(part.text, undated, depth)
             lists.append(hits)
         lists.append(run(question, filters, max(depth, top_k * 2)))
-        return round_robin(lists, top_k=top_k, per_article=self.settings.per_article_cap)
+        merged = round_robin(lists, top_k=pool, per_article=self.settings.per_article_cap)
+        if not pieces:
+            return merged
+        reordered = self._rescorer.rescore(
+            merged,
+            clauses=pieces,
+            vectors=np.array([vectors[c] for c in pieces]) if vectors else None,
+            tables=self._tables.for_hits(merged) if self._tables is not None else {},
+            lexical=self._lexical(),
+            weight=self.settings.sentence_rescore,
+        )
+        return reordered[:top_k]
 
 
 def to_hit(node_with_score: NodeWithScore) -> Hit:

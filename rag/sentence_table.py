@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.types import Chunk
+from rag.recent import Recent
+from rag.types import Chunk, Hit
 from rag.vectors import unit_rows
 
 SPANS, VECTORS, MODEL = "sentence_spans", "sentence_vectors", "sentence_model"
+TableLookup = Callable[[Sequence[str]], Mapping[str, "SentenceTable"]]
+_RECENT_TABLES = 2048  # articles' sentence tables kept in memory (~20 kB each)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,36 @@ class SentenceTable:
         """Row indices of the sentences inside body[start:end], in body order."""
         inside = (self.spans[:, 0] >= start) & (self.spans[:, 1] <= end)
         return np.flatnonzero(inside)
+
+
+class TableCache:
+    """The sentence tables of hits' articles, each for the very version its hit was cut from.
+    Tables are remembered by (article, version), so a re-ingested article is read afresh and
+    never mixed with the old; retrieval and the extractive answerer share one cache.
+
+    Args:
+        lookup: reads stored tables by article id (``ChunkStore.sentence_tables``).
+        model: the embedding model the tables must come from (others are ignored).
+    """
+
+    def __init__(self, lookup: TableLookup, *, model: str) -> None:
+        self._lookup, self._model = lookup, model
+        self._recent: Recent[tuple[str, str], SentenceTable] = Recent(_RECENT_TABLES)
+
+    def for_hits(self, hits: Sequence[Hit]) -> dict[str, SentenceTable]:
+        """Each hit's article table by article id (articles without a usable table left out)."""
+        wanted = {h.article_id: h.version for h in hits}
+        out: dict[str, SentenceTable] = {}
+        for aid, version in wanted.items():
+            if (table := self._recent.get((aid, version))) is not None:
+                out[aid] = table
+        missing = [aid for aid in wanted if aid not in out]
+        for aid, table in (self._lookup(missing) if missing else {}).items():
+            if table.model != self._model or table.version != wanted[aid]:
+                continue
+            out[aid] = table
+            self._recent.put((aid, wanted[aid]), table)
+        return out
 
 
 def has_table(meta: Mapping[str, object] | None) -> bool:

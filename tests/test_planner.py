@@ -115,3 +115,20 @@ def test_outlets_the_index_does_not_hold_are_reported() -> None:
         assert plan_query(question, OUTLETS).unindexed == (), question
     bbc = OutletNames(["BBC News - Technology"])
     assert plan_query("What did a BBC article say about chips?", bbc).unindexed == ()
+
+
+def test_clauses_split_a_question_into_the_things_it_asks_about() -> None:
+    from rag.planner import clauses
+
+    q = (
+        "Who is the individual facing a criminal trial on fraud charges, as reported by "
+        "The Verge, and is accused by prosecutors of committing fraud for personal gain?"
+    )
+    assert clauses(q) == [
+        "Who is the individual facing a criminal trial on fraud charges",
+        "as reported by The Verge",
+        "is accused by prosecutors of committing fraud for personal gain?",
+    ]
+    assert clauses("Who leads Corvid Labs?") == ["Who leads Corvid Labs?"]
+    # "and" inside a name list is not a break
+    assert len(clauses("Did Apple and Google settle the lawsuit in March?")) == 1

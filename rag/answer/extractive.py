@@ -3,7 +3,7 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,17 +13,13 @@ from rag.answer.short import short_answer
 from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
-from rag.recent import Recent
-from rag.sentence_table import SentenceTable
+from rag.sentence_table import SentenceTable, TableCache
 from rag.sentences import sentence_spans
 from rag.types import Answer, AnswerSentence, Citation, Hit
-
-TableLookup = Callable[[Sequence[str]], Mapping[str, SentenceTable]]
 
 _MIN_SENTENCE_CHARS = 25
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
-_RECENT_TABLES = 2048  # articles' sentence tables kept in memory (~20 kB each)
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ class ExtractiveAnswerer:
         embedder: embeds the question (and sentences that have no stored vector).
         settings: how many sentences to quote, and where sentence vectors come from.
         retrieval: the relevance floor below which it abstains.
-        tables: the sentence tables stored at ingest, by article id.
+        tables: the sentence tables stored at ingest (used with ``sentence_vectors=stored``).
     """
 
     name = "extractive"
@@ -55,13 +51,12 @@ class ExtractiveAnswerer:
         settings: AnswerSettings,
         retrieval: RetrievalSettings,
         *,
-        tables: TableLookup | None = None,
+        tables: TableCache | None = None,
     ) -> None:
         self.embedder = embedder
         self.settings = settings
         self.min_similarity = retrieval.min_dense_similarity
         self.tables = tables if settings.sentence_vectors == "stored" else None
-        self._recent: Recent[tuple[str, str], SentenceTable] = Recent(_RECENT_TABLES)
 
     def stream(self, request: AnswerRequest) -> Iterator[str | Answer]:
         """Yield each quoted sentence with its markers, then the ``Answer``."""
@@ -106,22 +101,7 @@ class ExtractiveAnswerer:
         return replace(answer, short_answer=short)
 
     def _tables(self, hits: list[Hit]) -> Mapping[str, SentenceTable]:
-        """Each hit's article table, for the very version the hit was cut from (remembered
-        by version, so a re-ingested article is read afresh and never mixed with the old)."""
-        if self.tables is None:
-            return {}
-        wanted = {h.article_id: h.version for h in hits}
-        out: dict[str, SentenceTable] = {}
-        for aid, version in wanted.items():
-            if (table := self._recent.get((aid, version))) is not None:
-                out[aid] = table
-        missing = [aid for aid in wanted if aid not in out]
-        for aid, table in (self.tables(missing) if missing else {}).items():
-            if table.model != self.embedder.name or table.version != wanted[aid]:
-                continue
-            out[aid] = table
-            self._recent.put((aid, wanted[aid]), table)
-        return out
+        return self.tables.for_hits(hits) if self.tables is not None else {}
 
     def _vectors(self, question: str, candidates: list[_Candidate]) -> np.ndarray:
         """The question's vector, then one per candidate (stored, or embedded now)."""

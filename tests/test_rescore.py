@@ -1,0 +1,80 @@
+"""Re-scoring a merged list by each chunk's best single sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.bm25 import LexicalIndex
+from rag.rescore import Rescorer
+from rag.sentence_table import SentenceTable
+from rag.store import StoredChunk
+from tests.conftest import make_hit
+
+# the evidence for "fined by regulators for mislabelled batteries" is one sentence of chunk c;
+# chunk b holds the same words scattered over three sentences, chunk a none of them
+TEXTS = {
+    "a": "The company opened a store. Sales rose in the spring. Analysts were pleased.",
+    "b": "Regulators met on Monday. Some batteries were recalled. Labels were mislabelled later.",
+    "c": "Markets were calm. Regulators fined Voltcell for mislabelled batteries. Shares fell.",
+    "d": "The weather was fine. A parade was held. Nobody mentioned batteries at all.",
+}
+FILLER = [f"Unrelated story number {i} about gardens and recipes." for i in range(20)]
+
+
+def _index() -> LexicalIndex:
+    chunks = [StoredChunk(k, t, {"title": "", "source": "S"}) for k, t in TEXTS.items()]
+    chunks += [StoredChunk(f"f{i}", t, {"title": "", "source": "S"}) for i, t in enumerate(FILLER)]
+    return LexicalIndex.build(chunks, fingerprint="test")
+
+
+def _hits(order: str) -> list:
+    return [make_hit(k, f"art-{k}", text=TEXTS[k], end=len(TEXTS[k])) for k in order]
+
+
+def test_the_chunk_whose_one_sentence_matches_a_clause_moves_up() -> None:
+    lexical = _index()
+    reordered = Rescorer().rescore(
+        _hits("abdc"),
+        clauses=["Which company was fined by regulators for mislabelled batteries"],
+        vectors=None,
+        tables={},
+        lexical=lexical,
+        weight=0.8,
+    )
+    ids = [h.chunk_id for h in reordered]
+    # c (last) has one sentence holding the clause: it passes b (the words scattered over three
+    # sentences) and d (one word); a stays first, the list's own order is the main signal
+    assert ids == ["a", "c", "b", "d"]
+
+
+def test_weight_zero_keeps_the_order() -> None:
+    hits = _hits("abdc")
+    kept = Rescorer().rescore(
+        hits, clauses=["fined for batteries"], vectors=None, tables={}, lexical=_index(), weight=0
+    )
+    assert kept == hits
+
+
+def test_stored_sentence_vectors_count_too() -> None:
+    """With words matching nowhere, the chunk whose stored sentence vector points at the
+    clause's vector moves up past the two chunks ranked above it."""
+    lexical = _index()
+    clause = np.zeros((1, 4), np.float32)
+    clause[0, 2] = 1.0
+    tables = {}
+    for k, text in TEXTS.items():
+        vectors = np.tile(np.array([[1, 0, 0, 0]], np.float32), (3, 1))
+        if k == "d":
+            vectors[1] = clause[0]
+        cuts = [i + 1 for i, ch in enumerate(text) if ch == "."]
+        spans = np.array([[0, cuts[0]], [cuts[0] + 1, cuts[1]], [cuts[1] + 1, cuts[2]]])
+        tables[f"art-{k}"] = SentenceTable(spans, vectors, "m")
+    reordered = Rescorer().rescore(
+        _hits("abcd"),
+        clauses=["zzz qqq"],  # no word of it is in any chunk
+        vectors=clause,
+        tables=tables,
+        lexical=lexical,
+        weight=0.8,
+    )
+    assert [h.chunk_id for h in reordered] == ["a", "d", "b", "c"]
