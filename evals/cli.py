@@ -43,6 +43,13 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--no-answers", is_flag=True, help="Score retrieval only (no `ask`)."),
         click.option(
+            "--ablation",
+            is_flag=True,
+            help="Score retrieval with the defaults and with each lever taken away (sentence "
+            "re-scoring, outlet sub-queries, z-score fusion; BM25 and dense alone), one row "
+            "each, into ablation.md / ablation.json.",
+        ),
+        click.option(
             "--answerer", default=None, help="A configured answerer by name (default: settings)."
         ),
         click.option(
@@ -189,6 +196,7 @@ def _run(
     k: int,
     mode: str | None,
     no_answers: bool,
+    ablation: bool,
     answerer: str | None,
     llm_spec: str | None,
     judge: str | None,
@@ -226,10 +234,24 @@ def _run(
         if stage not in bars:
             bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, disable=as_json or None)
         bar = bars[stage]
+        if done < bar.n:  # the next run of an ablation starts over
+            bar.reset()
         bar.total = total
         bar.update(done - bar.n)
 
     eval_dir = settings.data_dir / "evals"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if ablation:
+        _ablation(
+            dataset,
+            settings,
+            eval_dir,
+            k=k,
+            progress=progress,
+            bars=bars,
+            out=out or eval_dir / "runs" / f"{dataset.name}-ablation-{stamp}",
+        )
+        return
     try:
         run = evaluate(
             dataset, settings=settings, eval_dir=eval_dir, options=options, progress=progress
@@ -237,7 +259,6 @@ def _run(
     finally:
         for bar in bars.values():
             bar.close()
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out or eval_dir / "runs" / f"{dataset.name}-{stamp}"
     doc = write_report(run, out)
     if as_json:
@@ -246,6 +267,29 @@ def _run(
     for line in summary_lines(doc):
         click.echo(line)
     click.echo(f"report: {out / 'report.md'}")
+
+
+def _ablation(
+    dataset: Dataset,
+    settings: Settings,
+    eval_dir: Path,
+    *,
+    k: int,
+    progress: Callable[[str, int, int], None],
+    bars: dict[str, Any],
+    out: Path,
+) -> None:
+    from evals.ablation import ablate, ablation_table, write_ablation
+
+    try:
+        rows = ablate(dataset, settings=settings, eval_dir=eval_dir, k=k, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    written = write_ablation(rows, out, title=dataset.name)
+    for line in ablation_table(rows):
+        click.echo(line)
+    click.echo(f"report: {written}")
 
 
 def summary_lines(doc: dict[str, Any]) -> list[str]:

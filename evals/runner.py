@@ -262,10 +262,9 @@ def describe(
         ),
         "embedding_model": embedding_model(settings),
         "retrieval": {
+            **retrieval.model_dump(mode="json"),
             "mode": options.mode or retrieval.mode,
             "k": options.k,
-            "candidate_k": retrieval.candidate_k,
-            "rrf_k": retrieval.rrf_k,
         },
         "answers": {"enabled": options.answers, "top_k": retrieval.top_k},
         "baseline": None

@@ -141,3 +141,27 @@ def test_retrieval_only_run_skips_answers(run: EvalRun, eval_dir: Path, dataset:
     assert quick.index.reused and quick.summary.answers is None
     assert all(len(r.retrieval.chunks) <= 4 and r.answer is None for r in quick.records)
     assert quick.summary.retrieval.hits.keys() == {1, 2, 3, 4}
+
+
+def test_ablation_runs_every_lever_on_one_index(
+    eval_dir: Path, dataset: Dataset, run: EvalRun, tmp_path: Path
+) -> None:
+    from evals.ablation import LEVERS, ablate, write_ablation
+
+    settings = make_settings(eval_dir / "user")
+    rows = ablate(dataset, settings=settings, eval_dir=eval_dir)
+    assert [r.name for r in rows] == [lever.name for lever in LEVERS]
+    assert all(r.n == 5 for r in rows)
+    defaults, no_rescore, no_plan, rrf, bm25, dense = (r.retrieval for r in rows)
+    assert defaults["sentence_rescore"] > 0 and no_rescore["sentence_rescore"] == 0
+    assert defaults["plan_queries"] and not no_plan["plan_queries"]
+    assert (defaults["fusion"], rrf["fusion"]) == ("zscore", "rrf")
+    assert (defaults["mode"], bm25["mode"], dense["mode"]) == ("hybrid", "bm25", "dense")
+    # the defaults row is the plain run's retrieval, on the same (reused) index
+    assert run.summary.retrieval is not None
+    assert rows[0].figures["mrr@10"] == run.summary.retrieval.mrr
+    written = write_ablation(rows, tmp_path / "abl", title="gold")
+    table = written.read_text(encoding="utf-8")
+    assert "| newsrag, defaults |" in table and "- sentence re-scoring" in table
+    doc = json.loads((tmp_path / "abl" / "ablation.json").read_text(encoding="utf-8"))
+    assert [d["name"] for d in doc] == [r.name for r in rows] and "hits@10" in doc[0]
