@@ -121,7 +121,15 @@ class RetrievalSettings(BaseModel):
         "0 = keep the list's order).",
     )
     rescore_depth: int = Field(
-        40, ge=1, description="How many chunks of the merged list are re-scored by sentence."
+        40,
+        ge=1,
+        description="How many chunks of the merged list are re-scored by sentence (and by the "
+        "reranker, when one is set).",
+    )
+    reranker: str | None = Field(
+        None,
+        description="A local sentence-transformers cross-encoder folder that re-ranks those "
+        "chunks last (unset = none; the default needs none).",
     )
     per_article_cap: int = Field(
         0,

@@ -223,6 +223,11 @@ class Retriever:
         self.settings = settings
         self._tables = tables
         self._rescorer = Rescorer()
+        self._reranker = None
+        if settings.reranker:
+            from rag.rerank import CrossEncoderReranker
+
+            self._reranker = CrossEncoderReranker(settings.reranker)
         # transformations given, so LlamaIndex does not build its default splitter (tiktoken)
         self._index = VectorStoreIndex.from_vector_store(
             vector_store, embed_model=embed_model, transformations=[embed_model]
@@ -297,7 +302,8 @@ class Retriever:
             found = self.retriever(top_k=k, filters=f, mode=mode).retrieve(bundle)
             return [to_hit(n) for n in found]
 
-        pool = max(top_k, self.settings.rescore_depth) if pieces else top_k
+        deep = pieces or self._reranker is not None
+        pool = max(top_k, self.settings.rescore_depth) if deep else top_k
         depth = max(pool, self.settings.candidate_k) if parts else pool
         lists = []
         for part, f in parts:
@@ -308,6 +314,8 @@ class Retriever:
             lists.append(hits)
         lists.append(run(question, filters, max(depth, top_k * 2)))
         merged = round_robin(lists, top_k=pool, per_article=self.settings.per_article_cap)
+        if self._reranker is not None:
+            return self._reranker.rerank(question, merged, top_k=top_k)
         if not pieces:
             return merged
         reordered = self._rescorer.rescore(
