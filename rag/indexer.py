@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC
+
+import numpy as np
 
 from rag.config import IngestSettings
 from rag.embeddings import Embedder
@@ -190,32 +193,43 @@ class Indexer:
     def _write(
         self, pending: list[_Pending], total: int, progress: Callable[[int, int], None] | None
     ) -> int:
+        """Embed and store ``pending`` in write batches. Batch k is written by one writer thread
+        while batch k+1 is embedded (writes stay in order, one at a time)."""
         done = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsrag-write") as writer:
+            writing: tuple[int, Future[None]] | None = None
+            for batch in self._batches(pending):
+                chunks = [c for p in batch for c in p.chunks]
+                vectors, sentence_vectors = self.embedder.embed_spans(
+                    [c.embed_text for c in chunks], [_sentences_in(c) for c in chunks]
+                )
+                if writing is not None:
+                    done = _finished(writing, done, total, progress)
+                job = writer.submit(self._store, batch, vectors, sentence_vectors)
+                writing = (len(chunks), job)
+            if writing is not None:
+                done = _finished(writing, done, total, progress)
+        return done
+
+    def _batches(self, pending: list[_Pending]) -> Iterator[list[_Pending]]:
+        """Whole articles, about ``write_batch_chunks`` chunks a batch."""
         batch: list[_Pending] = []
         for item in pending:
             batch.append(item)
             if sum(len(p.chunks) for p in batch) >= self.settings.write_batch_chunks:
-                done = self._flush(batch, done, total, progress)
+                yield batch
                 batch = []
         if batch:
-            done = self._flush(batch, done, total, progress)
-        return done
+            yield batch
 
-    def _flush(
-        self,
-        batch: list[_Pending],
-        done: int,
-        total: int,
-        progress: Callable[[int, int], None] | None,
-    ) -> int:
-        chunks = [c for p in batch for c in p.chunks]
-        vectors, sentence_vectors = self.embedder.embed_spans(
-            [c.embed_text for c in chunks], [_sentences_in(c) for c in chunks]
-        )
-        # one write per batch: every chunk first, then the bodies that mark them complete
+    def _store(
+        self, batch: list[_Pending], vectors: np.ndarray, sentence_vectors: list[np.ndarray]
+    ) -> None:
+        """One write per batch: every chunk first, then the bodies that mark them complete,
+        then the chunks of the versions they replace."""
         self.store.upsert(
-            [c.id for c in chunks],
-            [c.text for c in chunks],
+            [c.id for item in batch for c in item.chunks],
+            [c.text for item in batch for c in item.chunks],
             vectors,
             [_metadata(item, c) for item in batch for c in item.chunks],
         )
@@ -236,10 +250,21 @@ class Indexer:
             if leftovers:
                 self.store.delete_ids(leftovers)
             log.debug("indexed %s (%d chunks)", item.article_id, len(item.chunks))
-        done += len(chunks)
-        if progress:
-            progress(done, total)
-        return done
+
+
+def _finished(
+    writing: tuple[int, Future[None]],
+    done: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Wait for a batch's write (raising its error), then report it done."""
+    n, job = writing
+    job.result()
+    done += n
+    if progress:
+        progress(done, total)
+    return done
 
 
 def _sentences_in(chunk: Chunk) -> list[tuple[int, int]]:
