@@ -59,7 +59,9 @@ def test_bench_runs_end_to_end_and_writes_its_files(tmp_path: Path) -> None:
     assert {p.name for p in out.iterdir()} == {"bench.json", "bench.md", "bench.png"}
     doc = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     ingest = doc["ingest"]
-    assert ingest["articles"] == 4 and ingest["chunks"] > 4 and ingest["backend"] == "onnx int8"
+    assert (
+        ingest["articles"] == 4 and ingest["chunks"] > 4 and ingest["backend"] == "onnx int8 fused"
+    )
     assert (
         ingest["seconds"] > 0 and ingest["floor_seconds"] > 0 and ingest["torch_floor_seconds"] > 0
     )
