@@ -138,4 +138,7 @@ def test_index_key_tells_int8_vectors_from_torch_ones() -> None:
         return index_key([CORPUS], Settings(embedding=embedding))
 
     assert key(backend="torch") == key(backend="onnx", quantize="none")  # same vectors
+    assert key(backend="torch") == key(backend="onnx", quantize="none", graph="plain")
     assert key(backend="onnx", quantize="int8") != key(backend="torch")
+    # the fused int8 graph quantises attention and embeddings: its vectors are not the plain ones
+    assert key(backend="onnx", quantize="int8", graph="plain") != key(backend="onnx")
