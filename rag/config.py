@@ -49,6 +49,11 @@ class EmbeddingSettings(BaseModel):
     quantize: Literal["int8", "none"] = Field(
         "int8", description="ONNX weights: int8 (dynamic, per channel) or none (fp32)."
     )
+    graph: Literal["fused", "plain"] = Field(
+        "fused",
+        description="ONNX graph: fused = attention, layer norms and GELU fused into ONNX "
+        "Runtime's transformer kernels before quantising (faster); plain = the export as is.",
+    )
     threads: int = Field(0, ge=0, description="ONNX Runtime threads; 0 = one per core.")
     cache_dir: Path | None = Field(
         None, description="Where the exported ONNX model is kept; empty = DATA_DIR/models."

@@ -103,10 +103,11 @@ class Embedder:
                 Path(self.path),
                 cache_dir=s.cache_dir or self.data_dir / "models",
                 quantize=s.quantize,
+                graph=s.graph,
                 threads=s.threads,
             )
 
-        return _load((self.path, "onnx", s.quantize, s.threads), build)
+        return _load((self.path, "onnx", s.quantize, s.graph, s.threads), build)
 
     @property
     def name(self) -> str:
@@ -115,10 +116,10 @@ class Embedder:
 
     @property
     def identity(self) -> str:
-        """The model plus how it runs, e.g. ``all-MiniLM-L6-v2 (onnx int8)``: what decides the
-        exact vectors."""
+        """The model plus how it runs, e.g. ``all-MiniLM-L6-v2 (onnx int8 fused)``: what decides
+        the exact vectors."""
         s = self.settings
-        how = f"onnx {s.quantize}" if self.onnx else "torch"
+        how = f"onnx {s.quantize} {s.graph}" if self.onnx else "torch"
         return f"{self.name} ({how})"
 
     @property

@@ -100,11 +100,10 @@ def measure_ingest(
         li_seconds, li_nodes, li_floor = _llama_index_default(
             corpus, settings.data_dir / "llama-index", overlap=llama_overlap
         )
-    s = settings.embedding
     bench = IngestBench(
         articles=articles,
         chunks=len(texts),
-        backend=f"onnx {s.quantize}" if s.backend == "onnx" else "torch",
+        backend=_backend(app),
         seconds=seconds,
         floor_seconds=floor,
         torch_floor_seconds=torch_seconds,
@@ -114,6 +113,15 @@ def measure_ingest(
         llama_index_floor_seconds=li_floor,
     )
     return app, bench
+
+
+def _backend(app: NewsRAG) -> str:
+    """``torch``, or ``onnx`` with the quantisation and the graph that actually ran (``fused``
+    unless the export fell back to the plain graph), e.g. ``onnx int8 fused``."""
+    s = app.embedder.settings
+    if s.backend != "onnx":
+        return "torch"
+    return f"onnx {s.quantize} {'fused' if app.embedder.model.fused else 'plain'}"
 
 
 def _timed(work: Any) -> float:

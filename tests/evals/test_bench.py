@@ -59,7 +59,9 @@ def test_bench_runs_end_to_end_and_writes_its_files(tmp_path: Path) -> None:
     assert {p.name for p in out.iterdir()} == {"bench.json", "bench.md", "bench.png"}
     doc = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     ingest = doc["ingest"]
-    assert ingest["articles"] == 4 and ingest["chunks"] > 4 and ingest["backend"] == "onnx int8"
+    assert (
+        ingest["articles"] == 4 and ingest["chunks"] > 4 and ingest["backend"] == "onnx int8 fused"
+    )
     assert (
         ingest["seconds"] > 0 and ingest["floor_seconds"] > 0 and ingest["torch_floor_seconds"] > 0
     )
@@ -136,4 +138,7 @@ def test_index_key_tells_int8_vectors_from_torch_ones() -> None:
         return index_key([CORPUS], Settings(embedding=embedding))
 
     assert key(backend="torch") == key(backend="onnx", quantize="none")  # same vectors
+    assert key(backend="torch") == key(backend="onnx", quantize="none", graph="plain")
     assert key(backend="onnx", quantize="int8") != key(backend="torch")
+    # the fused int8 graph quantises attention and embeddings: its vectors are not the plain ones
+    assert key(backend="onnx", quantize="int8", graph="plain") != key(backend="onnx")
