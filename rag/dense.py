@@ -202,6 +202,11 @@ class DenseChunkRetriever(BaseRetriever):
         self._mask, self._embed_model = mask, embed_model
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return self.nodes(query_bundle)
+
+    def nodes(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        """The ranked chunks (what ``retrieve`` returns, without LlamaIndex's per-call
+        instrumentation, for the hybrid retriever that wraps this one)."""
         embedding = query_bundle.embedding
         if embedding is None:
             embedding = self._embed_model.get_query_embedding(query_bundle.query_str)

@@ -35,12 +35,14 @@ _RECENT_CHUNKS = 20_000  # chunks' sentence words kept in memory (~2 kB each)
 
 @dataclass(frozen=True)
 class _Words:
-    """One chunk's sentences as BM25 vocabulary ids: each sentence's distinct ids, in sentence
-    order (``sentence[i]`` is the sentence of ``ids[i]``), and how many sentences there are."""
+    """One chunk's sentences: each sentence's distinct BM25 vocabulary ids, in sentence order
+    (``sentence[i]`` is the sentence of ``ids[i]``), how many sentences there are, and their
+    rows in the article's stored sentence table (empty when the chunk was split now)."""
 
     ids: np.ndarray
     sentence: np.ndarray
     count: int
+    rows: np.ndarray
 
 
 class Rescorer:
@@ -73,45 +75,13 @@ class Rescorer:
         """
         if len(hits) < 2 or weight <= 0 or lexical.postings is None:
             return list(hits)
-        match = self._lexical_match(hits, clauses, tables, lexical)
+        words = [self._chunk_words(h, tables.get(h.article_id), lexical) for h in hits]
+        match = _lexical_match(words, _clause_weights(clauses, lexical))
         if vectors is not None and len(vectors):
-            match += _dense_match(hits, vectors, tables)
+            match += _dense_match(hits, words, tables, vectors)
         order = -np.log1p(np.arange(len(hits)))
         score = _z(order) + weight * _z(match)
         return [hits[i] for i in np.argsort(-score, kind="stable")]
-
-    def _lexical_match(
-        self,
-        hits: Sequence[Hit],
-        clauses: Sequence[str],
-        tables: Mapping[str, SentenceTable],
-        lexical: LexicalIndex,
-    ) -> np.ndarray:
-        """Per chunk, the best share of one clause's IDF that one of its sentences holds."""
-        assert lexical.postings is not None
-        vocab = lexical.postings.vocab
-        asking = _asking_tokens()
-        weights = np.zeros((len(clauses), len(vocab)), dtype=np.float32)
-        for row, clause in enumerate(clauses):
-            tokens = list(dict.fromkeys(t for t in tokenize(clause) if t not in asking))
-            idf = lexical.idf(tokens)
-            total = float(idf.sum())
-            for token, value in zip(tokens, idf, strict=True):
-                if total > 0 and (tid := vocab.get(token)) is not None:
-                    weights[row, tid] = value / total
-        words = [self._chunk_words(h, tables.get(h.article_id), lexical) for h in hits]
-        offsets = np.cumsum([0] + [w.count for w in words])
-        ids = np.concatenate([w.ids for w in words])
-        sentence = np.concatenate([w.sentence + o for w, o in zip(words, offsets, strict=False)])
-        out = np.zeros(len(hits))
-        if not len(ids):
-            return out
-        for row in weights:
-            per_sentence = np.bincount(sentence, weights=row[ids], minlength=int(offsets[-1]))
-            for i in range(len(hits)):
-                if offsets[i + 1] > offsets[i]:
-                    out[i] = max(out[i], per_sentence[offsets[i] : offsets[i + 1]].max())
-        return out
 
     def _chunk_words(self, hit: Hit, table: SentenceTable | None, lexical: LexicalIndex) -> _Words:
         key = (lexical.fingerprint, hit.chunk_id)
@@ -119,40 +89,74 @@ class Rescorer:
             return known
         assert lexical.postings is not None
         vocab = lexical.postings.vocab
+        rows = table.within(hit.start, hit.end) if table is not None else np.zeros(0, int)
+        if len(rows):
+            assert table is not None
+            spans = [(int(a) - hit.start, int(b) - hit.start) for a, b in table.spans[rows]]
+        else:
+            spans = list(sentence_spans(hit.text))
         ids: list[int] = []
         sentence: list[int] = []
-        spans = _spans(hit, table)
         for n, (start, end) in enumerate(spans):
             found = {vocab[t] for t in tokenize(hit.text[start:end]) if t in vocab}
             ids.extend(found)
             sentence.extend([n] * len(found))
-        words = _Words(
-            np.array(ids, dtype=np.int64), np.array(sentence, dtype=np.int64), len(spans)
-        )
+        words = _Words(np.array(ids, np.int64), np.array(sentence, np.int64), len(spans), rows)
         self._words.put(key, words)
         return words
 
 
-def _spans(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int]]:
-    """The chunk's sentences as offsets into ``hit.text``: the stored table's, else split now."""
-    rows = table.within(hit.start, hit.end) if table is not None else ()
-    if len(rows):
-        assert table is not None
-        return [(int(a) - hit.start, int(b) - hit.start) for a, b in table.spans[rows]]
-    return list(sentence_spans(hit.text))
+def _clause_weights(clauses: Sequence[str], lexical: LexicalIndex) -> np.ndarray:
+    """(clauses, vocabulary): each clause word's share of the clause's IDF (asking words and
+    words the index never saw weigh nothing)."""
+    assert lexical.postings is not None
+    vocab = lexical.postings.vocab
+    asking = _asking_tokens()
+    weights = np.zeros((len(clauses), len(vocab)), dtype=np.float32)
+    for row, clause in enumerate(clauses):
+        tokens = list(dict.fromkeys(t for t in tokenize(clause) if t not in asking))
+        idf = lexical.idf(tokens)
+        total = float(idf.sum())
+        for token, value in zip(tokens, idf, strict=True):
+            if total > 0 and (tid := vocab.get(token)) is not None:
+                weights[row, tid] = value / total
+    return weights
+
+
+def _lexical_match(words: Sequence[_Words], weights: np.ndarray) -> np.ndarray:
+    """Per chunk, the best share of one clause's IDF that one of its sentences holds."""
+    out = np.zeros(len(words))
+    counts = np.array([w.count for w in words])
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    ids = np.concatenate([w.ids for w in words])
+    if not len(ids):
+        return out
+    sentence = np.concatenate([w.sentence + o for w, o in zip(words, offsets, strict=False)])
+    per_sentence = np.zeros((len(weights), int(offsets[-1])))
+    for row, clause in enumerate(weights):
+        per_sentence[row] = np.bincount(sentence, weights=clause[ids], minlength=int(offsets[-1]))
+    owner = np.repeat(np.arange(len(words)), counts)
+    np.maximum.at(out, owner, per_sentence.max(axis=0))
+    return out
 
 
 def _dense_match(
-    hits: Sequence[Hit], vectors: np.ndarray, tables: Mapping[str, SentenceTable]
+    hits: Sequence[Hit],
+    words: Sequence[_Words],
+    tables: Mapping[str, SentenceTable],
+    vectors: np.ndarray,
 ) -> np.ndarray:
     """Per chunk, the best cosine of one of its stored sentence vectors to one clause."""
     out = np.zeros(len(hits))
-    for i, hit in enumerate(hits):
+    blocks, owners = [], []
+    for i, (hit, w) in enumerate(zip(hits, words, strict=True)):
         table = tables.get(hit.article_id)
-        rows = table.within(hit.start, hit.end) if table is not None else ()
-        if len(rows):
-            assert table is not None
-            out[i] = float((table.vectors[rows] @ vectors.T).max())
+        if table is not None and len(w.rows):
+            blocks.append(table.vectors[w.rows])
+            owners.append(np.full(len(w.rows), i))
+    if blocks:
+        sims = (np.concatenate(blocks) @ vectors.T).max(axis=1)
+        np.maximum.at(out, np.concatenate(owners), sims)
     return out
 
 

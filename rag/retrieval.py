@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from llama_index.core import VectorStoreIndex
 from llama_index.core.retrievers import BaseRetriever, VectorIndexRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores import (
     FilterCondition,
     FilterOperator,
@@ -95,6 +95,11 @@ class BM25ChunkRetriever(BaseRetriever):
         self._index, self._top_k, self._mask = index, top_k, mask
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return self.nodes(query_bundle)
+
+    def nodes(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        """The ranked chunks (what ``retrieve`` returns, without LlamaIndex's per-call
+        instrumentation, for the hybrid retriever that wraps this one)."""
         index = self._index
         if not len(index):
             return []
@@ -140,17 +145,19 @@ class HybridRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         lists: dict[str, list[NodeWithScore]] = {}
-        nodes: dict[str, NodeWithScore] = {}
+        nodes: dict[str, BaseNode] = {}
         for name, retriever in (("dense", self._dense), ("bm25", self._bm25)):
             if retriever is None:
                 continue
-            lists[name] = retriever.retrieve(query_bundle)
+            # our own retrievers are read directly: this call is the one LlamaIndex instruments
+            fetch = getattr(retriever, "nodes", None) or retriever.retrieve
+            lists[name] = fetch(query_bundle)
             for hit in lists[name]:
-                kept = nodes.setdefault(hit.node.node_id, NodeWithScore(node=hit.node, score=0.0))
-                kept.node.metadata[f"_{name}_score"] = hit.score
+                kept = nodes.setdefault(hit.node.node_id, hit.node)
+                kept.metadata[f"_{name}_score"] = hit.score
         fused = _fuse(lists, self._settings)
         ranked = sorted(fused, key=lambda key: -fused[key])[: self._top_k]
-        return [NodeWithScore(node=nodes[key].node, score=fused[key]) for key in ranked]
+        return [NodeWithScore(node=nodes[key], score=fused[key]) for key in ranked]
 
 
 # a list whose best hit reaches this confidence has its full weight in z-score fusion
