@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag import ConfigError, NewsRAG
@@ -16,8 +17,10 @@ QUESTION = "How many jobs did Orbital Cloud cut?"
 
 @pytest.fixture(scope="module")
 def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> str:
+    import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
+    torch.manual_seed(0)  # one fixed untrained model, so a failure reproduces
     folder = tmp_path_factory.mktemp("tiny-cross-encoder")
     tokenizer = AutoTokenizer.from_pretrained(default_model_path(), local_files_only=True)
     config = BertConfig(
@@ -27,6 +30,7 @@ def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> str:
         num_attention_heads=2,
         intermediate_size=64,
         num_labels=1,
+        initializer_range=1.0,  # large random weights: scores spread over (0, 1), no near-ties
     )
     BertForSequenceClassification(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -51,6 +55,7 @@ def test_the_reranker_orders_the_candidates_by_its_scores(
     )
     wanted = [h.chunk_id for _, h in sorted(zip(-scores, pool, strict=True), key=lambda p: p[0])]
     assert len(pool) == 10 and [h.chunk_id for h in got] == wanted
+    assert np.diff(np.sort(scores)).min() > 1e-4  # the order is not decided by float noise
     # an untrained model's order is not the retriever's
     assert wanted != [h.chunk_id for h in pool]
 
