@@ -294,7 +294,8 @@ class Retriever:
             for part in (plan.parts if plan and self.settings.plan_queries else ())
             if (f := part_filters(part, filters)) is not None
         ]
-        pieces = clauses(question) if self.settings.sentence_rescore > 0 else []
+        rescoring = self.settings.sentence_rescore > 0 and self._reranker is None
+        pieces = clauses(question) if rescoring else []  # a reranker orders the pool itself
         texts = list(dict.fromkeys([question, *(p.text for p, _ in parts), *pieces]))
         vectors = {}
         if mode != "bm25":
