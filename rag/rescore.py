@@ -24,8 +24,7 @@ import numpy as np
 
 from rag.bm25 import LexicalIndex, tokenize
 from rag.recent import Recent
-from rag.sentence_table import SentenceTable
-from rag.sentences import sentence_spans
+from rag.sentence_table import SentenceTable, chunk_sentences
 from rag.types import Hit
 
 # words that say what is asked, not what it is about
@@ -89,16 +88,12 @@ class Rescorer:
             return known
         assert lexical.postings is not None
         vocab = lexical.postings.vocab
-        rows = table.within(hit.start, hit.end) if table is not None else np.zeros(0, int)
-        if len(rows):
-            assert table is not None
-            spans = [(int(a) - hit.start, int(b) - hit.start) for a, b in table.spans[rows]]
-        else:
-            spans = list(sentence_spans(hit.text))
+        rows, spans = chunk_sentences(hit, table)
         ids: list[int] = []
         sentence: list[int] = []
         for n, (start, end) in enumerate(spans):
-            found = {vocab[t] for t in tokenize(hit.text[start:end]) if t in vocab}
+            text = hit.text[start - hit.start : end - hit.start]
+            found = {vocab[t] for t in tokenize(text) if t in vocab}
             ids.extend(found)
             sentence.extend([n] * len(found))
         words = _Words(np.array(ids, np.int64), np.array(sentence, np.int64), len(spans), rows)

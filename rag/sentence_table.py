@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.recent import Recent
+from rag.sentences import sentence_spans
 from rag.types import Chunk, Hit
 from rag.vectors import unit_rows
 
@@ -103,6 +104,18 @@ class TableCache:
             out[aid] = table
             self._recent.put((aid, wanted[aid]), table)
         return out
+
+
+def chunk_sentences(
+    hit: Hit, table: SentenceTable | None
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The sentences of a hit's chunk as body offsets, with their rows in the article's stored
+    table; when the table does not cover the chunk, it is split now and the rows are empty."""
+    rows = table.within(hit.start, hit.end) if table is not None else np.zeros(0, dtype=np.int64)
+    if len(rows):
+        assert table is not None
+        return rows, [(int(a), int(b)) for a, b in table.spans[rows]]
+    return rows, [(hit.start + a, hit.start + b) for a, b in sentence_spans(hit.text)]
 
 
 def has_table(meta: Mapping[str, object] | None) -> bool:

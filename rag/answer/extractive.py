@@ -13,8 +13,7 @@ from rag.answer.short import short_answer
 from rag.bm25 import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
-from rag.sentence_table import SentenceTable, TableCache
-from rag.sentences import sentence_spans
+from rag.sentence_table import SentenceTable, TableCache, chunk_sentences
 from rag.types import Answer, AnswerSentence, Citation, Hit
 
 _MIN_SENTENCE_CHARS = 25
@@ -190,15 +189,13 @@ def _candidates(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[_C
 
 
 def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np.ndarray | None]]:
-    """(start, end, stored vector) in body offsets for each sentence of the hit's chunk; the
-    chunk is split now (no stored vectors) when its article has no table covering it."""
-    if table is not None:
-        rows = table.within(hit.start, hit.end)
-        if len(rows):
-            return [
-                (int(table.spans[r, 0]), int(table.spans[r, 1]), table.vectors[r]) for r in rows
-            ]
-    return [(hit.start + a, hit.start + b, None) for a, b in sentence_spans(hit.text)]
+    """(start, end, stored vector) in body offsets for each sentence of the hit's chunk (no
+    stored vector when the chunk was split now)."""
+    rows, spans = chunk_sentences(hit, table)
+    if len(rows):
+        assert table is not None
+        return [(a, b, table.vectors[r]) for (a, b), r in zip(spans, rows, strict=True)]
+    return [(a, b, None) for a, b in spans]
 
 
 def _index(candidates: list[_Candidate], text: str) -> int:
