@@ -17,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from rag.sentence_index import SentenceIndex, SentenceWords, TokenStream
+from rag.sentence_table import SentenceTable
 from rag.store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_FORMAT = 1
+_FORMAT = 2  # 2: with the sentence index
 # Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
 # here so that tokenising a question does not import bm25s (and the scipy it loads).
 # fmt: off
@@ -47,6 +49,17 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed word tokens (single characters and digits kept)."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
     return _stemmer().stemWords(words)
+
+
+def token_stream(text: str) -> TokenStream | None:
+    """``tokenize(text)`` with each token's offset in ``text``; None when lower-casing changes
+    the text's length (offsets would not point into it)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    found = [(m.start(), m.group()) for m in _TOKEN.finditer(lowered)]
+    kept = [(start, word) for start, word in found if word not in _STOPWORDS]
+    return TokenStream(_stemmer().stemWords([w for _, w in kept]), [start for start, _ in kept])
 
 
 def lexical_text(chunk: StoredChunk) -> str:
@@ -168,19 +181,57 @@ class LexicalIndex:
     texts: list[str]
     metadatas: list[dict[str, Any]]
     postings: Postings | None  # None when empty
+    sentences: SentenceIndex | None = None  # None: built without sentence tables
 
     @classmethod
-    def build(cls, chunks: Iterable[StoredChunk], *, fingerprint: str) -> LexicalIndex:
-        """Index ``chunks`` (as read from Chroma)."""
+    def build(
+        cls,
+        chunks: Iterable[StoredChunk],
+        *,
+        fingerprint: str,
+        tables: dict[str, SentenceTable] | None = None,
+    ) -> LexicalIndex:
+        """Index ``chunks`` (as read from Chroma); with the articles' stored sentence
+        ``tables``, a ``SentenceIndex`` of the chunks they cover too."""
         chunks = list(chunks)
-        postings = Postings.index([tokenize(lexical_text(c)) for c in chunks]) if chunks else None
+        corpus: list[list[str]] = []
+        streams: list[TokenStream | None] = []
+        for chunk in chunks:
+            meta = chunk.metadata
+            table = (tables or {}).get(str(meta.get("article_id", "")))
+            stream = None
+            if table is not None and table.version == meta.get("content_hash"):
+                stream = token_stream(chunk.text)
+            if stream is None:
+                corpus.append(tokenize(lexical_text(chunk)))
+            else:  # the same tokens, the body's with their offsets
+                corpus.append(tokenize(f"{meta.get('title', '')}\n{meta.get('source', '')}"))
+                corpus[-1].extend(stream.tokens)
+            streams.append(stream)
+        postings = Postings.index(corpus) if chunks else None
+        sentences = None
+        if tables is not None and postings is not None:
+            sentences = SentenceIndex.build(chunks, streams, tables, postings.vocab)
         return cls(
             fingerprint=fingerprint,
             ids=[c.id for c in chunks],
             texts=[c.text for c in chunks],
             metadatas=[c.metadata for c in chunks],
             postings=postings,
+            sentences=sentences,
         )
+
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """Each chunk id's row."""
+        return {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+
+    def sentence_words(self, chunk_id: str) -> SentenceWords | None:
+        """The chunk's sentences as word ids, from the ``SentenceIndex`` (None when it has
+        none for this chunk)."""
+        if self.sentences is None or (row := self.rows.get(chunk_id)) is None:
+            return None
+        return self.sentences.words(row)
 
     @cached_property
     def columns(self) -> ChunkColumns:
@@ -219,6 +270,8 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self.postings is not None:
             self.postings.save(tmp / "bm25")
+        if self.sentences is not None:
+            self.sentences.save(tmp / "sentences")
         records = {
             "format": _FORMAT,
             "fingerprint": self.fingerprint,
@@ -242,12 +295,15 @@ class LexicalIndex:
             if records.get("format") != _FORMAT:
                 return None
             postings = Postings.load(folder / "bm25") if records["ids"] else None
+            found = (folder / "sentences").is_dir()
+            sentences = SentenceIndex.load(folder / "sentences") if found else None
             return cls(
                 records["fingerprint"],
                 records["ids"],
                 records["texts"],
                 records["metadatas"],
                 postings,
+                sentences,
             )
         except (OSError, ValueError, KeyError) as exc:
             log.info("BM25 cache at %s unusable (%s); it will be rebuilt", folder, exc)
@@ -262,10 +318,20 @@ class LexicalCache:
         store: the source of truth.
         folder: where the index is cached.
         check_interval_s: how long ``get`` trusts the last check.
+        table_model: the embedding model whose stored sentence tables go into the index's
+            ``SentenceIndex`` (None: build none).
     """
 
-    def __init__(self, store: ChunkStore, folder: Path, *, check_interval_s: float) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        folder: Path,
+        *,
+        check_interval_s: float,
+        table_model: str | None = None,
+    ) -> None:
         self.store, self.folder, self.interval = store, folder, check_interval_s
+        self.table_model = table_model
         self._lock = threading.Lock()
         self._index: LexicalIndex | None = None
         self._checked = 0.0
@@ -286,7 +352,16 @@ class LexicalCache:
                 current = LexicalIndex.load(self.folder)
                 if current is None or current.fingerprint != fingerprint:
                     log.info("rebuilding the BM25 index from Chroma")
-                    current = LexicalIndex.build(self.store.iter_chunks(), fingerprint=fingerprint)
+                    tables = None
+                    if self.table_model is not None:
+                        tables = {
+                            aid: table
+                            for aid, table in self.store.iter_sentence_tables()
+                            if table.model == self.table_model
+                        }
+                    current = LexicalIndex.build(
+                        self.store.iter_chunks(), fingerprint=fingerprint, tables=tables
+                    )
                     current.save(self.folder)
                 self._index = current
             self._checked = time.monotonic()

@@ -22,7 +22,7 @@ from rag.errors import NewsragError
 from rag.planner import OutletNames, QueryPlan, plan_query
 from rag.query import build_filters, describe, known_sources, with_dates
 from rag.retrieval import Retriever, SearchFilters
-from rag.sentence_table import TableCache
+from rag.sentence_table import SentenceTable, TableCache
 from rag.store import ChunkStore
 from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
 
@@ -51,6 +51,7 @@ class NewsRAG:
             self.store,
             self._bm25_dir,
             check_interval_s=self.settings.retrieval.bm25_check_interval_s,
+            table_model=self.embedder.name,
         )
         self._llm_answerers: dict[str, Answerer] = {}
         self._outlet_names: tuple[str, OutletNames] | None = None
@@ -78,7 +79,13 @@ class NewsRAG:
     def sentence_tables(self) -> TableCache:
         """The sentence tables stored at ingest, remembered per article version (shared by
         retrieval and the extractive answerer)."""
-        return TableCache(self.store.sentence_tables, model=self.embedder.name)
+        return TableCache(
+            self.store.sentence_tables, model=self.embedder.name, local=self._indexed_tables
+        )
+
+    def _indexed_tables(self, article_ids: Sequence[str]) -> dict[str, SentenceTable]:
+        sentences = self.lexical_index().sentences
+        return sentences.tables(article_ids) if sentences is not None else {}
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:

@@ -24,6 +24,7 @@ import numpy as np
 
 from rag.bm25 import LexicalIndex, tokenize
 from rag.recent import Recent
+from rag.sentence_index import SentenceWords
 from rag.sentence_table import SentenceTable, chunk_sentences
 from rag.types import Hit
 
@@ -33,23 +34,21 @@ _RECENT_CHUNKS = 20_000  # chunks' sentence words kept in memory (~2 kB each)
 
 
 @dataclass(frozen=True)
-class _Words:
-    """One chunk's sentences: each sentence's distinct BM25 vocabulary ids, in sentence order
-    (``sentence[i]`` is the sentence of ``ids[i]``), how many sentences there are, and their
-    rows in the article's stored sentence table (empty when the chunk was split now)."""
+class _Read:
+    """A chunk's sentence words and where their ``rows`` point: the BM25 index's
+    ``SentenceIndex`` (``indexed``) or the article's own table."""
 
-    ids: np.ndarray
-    sentence: np.ndarray
-    count: int
-    rows: np.ndarray
+    words: SentenceWords
+    indexed: bool
 
 
 class Rescorer:
-    """Re-orders merged lists by their chunks' best sentence; remembers each chunk's sentence
-    words for the BM25 index they were read against."""
+    """Re-orders merged lists by their chunks' best sentence. A chunk the keyword cache's
+    ``SentenceIndex`` holds is read from it; any other is split and tokenised here, and its
+    words are remembered for the BM25 index they were read against."""
 
     def __init__(self) -> None:
-        self._words: Recent[tuple[str, str], _Words] = Recent(_RECENT_CHUNKS)
+        self._words: Recent[tuple[str, str], SentenceWords] = Recent(_RECENT_CHUNKS)
 
     def rescore(
         self,
@@ -67,22 +66,29 @@ class Rescorer:
             hits: the merged list, best first.
             clauses: the question's clauses (``planner.clauses``).
             vectors: one unit vector per clause, or None to match words only.
-            tables: stored sentence tables by article id; a chunk whose article has none is
-                split into sentences now and matched by words only.
+            tables: stored sentence tables by article id, for the chunks the BM25 index's
+                ``SentenceIndex`` lacks; a chunk in neither is split into sentences now and
+                matched by words only.
             lexical: the BM25 index (vocabulary and IDF).
             weight: how far sentence matches may move a chunk (0 keeps the order).
         """
         if len(hits) < 2 or weight <= 0 or lexical.postings is None:
             return list(hits)
-        words = [self._chunk_words(h, tables.get(h.article_id), lexical) for h in hits]
+        read = [self._read(h, tables, lexical) for h in hits]
+        words = [r.words for r in read]
         match = _lexical_match(words, _clause_weights(clauses, lexical))
         if vectors is not None and len(vectors):
-            match += _dense_match(hits, words, tables, vectors)
+            match += _dense_match(hits, read, tables, lexical, vectors)
         order = -np.log1p(np.arange(len(hits)))
         score = _z(order) + weight * _z(match)
         return [hits[i] for i in np.argsort(-score, kind="stable")]
 
-    def _chunk_words(self, hit: Hit, table: SentenceTable | None, lexical: LexicalIndex) -> _Words:
+    def _read(self, hit: Hit, tables: Mapping[str, SentenceTable], lexical: LexicalIndex) -> _Read:
+        if (words := lexical.sentence_words(hit.chunk_id)) is not None:
+            return _Read(words, indexed=True)
+        return _Read(self._split(hit, tables.get(hit.article_id), lexical), indexed=False)
+
+    def _split(self, hit: Hit, table: SentenceTable | None, lexical: LexicalIndex) -> SentenceWords:
         key = (lexical.fingerprint, hit.chunk_id)
         if (known := self._words.get(key)) is not None:
             return known
@@ -96,7 +102,9 @@ class Rescorer:
             found = {vocab[t] for t in tokenize(text) if t in vocab}
             ids.extend(found)
             sentence.extend([n] * len(found))
-        words = _Words(np.array(ids, np.int64), np.array(sentence, np.int64), len(spans), rows)
+        words = SentenceWords(
+            np.array(ids, np.int64), np.array(sentence, np.int64), len(spans), rows
+        )
         self._words.put(key, words)
         return words
 
@@ -118,7 +126,7 @@ def _clause_weights(clauses: Sequence[str], lexical: LexicalIndex) -> np.ndarray
     return weights
 
 
-def _lexical_match(words: Sequence[_Words], weights: np.ndarray) -> np.ndarray:
+def _lexical_match(words: Sequence[SentenceWords], weights: np.ndarray) -> np.ndarray:
     """Per chunk, the best share of one clause's IDF that one of its sentences holds."""
     out = np.zeros(len(words))
     counts = np.array([w.count for w in words])
@@ -137,18 +145,23 @@ def _lexical_match(words: Sequence[_Words], weights: np.ndarray) -> np.ndarray:
 
 def _dense_match(
     hits: Sequence[Hit],
-    words: Sequence[_Words],
+    read: Sequence[_Read],
     tables: Mapping[str, SentenceTable],
+    lexical: LexicalIndex,
     vectors: np.ndarray,
 ) -> np.ndarray:
     """Per chunk, the best cosine of one of its stored sentence vectors to one clause."""
     out = np.zeros(len(hits))
     blocks, owners = [], []
-    for i, (hit, w) in enumerate(zip(hits, words, strict=True)):
+    indexed = [(i, r.words.rows) for i, r in enumerate(read) if r.indexed and len(r.words.rows)]
+    if indexed and lexical.sentences is not None:  # one gather for all of them
+        blocks.append(lexical.sentences.vectors(np.concatenate([rows for _, rows in indexed])))
+        owners.extend(np.full(len(rows), i) for i, rows in indexed)
+    for i, (hit, r) in enumerate(zip(hits, read, strict=True)):
         table = tables.get(hit.article_id)
-        if table is not None and len(w.rows):
-            blocks.append(table.vectors[w.rows])
-            owners.append(np.full(len(w.rows), i))
+        if not r.indexed and table is not None and len(r.words.rows):
+            blocks.append(table.vectors[r.words.rows])
+            owners.append(np.full(len(r.words.rows), i))
     if blocks:
         sims = (np.concatenate(blocks) @ vectors.T).max(axis=1)
         np.maximum.at(out, np.concatenate(owners), sims)

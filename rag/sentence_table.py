@@ -84,10 +84,14 @@ class TableCache:
     Args:
         lookup: reads stored tables by article id (``ChunkStore.sentence_tables``).
         model: the embedding model the tables must come from (others are ignored).
+        local: read first, for the tables it has of the wanted version (the keyword cache's
+            ``SentenceIndex``); ``lookup`` is asked for the rest.
     """
 
-    def __init__(self, lookup: TableLookup, *, model: str) -> None:
-        self._lookup, self._model = lookup, model
+    def __init__(
+        self, lookup: TableLookup, *, model: str, local: TableLookup | None = None
+    ) -> None:
+        self._lookup, self._model, self._local = lookup, model, local
         self._recent: Recent[tuple[str, str], SentenceTable] = Recent(_RECENT_TABLES)
 
     def for_hits(self, hits: Sequence[Hit]) -> dict[str, SentenceTable]:
@@ -97,12 +101,15 @@ class TableCache:
         for aid, version in wanted.items():
             if (table := self._recent.get((aid, version))) is not None:
                 out[aid] = table
-        missing = [aid for aid in wanted if aid not in out]
-        for aid, table in (self._lookup(missing) if missing else {}).items():
-            if table.model != self._model or table.version != wanted[aid]:
+        for source in (self._local, self._lookup):
+            missing = [aid for aid in wanted if aid not in out]
+            if source is None or not missing:
                 continue
-            out[aid] = table
-            self._recent.put((aid, wanted[aid]), table)
+            for aid, table in source(missing).items():
+                if table.model != self._model or table.version != wanted[aid]:
+                    continue
+                out[aid] = table
+                self._recent.put((aid, wanted[aid]), table)
         return out
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from functools import lru_cache
 
 _LOCK = threading.Lock()
 _PARAGRAPH = re.compile(r"[^\n]+")
+# nltk's package __init__ imports these for classifiers and collocation tests Punkt never uses
+# (0.7 s warm, seconds cold); nltk falls back when they are missing, so they are kept out
+# while it loads, unless something imported them already
+_UNUSED_BY_PUNKT = ("sklearn", "scipy.stats")
 
 
 @lru_cache(maxsize=1)
@@ -15,9 +20,16 @@ def _punkt():  # noqa: ANN202 - nltk type
     with _LOCK:
         from llama_index.core.utils import globals_helper
 
-        globals_helper.wait_for_nltk_check()  # puts the bundled punkt_tab on nltk's path
-        from nltk.tokenize import PunktTokenizer
-
+        blocked = [name for name in _UNUSED_BY_PUNKT if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+        try:
+            globals_helper.wait_for_nltk_check()  # puts the bundled punkt_tab on nltk's path
+            from nltk.tokenize import PunktTokenizer
+        finally:
+            for name in blocked:
+                if sys.modules.get(name, False) is None:
+                    del sys.modules[name]
         return PunktTokenizer("english")
 
 

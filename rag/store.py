@@ -251,6 +251,20 @@ class ChunkStore:
                 tables[article_id] = table
         return tables
 
+    def iter_sentence_tables(self) -> Iterator[tuple[str, SentenceTable]]:
+        """Every stored article's sentence table (records without one are skipped), paged."""
+        offset = 0
+        while True:
+            page = self._guard(
+                lambda o=offset: self._articles.get(limit=_PAGE, offset=o, include=["metadatas"])
+            )
+            for article_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                if (table := SentenceTable.unpack(meta)) is not None:
+                    yield article_id, table
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
     def delete_article(self, article_id: str) -> None:
         """Remove an article's body record (its chunks are removed separately)."""
         self._guard(lambda: self._articles.delete(ids=[article_id]))

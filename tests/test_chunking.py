@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -83,3 +85,20 @@ def test_long_titles_are_capped_in_the_header(embedder: Embedder) -> None:
         count_tokens=embedder.count_tokens,
     )
     assert len(chunks) == 1 and chunks[0].text == "Short body sentence here."
+
+
+def test_loading_punkt_skips_nltks_sklearn_and_scipy_stats_imports() -> None:
+    """Splitting sentences loads NLTK's Punkt without the classifier and statistics libraries
+    its package imports (seconds of a cold ingest), and leaves both importable afterwards."""
+    probe = (
+        "import sys\n"
+        "from rag.sentences import sentence_spans\n"
+        "assert sentence_spans('Dr. Lee left. He came back.') == [(0, 13), (14, 27)]\n"
+        "print(sorted({'sklearn', 'scipy.stats'} & set(sys.modules)))\n"
+        "import scipy.stats, sklearn.feature_extraction\n"
+        "print(scipy.stats.norm.cdf(0))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.split()
+    assert out == ["[]", "0.5"]

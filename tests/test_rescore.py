@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from rag.bm25 import LexicalIndex
 from rag.rescore import Rescorer
 from rag.sentence_table import SentenceTable
+from rag.sentences import sentence_spans
 from rag.store import StoredChunk
 from tests.conftest import make_hit
 
@@ -78,3 +81,61 @@ def test_stored_sentence_vectors_count_too() -> None:
         weight=0.8,
     )
     assert [h.chunk_id for h in reordered] == ["a", "d", "b", "c"]
+
+
+def _tables(version: str = "v1") -> dict[str, SentenceTable]:
+    """A table per article of TEXTS: its real sentence spans, a random unit vector each."""
+    rng = np.random.default_rng(7)
+    out = {}
+    for k, text in TEXTS.items():
+        spans = np.array(sentence_spans(text), np.int32)
+        vectors = rng.normal(size=(len(spans), 8)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        out[f"art-{k}"] = SentenceTable(spans, vectors, "m", version)
+    return out
+
+
+def _indexed(tables: dict[str, SentenceTable]) -> LexicalIndex:
+    meta = {"title": "", "source": "S", "content_hash": "v1", "start": 0}
+    chunks = [
+        StoredChunk(k, t, {**meta, "article_id": f"art-{k}", "end": len(t)})
+        for k, t in TEXTS.items()
+    ]
+    chunks += [StoredChunk(f"f{i}", t, {"title": "", "source": "S"}) for i, t in enumerate(FILLER)]
+    return LexicalIndex.build(chunks, fingerprint="test", tables=tables)
+
+
+def test_the_keyword_cache_holds_each_chunks_sentences_as_the_rescorer_splits_them(
+    tmp_path: Path,
+) -> None:
+    tables = _tables()
+    built = _indexed(tables)
+    built.save(tmp_path / "cache")
+    loaded = LexicalIndex.load(tmp_path / "cache")
+    assert loaded is not None and loaded.sentences is not None
+    plain = _index()
+    for k in TEXTS:
+        hit = _hits(k)[0]
+        split = Rescorer()._split(hit, tables[f"art-{k}"], plain)
+        for index in (built, loaded):
+            words = index.sentence_words(k)
+            assert words is not None and words.count == split.count == 3
+            pairs = set(zip(words.sentence.tolist(), words.ids.tolist(), strict=True))
+            assert pairs == set(zip(split.sentence.tolist(), split.ids.tolist(), strict=True))
+            assert np.allclose(
+                index.sentences.vectors(words.rows), tables[f"art-{k}"].vectors, atol=0.01
+            )  # int8 directions
+    assert built.sentence_words("f0") is None  # no table: left out, split when met
+    # the same order from the cache as from the tables themselves
+    clause = tables["art-d"].vectors[1:2]
+    kwargs = {"clauses": ["zzz qqq"], "vectors": clause, "weight": 0.8}
+    from_tables = Rescorer().rescore(_hits("abcd"), tables=tables, lexical=plain, **kwargs)
+    from_cache = Rescorer().rescore(_hits("abcd"), tables={}, lexical=loaded, **kwargs)
+    assert [h.chunk_id for h in from_cache] == [h.chunk_id for h in from_tables]
+    assert [h.chunk_id for h in from_cache][:2] == ["a", "d"]  # d holds the clause's vector
+
+
+def test_a_chunk_cut_from_another_version_of_its_article_is_left_out() -> None:
+    index = _indexed(_tables(version="v0"))  # the stored tables predate the chunks
+    assert all(index.sentence_words(k) is None for k in TEXTS)
+    assert index.sentences is not None and not index.sentences.kept.any()

@@ -168,3 +168,27 @@ def test_a_changed_article_is_quoted_from_its_new_version(
         text = app.article_text(c.article_id)
         # whole sentences of the new body, not the old body's offsets laid over it
         assert (c.quote_start, c.quote_end) in sentence_spans(text), c.quote
+
+
+def test_searching_and_answering_read_no_body_records(corpus_engine: NewsRAG) -> None:
+    """The keyword cache holds every chunk's sentences: re-scoring and quoting read it, not
+    Chroma's article records."""
+    index = corpus_engine.lexical_index()
+    assert index.sentences is not None and index.sentences.kept.all()
+    reads: list[int] = []
+    store = corpus_engine.store
+    original = store.sentence_tables
+
+    def counting(article_ids):  # noqa: ANN001, ANN202 - a spy on the real method
+        reads.append(len(article_ids))
+        return original(article_ids)
+
+    store.sentence_tables = counting
+    try:
+        question = "Who led the funding round of Corvid Labs, and who is its chief executive?"
+        hits = corpus_engine.search(question)
+        answer = corpus_engine.ask(question)
+    finally:
+        del store.sentence_tables
+    assert hits and answer.citations
+    assert reads == []

@@ -1,0 +1,211 @@
+"""Every stored sentence table, and each chunk's sentences as BM25 word ids, kept with the
+keyword cache so that re-scoring a question's candidates reads arrays instead of Chroma records
+and tokenises nothing.
+
+It is built with the BM25 index from the same chunks (each chunk's text is tokenised once, with
+each word's offset, for both) and the article body records' tables, and it is a cache like it:
+a chunk whose article had no table of its own version when it was built is left out, and the
+rescorer splits that one as before.
+
+Example:
+    >>> index = SentenceIndex.build(chunks, streams, tables, vocab)
+    >>> words = index.words(row)  # one chunk's sentences: distinct word ids per sentence
+    >>> index.vectors(words.rows)  # their unit vectors
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.sentence_table import SentenceTable
+from rag.store import StoredChunk
+from rag.vectors import unit_rows
+
+_ARRAYS = (
+    "spans",
+    "codes",
+    "kept",
+    "word_ptr",
+    "word_ids",
+    "word_sentence",
+    "sent_ptr",
+    "sent_rows",
+)
+
+
+@dataclass(frozen=True)
+class SentenceWords:
+    """One chunk's sentences: each sentence's distinct BM25 vocabulary ids, in sentence order
+    (``sentence[i]`` is the sentence of ``ids[i]``), how many sentences there are, and their
+    rows in a sentence table (the ``SentenceIndex``'s, or the article's own when the chunk was
+    read from its table; empty when it was split now)."""
+
+    ids: np.ndarray
+    sentence: np.ndarray
+    count: int
+    rows: np.ndarray
+
+
+@dataclass(frozen=True)
+class TokenStream:
+    """A chunk's body words as the BM25 index has them, with each one's offset in the text."""
+
+    tokens: list[str]
+    offsets: list[int]
+
+
+@dataclass(frozen=True)
+class SentenceIndex:
+    """Sentence tables of all articles (rows ``lo:hi`` of ``spans``/``codes`` per article) and,
+    per BM25 row, its chunk's sentences: ``word_ptr[i]:word_ptr[i+1]`` slices ``word_ids`` and
+    ``word_sentence``; ``sent_ptr[i]:sent_ptr[i+1]`` slices ``sent_rows``; ``kept[i]`` is False
+    for a chunk left out."""
+
+    articles: dict[str, tuple[int, int, str, str]]  # id -> (lo, hi, version, model)
+    spans: np.ndarray  # (S, 2) int32 body offsets
+    codes: np.ndarray  # (S, dim) int8 directions, as stored
+    kept: np.ndarray
+    word_ptr: np.ndarray
+    word_ids: np.ndarray
+    word_sentence: np.ndarray
+    sent_ptr: np.ndarray
+    sent_rows: np.ndarray
+
+    @classmethod
+    def build(
+        cls,
+        chunks: Sequence[StoredChunk],
+        streams: Sequence[TokenStream | None],
+        tables: Mapping[str, SentenceTable],
+        vocab: Mapping[str, int],
+    ) -> SentenceIndex:
+        """From chunks (BM25 row order), their token streams (None for chunks without a
+        table), the articles' stored tables and the BM25 vocabulary."""
+        articles: dict[str, tuple[int, int, str, str]] = {}
+        spans, codes = [], []
+        lo = 0
+        for aid, table in tables.items():
+            articles[aid] = (lo, lo + len(table.spans), table.version, table.model)
+            lo += len(table.spans)
+            spans.append(table.spans.astype(np.int32))
+            codes.append(_codes(table.vectors))
+        dim = next((c.shape[1] for c in codes if c.size), 0)
+        kept: list[bool] = []
+        word_ptr, sent_ptr = [0], [0]
+        word_ids: list[np.ndarray] = []
+        word_sentence: list[np.ndarray] = []
+        sent_rows: list[np.ndarray] = []
+        for chunk, stream in zip(chunks, streams, strict=True):
+            found = _chunk_words(chunk, stream, tables, articles, vocab)
+            kept.append(found is not None)
+            if found is not None:
+                word_ids.append(found[0])
+                word_sentence.append(found[1])
+                sent_rows.append(found[2])
+            word_ptr.append(word_ptr[-1] + (len(found[0]) if found else 0))
+            sent_ptr.append(sent_ptr[-1] + (len(found[2]) if found else 0))
+        return cls(
+            articles=articles,
+            spans=np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
+            codes=np.concatenate([c for c in codes if c.size])
+            if dim
+            else np.zeros((0, 0), np.int8),
+            kept=np.array(kept, dtype=bool),
+            word_ptr=np.array(word_ptr, np.int64),
+            word_ids=_joined(word_ids, np.int32),
+            word_sentence=_joined(word_sentence, np.int32),
+            sent_ptr=np.array(sent_ptr, np.int64),
+            sent_rows=_joined(sent_rows, np.int32),
+        )
+
+    def words(self, row: int) -> SentenceWords | None:
+        """The sentences of BM25 row ``row`` (None for a chunk left out)."""
+        if not self.kept[row]:
+            return None
+        start, end = int(self.sent_ptr[row]), int(self.sent_ptr[row + 1])
+        lo, hi = int(self.word_ptr[row]), int(self.word_ptr[row + 1])
+        return SentenceWords(
+            self.word_ids[lo:hi], self.word_sentence[lo:hi], end - start, self.sent_rows[start:end]
+        )
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Unit vectors of sentence ``rows``."""
+        return unit_rows(self.codes[rows].astype(np.float32))
+
+    def tables(self, article_ids: Sequence[str]) -> dict[str, SentenceTable]:
+        """The stored table of each of ``article_ids`` this index holds."""
+        out = {}
+        for aid in article_ids:
+            if (entry := self.articles.get(aid)) is not None:
+                lo, hi, version, model = entry
+                vectors = self.vectors(np.arange(lo, hi))
+                out[aid] = SentenceTable(np.array(self.spans[lo:hi]), vectors, model, version)
+        return out
+
+    def save(self, folder: Path) -> None:
+        """Write the index's files into ``folder`` (the caller makes the write atomic)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        (folder / "articles.json").write_text(json.dumps(self.articles), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> SentenceIndex:
+        """Read what ``save`` wrote; the arrays are memory-mapped (the OS pages in the rows a
+        question touches).
+
+        Raises:
+            OSError, ValueError: missing or unreadable.
+        """
+        articles = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+        arrays = {  # plain views of the maps: slicing a np.memmap costs more per call
+            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+            for name in _ARRAYS
+        }
+        return cls({k: tuple(v) for k, v in articles.items()}, **arrays)  # type: ignore[arg-type]
+
+
+def _chunk_words(
+    chunk: StoredChunk,
+    stream: TokenStream | None,
+    tables: Mapping[str, SentenceTable],
+    articles: Mapping[str, tuple[int, int, str, str]],
+    vocab: Mapping[str, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(word ids, their sentence numbers, sentence rows) of one chunk; None when its article
+    has no table of the chunk's version or the table does not cover it."""
+    meta = chunk.metadata
+    aid = str(meta.get("article_id", ""))
+    table = tables.get(aid)
+    if stream is None or table is None or table.version != meta.get("content_hash"):
+        return None
+    start, end = int(meta.get("start", 0)), int(meta.get("end", 0))
+    local = table.within(start, end)
+    if not len(local):
+        return None
+    bounds = table.spans[local].astype(np.int64) - start  # chunk-relative, sorted, disjoint
+    offsets = np.asarray(stream.offsets, dtype=np.int64)
+    ids = np.fromiter((vocab[t] for t in stream.tokens), np.int64, len(stream.tokens))
+    number = np.searchsorted(bounds[:, 0], offsets, side="right") - 1
+    inside = (number >= 0) & (offsets < bounds[np.maximum(number, 0), 1])
+    pairs = np.unique(number[inside] * len(vocab) + ids[inside])
+    rows = local + articles[aid][0]
+    return pairs % len(vocab), pairs // len(vocab), rows
+
+
+def _codes(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors back to the int8 directions ``SentenceTable.pack`` stores (exact for a
+    table that was read from them)."""
+    if not vectors.size:
+        return np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), np.int8)
+    peak = np.maximum(np.abs(vectors).max(axis=1, keepdims=True), 1e-12)
+    return np.round(vectors / peak * 127).astype(np.int8)
+
+
+def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
