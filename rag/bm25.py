@@ -338,14 +338,22 @@ class LexicalCache:
 
     def get(self) -> LexicalIndex:
         """The current index (re-checked against Chroma when the last check is old)."""
-        if self._index is None or time.monotonic() - self._checked > self.interval:
-            self.refresh()
+        if self._stale():
+            self._refresh(only_if_stale=True)
         assert self._index is not None
         return self._index
 
     def refresh(self) -> None:
         """Compare fingerprints now; load or rebuild when they differ."""
+        self._refresh(only_if_stale=False)
+
+    def _stale(self) -> bool:
+        return self._index is None or time.monotonic() - self._checked > self.interval
+
+    def _refresh(self, *, only_if_stale: bool) -> None:
         with self._lock:
+            if only_if_stale and not self._stale():
+                return  # callers that waited here while another thread checked
             fingerprint = self.store.fingerprint()
             current = self._index
             if current is None or current.fingerprint != fingerprint:

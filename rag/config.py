@@ -68,10 +68,12 @@ class IngestSettings(BaseModel):
     )
     overlap_tokens: int = Field(24, ge=0, description="Word pieces shared by neighbouring chunks.")
     write_batch_chunks: int = Field(
-        64,
+        256,
         ge=1,
         description="Chunks embedded and written together; a crash loses at most one batch "
-        "of work, and bigger batches mean fewer Chroma writes.",
+        "of work. Bigger batches mean fewer Chroma writes and less padding: chunks are sorted "
+        "by length within a batch (on 80 MultiHop-RAG articles, batches of 64 give the model 6% "
+        "more padded input than one sort of all chunks; 256, 2.5%).",
     )
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are rejected.")
     fetch_timeout_s: float = Field(15.0, gt=0, description="Timeout for each HTTP request.")

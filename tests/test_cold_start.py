@@ -178,3 +178,42 @@ def test_bm25_cache_of_another_variant_is_rebuilt(tmp_path: Path) -> None:
 
 def test_stopwords_are_bm25s_english_list() -> None:
     assert frozenset(STOPWORDS_EN) == _STOPWORDS
+
+
+def test_concurrent_callers_share_one_fingerprint_check(corpus_engine: NewsRAG) -> None:
+    """When the cache's last check is old, callers arriving together wait for one look at
+    Chroma instead of each reading every chunk id in turn."""
+    import threading
+
+    from rag.bm25 import LexicalCache
+
+    store = corpus_engine.store
+    cache = LexicalCache(store, corpus_engine._bm25_dir, check_interval_s=60)
+    first = cache.get()
+    checks: list[int] = []
+    original = store.fingerprint
+
+    def counting() -> str:  # a spy on the real method
+        checks.append(1)
+        return original()
+
+    store.fingerprint = counting  # type: ignore[method-assign]
+    try:
+        cache._checked -= 120  # the last check is now old
+        start = threading.Barrier(8)
+        got: list[LexicalIndex] = []
+
+        def caller() -> None:
+            start.wait()
+            got.append(cache.get())
+
+        threads = [threading.Thread(target=caller) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        cache.refresh()  # an explicit refresh always looks
+    finally:
+        del store.fingerprint
+    assert len(got) == 8 and all(index is first for index in got)
+    assert len(checks) == 2
