@@ -210,7 +210,7 @@ class LexicalIndex:
             streams.append(stream)
         postings = Postings.index(corpus) if chunks else None
         sentences = None
-        if tables is not None and postings is not None:
+        if tables and postings is not None:
             sentences = SentenceIndex.build(chunks, streams, tables, postings.vocab)
         return cls(
             fingerprint=fingerprint,
