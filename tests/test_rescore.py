@@ -139,3 +139,19 @@ def test_a_chunk_cut_from_another_version_of_its_article_is_left_out() -> None:
     index = _indexed(_tables(version="v0"))  # the stored tables predate the chunks
     assert all(index.sentence_words(k) is None for k in TEXTS)
     assert index.sentences is not None and not index.sentences.kept.any()
+
+
+def test_a_chunk_whose_offsets_lower_casing_would_shift_is_split_when_met() -> None:
+    """Lower-casing "İ" gives two characters: word offsets would not point into the text, so the
+    chunk is left out of the sentence index (and still indexed by BM25 the usual way)."""
+    text = "Regulators in İstanbul fined Voltcell. Shares fell."
+    tables = {"art-t": SentenceTable(np.array(sentence_spans(text)), np.eye(2, 8), "m", "v1")}
+    meta = {"title": "", "source": "S", "content_hash": "v1", "start": 0, "end": len(text)}
+    chunks = [StoredChunk("t", text, {**meta, "article_id": "art-t"})]
+    chunks += [StoredChunk(f"f{i}", t, {"title": "", "source": "S"}) for i, t in enumerate(FILLER)]
+    index = LexicalIndex.build(chunks, fingerprint="test", tables=tables)
+    assert index.sentence_words("t") is None
+    assert index.scores("Voltcell fined")[0] > 0
+    hit = make_hit("t", "art-t", text=text, end=len(text))
+    split = Rescorer()._split(hit, tables["art-t"], index)
+    assert split.count == 2 and len(split.rows) == 2
