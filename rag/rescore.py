@@ -16,7 +16,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,7 +56,8 @@ class Rescorer:
         *,
         clauses: Sequence[str],
         vectors: np.ndarray | None,
-        tables: Mapping[str, SentenceTable],
+        tables: Mapping[str, SentenceTable]
+        | Callable[[Sequence[Hit]], Mapping[str, SentenceTable]],
         lexical: LexicalIndex,
         weight: float,
     ) -> list[Hit]:
@@ -67,14 +68,24 @@ class Rescorer:
             clauses: the question's clauses (``planner.clauses``).
             vectors: one unit vector per clause, or None to match words only.
             tables: stored sentence tables by article id, for the chunks the BM25 index's
-                ``SentenceIndex`` lacks; a chunk in neither is split into sentences now and
+                ``SentenceIndex`` lacks, or a lookup called with just those hits
+                (``TableCache.for_hits``); a chunk in neither is split into sentences now and
                 matched by words only.
             lexical: the BM25 index (vocabulary and IDF).
             weight: how far sentence matches may move a chunk (0 keeps the order).
         """
         if len(hits) < 2 or weight <= 0 or lexical.postings is None:
             return list(hits)
-        read = [self._read(h, tables, lexical) for h in hits]
+        indexed = [lexical.sentence_words(h.chunk_id) for h in hits]
+        if callable(tables):
+            unindexed = [h for h, w in zip(hits, indexed, strict=True) if w is None]
+            tables = tables(unindexed) if unindexed else {}
+        read = [
+            _Read(w, indexed=True)
+            if w is not None
+            else _Read(self._split(h, tables.get(h.article_id), lexical), indexed=False)
+            for h, w in zip(hits, indexed, strict=True)
+        ]
         words = [r.words for r in read]
         match = _lexical_match(words, _clause_weights(clauses, lexical))
         if vectors is not None and len(vectors):
@@ -82,11 +93,6 @@ class Rescorer:
         order = -np.log1p(np.arange(len(hits)))
         score = _z(order) + weight * _z(match)
         return [hits[i] for i in np.argsort(-score, kind="stable")]
-
-    def _read(self, hit: Hit, tables: Mapping[str, SentenceTable], lexical: LexicalIndex) -> _Read:
-        if (words := lexical.sentence_words(hit.chunk_id)) is not None:
-            return _Read(words, indexed=True)
-        return _Read(self._split(hit, tables.get(hit.article_id), lexical), indexed=False)
 
     def _split(self, hit: Hit, table: SentenceTable | None, lexical: LexicalIndex) -> SentenceWords:
         key = (lexical.fingerprint, hit.chunk_id)

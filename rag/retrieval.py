@@ -326,14 +326,12 @@ class Retriever:
             return self._reranker.rerank(question, merged, top_k=top_k)
         if not pieces:
             return merged
-        lexical = self._lexical()
-        unindexed = [h for h in merged if lexical.sentence_words(h.chunk_id) is None]
         reordered = self._rescorer.rescore(
             merged,
             clauses=pieces,
             vectors=np.array([vectors[c] for c in pieces]) if vectors else None,
-            tables=self._tables.for_hits(unindexed) if self._tables is not None else {},
-            lexical=lexical,
+            tables=self._tables.for_hits if self._tables is not None else {},
+            lexical=self._lexical(),
             weight=self.settings.sentence_rescore,
         )
         return reordered[:top_k]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.sentence_table import SentenceTable
+from rag.sentence_table import SentenceTable, directions
 from rag.store import StoredChunk
 from rag.vectors import unit_rows
 
@@ -84,8 +84,8 @@ class SentenceIndex:
         tables: Mapping[str, SentenceTable],
         vocab: Mapping[str, int],
     ) -> SentenceIndex:
-        """From chunks (BM25 row order), their token streams (None for chunks without a
-        table), the articles' stored tables and the BM25 vocabulary."""
+        """From chunks (BM25 row order), their token streams (None for chunks whose article
+        has no table of their version), the articles' stored tables and the BM25 vocabulary."""
         articles: dict[str, tuple[int, int, str, str]] = {}
         spans, codes = [], []
         lo = 0
@@ -93,7 +93,7 @@ class SentenceIndex:
             articles[aid] = (lo, lo + len(table.spans), table.version, table.model)
             lo += len(table.spans)
             spans.append(table.spans.astype(np.int32))
-            codes.append(_codes(table.vectors))
+            codes.append(directions(table.vectors))
         dim = next((c.shape[1] for c in codes if c.size), 0)
         kept: list[bool] = []
         word_ptr, sent_ptr = [0], [0]
@@ -179,11 +179,11 @@ def _chunk_words(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(word ids, their sentence numbers, sentence rows) of one chunk; None when its article
     has no table of the chunk's version or the table does not cover it."""
+    if stream is None:  # only chunks whose article has a table of their version have one
+        return None
     meta = chunk.metadata
     aid = str(meta.get("article_id", ""))
-    table = tables.get(aid)
-    if stream is None or table is None or table.version != meta.get("content_hash"):
-        return None
+    table = tables[aid]
     start, end = int(meta.get("start", 0)), int(meta.get("end", 0))
     local = table.within(start, end)
     if not len(local):
@@ -196,15 +196,6 @@ def _chunk_words(
     pairs = np.unique(number[inside] * len(vocab) + ids[inside])
     rows = local + articles[aid][0]
     return pairs % len(vocab), pairs // len(vocab), rows
-
-
-def _codes(vectors: np.ndarray) -> np.ndarray:
-    """Unit vectors back to the int8 directions ``SentenceTable.pack`` stores (exact for a
-    table that was read from them)."""
-    if not vectors.size:
-        return np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), np.int8)
-    peak = np.maximum(np.abs(vectors).max(axis=1, keepdims=True), 1e-12)
-    return np.round(vectors / peak * 127).astype(np.int8)
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:

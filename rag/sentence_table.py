@@ -42,11 +42,9 @@ class SentenceTable:
 
     def pack(self) -> dict[str, str]:
         """The table as metadata fields. Directions keep int8 precision (cosine error < 0.001)."""
-        peak = np.maximum(np.abs(self.vectors).max(axis=1, keepdims=True, initial=0.0), 1e-12)
-        quantised = np.round(self.vectors / peak * 127).astype(np.int8)
         return {
             SPANS: _b64(self.spans.astype(np.int32)),
-            VECTORS: _b64(quantised),
+            VECTORS: _b64(directions(self.vectors)),
             MODEL: self.model,
         }
 
@@ -123,6 +121,13 @@ def chunk_sentences(
         assert table is not None
         return rows, [(int(a), int(b)) for a, b in table.spans[rows]]
     return rows, [(hit.start + a, hit.start + b) for a, b in sentence_spans(hit.text)]
+
+
+def directions(vectors: np.ndarray) -> np.ndarray:
+    """Rows as int8 directions, each scaled so its largest component is +-127 (what ``pack``
+    stores; exact again for vectors that ``unpack`` read from such directions)."""
+    peak = np.maximum(np.abs(vectors).max(axis=1, keepdims=True, initial=0.0), 1e-12)
+    return np.round(vectors / peak * 127).astype(np.int8)
 
 
 def has_table(meta: Mapping[str, object] | None) -> bool:

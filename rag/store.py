@@ -224,17 +224,21 @@ class ChunkStore:
         """The content hash of every stored article body record, by article id. A record
         without a sentence table (written by an older version) has no version, so the next
         ingest rewrites it once."""
-        versions: dict[str, str] = {}
+        return {
+            article_id: str((meta or {}).get("content_hash", "")) if has_table(meta) else ""
+            for article_id, meta in self._article_metadatas()
+        }
+
+    def _article_metadatas(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """Every article body record's id and metadata, paged."""
         offset = 0
         while True:
             page = self._guard(
                 lambda o=offset: self._articles.get(limit=_PAGE, offset=o, include=["metadatas"])
             )
-            for article_id, meta in zip(page["ids"], page["metadatas"], strict=True):
-                complete = has_table(meta)
-                versions[article_id] = str((meta or {}).get("content_hash", "")) if complete else ""
+            yield from zip(page["ids"], page["metadatas"], strict=True)
             if len(page["ids"]) < _PAGE:
-                return versions
+                return
             offset += _PAGE
 
     def sentence_tables(self, article_ids: Sequence[str]) -> dict[str, SentenceTable]:
@@ -253,17 +257,9 @@ class ChunkStore:
 
     def iter_sentence_tables(self) -> Iterator[tuple[str, SentenceTable]]:
         """Every stored article's sentence table (records without one are skipped), paged."""
-        offset = 0
-        while True:
-            page = self._guard(
-                lambda o=offset: self._articles.get(limit=_PAGE, offset=o, include=["metadatas"])
-            )
-            for article_id, meta in zip(page["ids"], page["metadatas"], strict=True):
-                if (table := SentenceTable.unpack(meta)) is not None:
-                    yield article_id, table
-            if len(page["ids"]) < _PAGE:
-                return
-            offset += _PAGE
+        for article_id, meta in self._article_metadatas():
+            if (table := SentenceTable.unpack(meta)) is not None:
+                yield article_id, table
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article's body record (its chunks are removed separately)."""
