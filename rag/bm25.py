@@ -1,4 +1,4 @@
-"""The keyword index: a bm25s index derived from what Chroma holds, cached under the data
+"""The keyword index: BM25 (bm25s's Lucene weights) over what Chroma holds, cached under the data
 directory. It is a cache: losing it loses nothing, it is rebuilt from Chroma when stale."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import re
 import shutil
 import threading
 import time
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -17,13 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from rag.sentence_index import SentenceIndex, SentenceWords, TokenStream
+from rag.chunk_records import ChunkColumns, ChunkRecords, ColumnsBuilder, RecordsBuilder
+from rag.postings import Postings
+from rag.sentence_index import SentenceIndex, SentenceIndexBuilder, SentenceWords, TokenStream
 from rag.sentence_table import SentenceTable
 from rag.store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_FORMAT = 2  # 2: with the sentence index
+_FORMAT = 3  # 2: with the sentence index; 3: records as bytes, postings without bm25s
 # Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
 # here so that tokenising a question does not import bm25s (and the scipy it loads).
 # fmt: off
@@ -33,9 +36,6 @@ _STOPWORDS = frozenset((
     "they", "this", "to", "was", "will", "with",
 ))
 # fmt: on
-# the files bm25s writes (``BM25.save``) and reads; the cache keeps its layout
-_DATA, _INDICES, _INDPTR = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
-_VOCAB, _PARAMS = "vocab.index.json", "params.index.json"
 
 
 @lru_cache(maxsize=1)
@@ -68,118 +68,15 @@ def lexical_text(chunk: StoredChunk) -> str:
     return f"{meta.get('title', '')}\n{meta.get('source', '')}\n{chunk.text}"
 
 
-@dataclass(frozen=True)
-class Postings:
-    """The BM25 weight of every (word, chunk) pair, computed by bm25s when indexing: a sparse
-    matrix stored by word (CSC: ``indptr[w]:indptr[w + 1]`` slices ``indices``/``data``).
-
-    Scoring sums the query words' columns the way ``bm25s.BM25.get_scores`` does, in numpy,
-    so that loading and querying never import bm25s; the files are those ``BM25.save`` writes.
-    """
-
-    vocab: dict[str, int]
-    data: np.ndarray
-    indices: np.ndarray
-    indptr: np.ndarray
-    params: dict[str, Any]
-
-    @classmethod
-    def index(cls, corpus: list[list[str]]) -> Postings:
-        """Index tokenised chunks with bm25s (Lucene BM25, its defaults)."""
-        import bm25s
-
-        model = bm25s.BM25()
-        model.index(corpus, show_progress=False)
-        params = {
-            key: getattr(model, key)
-            for key in ("k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype")
-        }
-        params.update(num_docs=len(corpus), version=bm25s.__version__, backend=model.backend)
-        scores = model.scores
-        return cls(
-            dict(model.vocab_dict), scores["data"], scores["indices"], scores["indptr"], params
-        )
-
-    def scores(self, tokens: list[str], *, mask: np.ndarray | None) -> np.ndarray:
-        """Sum of each token's weight per chunk (float32), times ``mask`` when given."""
-        out = np.zeros(int(self.params["num_docs"]), dtype=self.params["dtype"])
-        for token in tokens:
-            tid = self.vocab.get(token)
-            if tid is not None:
-                lo, hi = self.indptr[tid], self.indptr[tid + 1]
-                np.add.at(out, self.indices[lo:hi], self.data[lo:hi])
-        if mask is not None:
-            out *= mask
-        return out
-
-    def chunk_count(self, token: str) -> int:
-        """How many chunks hold ``token``."""
-        tid = self.vocab.get(token)
-        return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])
-
-    def save(self, folder: Path) -> None:
-        """Write the files ``bm25s.BM25.load`` reads."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, array in ((_DATA, self.data), (_INDICES, self.indices), (_INDPTR, self.indptr)):
-            np.save(folder / name, array, allow_pickle=False)
-        (folder / _VOCAB).write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
-        (folder / _PARAMS).write_text(json.dumps(self.params, indent=4), encoding="utf-8")
-
-    @classmethod
-    def load(cls, folder: Path) -> Postings:
-        """Read what ``save`` (or ``bm25s.BM25.save``) wrote.
-
-        Raises:
-            OSError, ValueError, KeyError: missing, unreadable, or a BM25 variant this
-                scorer does not reproduce (BM25L and BM25+ add a per-word constant).
-        """
-        params = json.loads((folder / _PARAMS).read_text(encoding="utf-8"))
-        if params["method"] not in ("lucene", "robertson", "atire"):
-            raise ValueError(f"BM25 variant {params['method']!r} is not supported")
-        vocab = json.loads((folder / _VOCAB).read_text(encoding="utf-8"))
-        arrays = [np.load(folder / name, allow_pickle=False) for name in (_DATA, _INDICES, _INDPTR)]
-        return cls(vocab, *arrays, params)
-
-
-@dataclass(frozen=True)
-class ChunkColumns:
-    """The metadata that filters and listings read, as arrays aligned with a
-    ``LexicalIndex``'s rows (built once per index, not per question)."""
-
-    outlets: tuple[str, ...]  # distinct non-empty outlet names, sorted
-    outlet_code: np.ndarray  # per chunk: position in ``outlets``, -1 for none
-    published_ts: np.ndarray  # per chunk: epoch seconds, -1 when unknown
-    n_articles: int
-
-    @classmethod
-    def build(cls, metadatas: Sequence[dict[str, Any]]) -> ChunkColumns:
-        """Columns of ``metadatas`` (chunk metadata as the engine writes it)."""
-        names = [str(m.get("source", "")) for m in metadatas]
-        outlets = tuple(sorted(set(names) - {""}))
-        position = {name: i for i, name in enumerate(outlets)}
-        return cls(
-            outlets=outlets,
-            outlet_code=np.array([position.get(n, -1) for n in names], dtype=np.int32),
-            published_ts=np.array(
-                [int(m.get("published_ts", -1)) for m in metadatas], dtype=np.int64
-            ),
-            n_articles=len({m.get("article_id") for m in metadatas}),
-        )
-
-    def outlet_mask(self, sources: Sequence[str]) -> np.ndarray:
-        """True for the chunks of any of ``sources`` (exact indexed names)."""
-        wanted = [self.outlets.index(s) for s in set(sources) if s in self.outlets]
-        return np.isin(self.outlet_code, np.array(wanted, dtype=np.int32))
-
-
 @dataclass
 class LexicalIndex:
-    """A BM25 index over chunks, with the chunk records it needs to return hits."""
+    """A BM25 index over chunks, with the chunk records it needs to return hits and the
+    metadata columns filters read."""
 
     fingerprint: str
     ids: list[str]
-    texts: list[str]
-    metadatas: list[dict[str, Any]]
+    records: ChunkRecords
+    columns: ChunkColumns
     postings: Postings | None  # None when empty
     sentences: SentenceIndex | None = None  # None: built without sentence tables
 
@@ -191,11 +88,15 @@ class LexicalIndex:
         fingerprint: str,
         tables: dict[str, SentenceTable] | None = None,
     ) -> LexicalIndex:
-        """Index ``chunks`` (as read from Chroma); with the articles' stored sentence
-        ``tables``, a ``SentenceIndex`` of the chunks they cover too."""
-        chunks = list(chunks)
-        corpus: list[list[str]] = []
-        streams: list[TokenStream | None] = []
+        """Index ``chunks`` (as read from Chroma, in one pass: each chunk's words become
+        vocabulary ids as it comes); with the articles' stored sentence ``tables``, a
+        ``SentenceIndex`` of the chunks they cover too."""
+        vocab: dict[str, int] = {}
+        words = array("i")  # every chunk's word ids, chunk after chunk
+        lengths = array("q")
+        ids: list[str] = []
+        records, columns = RecordsBuilder(), ColumnsBuilder()
+        sentences = SentenceIndexBuilder(tables) if tables else None
         for chunk in chunks:
             meta = chunk.metadata
             table = (tables or {}).get(str(meta.get("article_id", "")))
@@ -203,22 +104,28 @@ class LexicalIndex:
             if table is not None and table.version == meta.get("content_hash"):
                 stream = token_stream(chunk.text)
             if stream is None:
-                corpus.append(tokenize(lexical_text(chunk)))
+                tokens = tokenize(lexical_text(chunk))
             else:  # the same tokens, the body's with their offsets
-                corpus.append(tokenize(f"{meta.get('title', '')}\n{meta.get('source', '')}"))
-                corpus[-1].extend(stream.tokens)
-            streams.append(stream)
-        postings = Postings.index(corpus) if chunks else None
-        sentences = None
-        if tables and postings is not None:
-            sentences = SentenceIndex.build(chunks, streams, tables, postings.vocab)
+                tokens = tokenize(f"{meta.get('title', '')}\n{meta.get('source', '')}")
+                tokens.extend(stream.tokens)
+            words.extend([vocab.setdefault(t, len(vocab)) for t in tokens])
+            lengths.append(len(tokens))
+            if sentences is not None:
+                sentences.add(chunk, stream, vocab)
+            ids.append(chunk.id)
+            records.add(chunk.text, meta)
+            columns.add(meta)
+        postings = None
+        if ids:
+            flat = np.frombuffer(words, dtype=np.int32)
+            postings = Postings.from_token_ids(flat, np.frombuffer(lengths, np.int64), vocab)
         return cls(
             fingerprint=fingerprint,
-            ids=[c.id for c in chunks],
-            texts=[c.text for c in chunks],
-            metadatas=[c.metadata for c in chunks],
+            ids=ids,
+            records=records.finish(),
+            columns=columns.finish(),
             postings=postings,
-            sentences=sentences,
+            sentences=sentences.finish() if sentences is not None and ids else None,
         )
 
     @cached_property
@@ -226,17 +133,20 @@ class LexicalIndex:
         """Each chunk id's row."""
         return {chunk_id: i for i, chunk_id in enumerate(self.ids)}
 
+    def text(self, row: int) -> str:
+        """The text of the chunk in ``row``."""
+        return self.records.text(row)
+
+    def metadata(self, row: int) -> dict[str, Any]:
+        """The metadata of the chunk in ``row`` (a new dict)."""
+        return self.records.metadata(row)
+
     def sentence_words(self, chunk_id: str) -> SentenceWords | None:
         """The chunk's sentences as word ids, from the ``SentenceIndex`` (None when it has
         none for this chunk)."""
         if self.sentences is None or (row := self.rows.get(chunk_id)) is None:
             return None
         return self.sentences.words(row)
-
-    @cached_property
-    def columns(self) -> ChunkColumns:
-        """The metadata filters and listings read, as arrays (built on first use)."""
-        return ChunkColumns.build(self.metadatas)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -272,14 +182,10 @@ class LexicalIndex:
             self.postings.save(tmp / "bm25")
         if self.sentences is not None:
             self.sentences.save(tmp / "sentences")
-        records = {
-            "format": _FORMAT,
-            "fingerprint": self.fingerprint,
-            "ids": self.ids,
-            "texts": self.texts,
-            "metadatas": self.metadatas,
-        }
-        (tmp / "chunks.json").write_text(json.dumps(records), encoding="utf-8")
+        self.records.save(tmp / "records")
+        self.columns.save(tmp / "columns")
+        about = {"format": _FORMAT, "fingerprint": self.fingerprint, "ids": self.ids}
+        (tmp / "chunks.json").write_text(json.dumps(about), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
@@ -289,19 +195,20 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
-        """Read a saved index; None when absent, unreadable or of another format."""
+        """Read a saved index (its records memory-mapped); None when absent, unreadable or of
+        another format."""
         try:
-            records = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
-            if records.get("format") != _FORMAT:
+            about = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+            if about.get("format") != _FORMAT:
                 return None
-            postings = Postings.load(folder / "bm25") if records["ids"] else None
+            postings = Postings.load(folder / "bm25") if about["ids"] else None
             found = (folder / "sentences").is_dir()
             sentences = SentenceIndex.load(folder / "sentences") if found else None
             return cls(
-                records["fingerprint"],
-                records["ids"],
-                records["texts"],
-                records["metadatas"],
+                about["fingerprint"],
+                about["ids"],
+                ChunkRecords.load(folder / "records"),
+                ChunkColumns.load(folder / "columns"),
                 postings,
                 sentences,
             )

@@ -214,9 +214,7 @@ class DenseChunkRetriever(BaseRetriever):
         index = self._lexical
         return [
             NodeWithScore(
-                node=TextNode(
-                    id_=index.ids[i], text=index.texts[i], metadata=dict(index.metadatas[i])
-                ),
+                node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
                 score=math.exp(float(sim) - 1.0),
             )
             for i, sim in zip(rows.tolist(), sims.tolist(), strict=True)

@@ -21,7 +21,8 @@ from llama_index.core.vector_stores import (
     MetadataFilters,
 )
 
-from rag.bm25 import ChunkColumns, LexicalIndex
+from rag.bm25 import LexicalIndex
+from rag.chunk_records import ChunkColumns
 from rag.config import RetrievalSettings
 from rag.dense import DenseCache, DenseChunkRetriever, EmbeddingReader
 from rag.planner import QueryPlan, clauses
@@ -111,9 +112,7 @@ class BM25ChunkRetriever(BaseRetriever):
         top = top[np.argsort(-scores[top], kind="stable")]
         return [
             NodeWithScore(
-                node=TextNode(
-                    id_=index.ids[i], text=index.texts[i], metadata=dict(index.metadatas[i])
-                ),
+                node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
                 score=min(1.0, float(scores[i]) / ceiling),
             )
             for i in top

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.chunk_records import load_array
 from rag.sentence_table import SentenceTable, directions
 from rag.store import StoredChunk
 from rag.vectors import unit_rows
@@ -86,42 +87,10 @@ class SentenceIndex:
     ) -> SentenceIndex:
         """From chunks (BM25 row order), their token streams (None for chunks whose article
         has no table of their version), the articles' stored tables and the BM25 vocabulary."""
-        articles: dict[str, tuple[int, int, str, str]] = {}
-        spans, codes = [], []
-        lo = 0
-        for aid, table in tables.items():
-            articles[aid] = (lo, lo + len(table.spans), table.version, table.model)
-            lo += len(table.spans)
-            spans.append(table.spans.astype(np.int32))
-            codes.append(directions(table.vectors))
-        dim = next((c.shape[1] for c in codes if c.size), 0)
-        kept: list[bool] = []
-        word_ptr, sent_ptr = [0], [0]
-        word_ids: list[np.ndarray] = []
-        word_sentence: list[np.ndarray] = []
-        sent_rows: list[np.ndarray] = []
+        builder = SentenceIndexBuilder(tables)
         for chunk, stream in zip(chunks, streams, strict=True):
-            found = _chunk_words(chunk, stream, tables, articles, vocab)
-            kept.append(found is not None)
-            if found is not None:
-                word_ids.append(found[0])
-                word_sentence.append(found[1])
-                sent_rows.append(found[2])
-            word_ptr.append(word_ptr[-1] + (len(found[0]) if found else 0))
-            sent_ptr.append(sent_ptr[-1] + (len(found[2]) if found else 0))
-        return cls(
-            articles=articles,
-            spans=np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
-            codes=np.concatenate([c for c in codes if c.size])
-            if dim
-            else np.zeros((0, 0), np.int8),
-            kept=np.array(kept, dtype=bool),
-            word_ptr=np.array(word_ptr, np.int64),
-            word_ids=_joined(word_ids, np.int32),
-            word_sentence=_joined(word_sentence, np.int32),
-            sent_ptr=np.array(sent_ptr, np.int64),
-            sent_rows=_joined(sent_rows, np.int32),
-        )
+            builder.add(chunk, stream, vocab)
+        return builder.finish()
 
     def words(self, row: int) -> SentenceWords | None:
         """The sentences of BM25 row ``row`` (None for a chunk left out)."""
@@ -163,11 +132,59 @@ class SentenceIndex:
             OSError, ValueError: missing or unreadable.
         """
         articles = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
-        arrays = {  # plain views of the maps: slicing a np.memmap costs more per call
-            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
-            for name in _ARRAYS
-        }
+        arrays = {name: load_array(folder / f"{name}.npy") for name in _ARRAYS}
         return cls({k: tuple(v) for k, v in articles.items()}, **arrays)  # type: ignore[arg-type]
+
+
+class SentenceIndexBuilder:
+    """Builds a ``SentenceIndex`` one chunk at a time, in BM25 row order (``add`` needs only
+    the vocabulary ids of that chunk's words, so the vocabulary may grow as chunks come)."""
+
+    def __init__(self, tables: Mapping[str, SentenceTable]) -> None:
+        self.tables = tables
+        self.articles: dict[str, tuple[int, int, str, str]] = {}
+        spans, codes = [], []
+        lo = 0
+        for aid, table in tables.items():
+            self.articles[aid] = (lo, lo + len(table.spans), table.version, table.model)
+            lo += len(table.spans)
+            spans.append(table.spans.astype(np.int32))
+            codes.append(directions(table.vectors))
+        self._spans, self._codes = spans, codes
+        self._kept: list[bool] = []
+        self._word_ptr, self._sent_ptr = [0], [0]
+        self._word_ids: list[np.ndarray] = []
+        self._word_sentence: list[np.ndarray] = []
+        self._sent_rows: list[np.ndarray] = []
+
+    def add(self, chunk: StoredChunk, stream: TokenStream | None, vocab: Mapping[str, int]) -> None:
+        """The next row's chunk and its token stream (None: left out)."""
+        found = _chunk_words(chunk, stream, self.tables, self.articles, vocab)
+        self._kept.append(found is not None)
+        if found is not None:
+            self._word_ids.append(found[0])
+            self._word_sentence.append(found[1])
+            self._sent_rows.append(found[2])
+        self._word_ptr.append(self._word_ptr[-1] + (len(found[0]) if found else 0))
+        self._sent_ptr.append(self._sent_ptr[-1] + (len(found[2]) if found else 0))
+
+    def finish(self) -> SentenceIndex:
+        """The index of the chunks added."""
+        codes = self._codes
+        dim = next((c.shape[1] for c in codes if c.size), 0)
+        return SentenceIndex(
+            articles=self.articles,
+            spans=np.concatenate(self._spans) if self._spans else np.zeros((0, 2), np.int32),
+            codes=np.concatenate([c for c in codes if c.size])
+            if dim
+            else np.zeros((0, 0), np.int8),
+            kept=np.array(self._kept, dtype=bool),
+            word_ptr=np.array(self._word_ptr, np.int64),
+            word_ids=_joined(self._word_ids, np.int32),
+            word_sentence=_joined(self._word_sentence, np.int32),
+            sent_ptr=np.array(self._sent_ptr, np.int64),
+            sent_rows=_joined(self._sent_rows, np.int32),
+        )
 
 
 def _chunk_words(

@@ -13,7 +13,7 @@ from llama_index.core.retrievers import VectorIndexRetriever
 from llama_index.core.schema import QueryBundle
 
 from rag import NewsRAG
-from rag.bm25 import ChunkColumns
+from rag.chunk_records import ChunkColumns
 from rag.dense import DenseCache, DenseChunkRetriever, DenseMatrix
 from rag.retrieval import SearchFilters
 from tests.conftest import make_settings

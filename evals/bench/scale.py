@@ -2,6 +2,11 @@
 straight into the engine's store, then BM25 built and hybrid ``search`` timed. Run one size per
 process (``python -m evals.bench.scale N DIR``), so its peak memory is its own.
 
+Writing a million chunks to Chroma takes about an hour here, so the store phase saves its
+progress (``DIR/scale-progress.json``, after each batch): a stopped run started again on the same
+``DIR`` goes on from the last batch written (each batch is drawn from its own seed, so the chunks
+are the same), and ``--store-only`` stops after the store phase.
+
 Example:
     >>> point = measure_scale(100_000, Path("bench/scale-100000"))
     >>> point.build_s, point.search_ms.p50, point.disk_mb, point.peak_rss_mb
@@ -27,6 +32,7 @@ from rag import NewsRAG, Settings
 _WORDS_PER_CHUNK = 150
 _VOCAB = 30_000
 _BATCH = 5_000
+_PROGRESS = "scale-progress.json"
 QUESTIONS = (
     "Which company announced a new language model?",
     "What did the regulator decide about the merger?",
@@ -55,7 +61,8 @@ def _vocabulary(rng: np.random.Generator) -> np.ndarray:
     return np.array(["".join(rng.choice(letters, size=n)) for n in lengths])
 
 
-def _batch(rng: np.random.Generator, vocab: np.ndarray, start: int, n: int, dim: int) -> tuple:
+def _batch(vocab: np.ndarray, start: int, n: int, dim: int) -> tuple:
+    rng = np.random.default_rng((7, start))  # a batch's own seed: a resumed run draws the same
     ranks = np.minimum(rng.zipf(1.2, size=(n, _WORDS_PER_CHUNK)), _VOCAB) - 1
     texts = [" ".join(vocab[row]) for row in ranks]
     vectors = rng.standard_normal((n, dim)).astype(np.float32)
@@ -79,20 +86,40 @@ def _batch(rng: np.random.Generator, vocab: np.ndarray, start: int, n: int, dim:
     return ids, texts, vectors, metas
 
 
-def measure_scale(chunks: int, folder: Path, *, settings: Settings | None = None) -> ScalePoint:
-    """Build a synthetic collection of ``chunks`` in ``folder`` and time hybrid search on it."""
-    settings = (settings or Settings()).model_copy(update={"data_dir": folder})
-    app = NewsRAG(settings)
+def _store(app: NewsRAG, chunks: int, folder: Path) -> float:
+    """Write the synthetic chunks not yet written (per ``folder``'s progress file); the
+    seconds spent storing, this run and the earlier ones."""
+    progress_file = folder / _PROGRESS
+    progress = {"chunks": chunks, "stored": 0, "store_s": 0.0}
+    if progress_file.exists():
+        saved = json.loads(progress_file.read_text(encoding="utf-8"))
+        if saved.get("chunks") == chunks:
+            progress = saved
     dim = app.embedder.dimension
-    rng = np.random.default_rng(7)
-    vocab = _vocabulary(rng)
-    started = time.perf_counter()
-    for start in range(0, chunks, _BATCH):
-        ids, texts, vectors, metas = _batch(rng, vocab, start, min(_BATCH, chunks - start), dim)
-        app.store.upsert(ids, texts, vectors, metas)
-    stored = time.perf_counter()
+    vocab = _vocabulary(np.random.default_rng(7))
+    for start in range(progress["stored"], chunks, _BATCH):
+        t0 = time.perf_counter()
+        app.store.upsert(*_batch(vocab, start, min(_BATCH, chunks - start), dim))
+        progress["stored"] = min(start + _BATCH, chunks)
+        progress["store_s"] += time.perf_counter() - t0
+        progress_file.write_text(json.dumps(progress), encoding="utf-8")
+    return float(progress["store_s"])
+
+
+def measure_scale(
+    chunks: int, folder: Path, *, settings: Settings | None = None, store_only: bool = False
+) -> ScalePoint | None:
+    """Build a synthetic collection of ``chunks`` in ``folder`` (going on from a stopped run's
+    progress) and time hybrid search on it; None with ``store_only`` (the store phase only)."""
+    settings = (settings or Settings()).model_copy(update={"data_dir": folder})
+    folder.mkdir(parents=True, exist_ok=True)
+    app = NewsRAG(settings)
+    store_s = _store(app, chunks, folder)
+    if store_only:
+        return None
+    t0 = time.perf_counter()
     app.refresh_lexical()
-    built = time.perf_counter()
+    bm25_s = time.perf_counter() - t0
     app.search(QUESTIONS[0])  # warm
     millis = []
     for q in QUESTIONS * 4:
@@ -102,9 +129,9 @@ def measure_scale(chunks: int, folder: Path, *, settings: Settings | None = None
     disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
     return ScalePoint(
         chunks=chunks,
-        build_s=built - started,
-        store_s=stored - started,
-        bm25_s=built - stored,
+        build_s=store_s + bm25_s,
+        store_s=store_s,
+        bm25_s=bm25_s,
         disk_mb=disk,
         peak_rss_mb=peak_rss_mb(os.getpid()),  # ru_maxrss would count the forking parent
         search_ms=Latency.of(millis),
@@ -131,5 +158,8 @@ def run_scale(
 
 
 if __name__ == "__main__":  # a worker process: print the point as one JSON line
-    point = measure_scale(int(sys.argv[1]), Path(sys.argv[2]))
-    sys.stdout.write(json.dumps(asdict(point)) + "\n")
+    point = measure_scale(
+        int(sys.argv[1]), Path(sys.argv[2]), store_only="--store-only" in sys.argv[3:]
+    )
+    if point is not None:
+        sys.stdout.write(json.dumps(asdict(point)) + "\n")
