@@ -20,7 +20,7 @@ import click
 from evals.bench.ingest import measure_ingest, subset_corpus
 from evals.bench.query import measure_queries
 from evals.bench.report import format_table, goal_rows, write_outputs
-from evals.bench.scale import run_scale
+from evals.bench.scale import run_scale, stored_so_far
 from evals.bench.serve import measure_serving
 from rag import NewsRAG, NewsragError, Settings
 from rag.cli import command
@@ -158,9 +158,10 @@ def bench(settings: Settings, **options: Any) -> None:
     for size in sorted(s for s in o["scale_sizes"] if s):
         _note(f"scale {size}")
         folder = work / f"scale-{size}"
-        shutil.rmtree(folder, ignore_errors=True)
+        if not stored_so_far(folder, size):  # a stopped run of this size goes on
+            shutil.rmtree(folder, ignore_errors=True)
         results["scale"].append(run_scale(size, folder, timeout_s=o["scale_timeout"], env=env))
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)  # kept only when the run stopped
     rows = goal_rows(results)
     write_outputs(results, rows, out)
     if o["as_json"]:

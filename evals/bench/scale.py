@@ -91,10 +91,8 @@ def _store(app: NewsRAG, chunks: int, folder: Path) -> float:
     seconds spent storing, this run and the earlier ones."""
     progress_file = folder / _PROGRESS
     progress = {"chunks": chunks, "stored": 0, "store_s": 0.0}
-    if progress_file.exists():
-        saved = json.loads(progress_file.read_text(encoding="utf-8"))
-        if saved.get("chunks") == chunks:
-            progress = saved
+    if stored_so_far(folder, chunks):
+        progress = json.loads(progress_file.read_text(encoding="utf-8"))
     dim = app.embedder.dimension
     vocab = _vocabulary(np.random.default_rng(7))
     for start in range(progress["stored"], chunks, _BATCH):
@@ -104,6 +102,16 @@ def _store(app: NewsRAG, chunks: int, folder: Path) -> float:
         progress["store_s"] += time.perf_counter() - t0
         progress_file.write_text(json.dumps(progress), encoding="utf-8")
     return float(progress["store_s"])
+
+
+def stored_so_far(folder: Path, chunks: int) -> int:
+    """How many of ``chunks`` synthetic chunks a run in ``folder`` has stored (0: none, or a
+    run of another size)."""
+    try:
+        saved = json.loads((folder / _PROGRESS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return int(saved.get("stored", 0)) if saved.get("chunks") == chunks else 0
 
 
 def measure_scale(
@@ -150,7 +158,11 @@ def run_scale(
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, env=env)
     except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"the {chunks}-chunk scale run took over {timeout_s:.0f} s") from exc
+        raise RuntimeError(
+            f"the {chunks}-chunk scale run took over {timeout_s:.0f} s "
+            f"({stored_so_far(folder, chunks)} of {chunks} chunks stored); run the same command "
+            f"again to go on from there, or raise --scale-timeout"
+        ) from exc
     if done.returncode != 0:
         raise RuntimeError(f"the {chunks}-chunk scale run failed: {done.stderr.strip()[-500:]}")
     data = json.loads(done.stdout.strip().splitlines()[-1])
