@@ -95,7 +95,13 @@ def _questions(path: Path, n: int) -> list[str]:
     default=(100_000,),
     help="Synthetic collection sizes (repeatable; 0 skips scale).",
 )
-@click.option("--scale-timeout", type=click.FloatRange(1), default=1800.0, help="Seconds per size.")
+@click.option(
+    "--scale-timeout",
+    type=click.FloatRange(1),
+    default=None,
+    help="Seconds per size (default: 30 minutes per 100,000 chunks, at least 30 minutes); a "
+    "size that runs out keeps what it stored, and the next run goes on from there.",
+)
 @click.option(
     "--out", type=click.Path(path_type=Path), default=None, help="Default DATA_DIR/bench/out."
 )
@@ -160,7 +166,8 @@ def bench(settings: Settings, **options: Any) -> None:
         folder = work / f"scale-{size}"
         if not stored_so_far(folder, size):  # a stopped run of this size goes on
             shutil.rmtree(folder, ignore_errors=True)
-        results["scale"].append(run_scale(size, folder, timeout_s=o["scale_timeout"], env=env))
+        timeout = o["scale_timeout"] or 1800.0 * max(1.0, size / 100_000)
+        results["scale"].append(run_scale(size, folder, timeout_s=timeout, env=env))
         shutil.rmtree(folder, ignore_errors=True)  # kept only when the run stopped
     rows = goal_rows(results)
     write_outputs(results, rows, out)
