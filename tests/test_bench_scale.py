@@ -35,11 +35,12 @@ def test_a_stopped_store_phase_resumes_where_it_stopped(
     assert scale.stored_so_far(folder, 1000) == 0  # another size's run starts over
 
     written: list[str] = []
-    monkeypatch.setattr(
-        ChunkStore,
-        "upsert",
-        lambda self, ids, *rest: (written.extend(ids), real_upsert(self, ids, *rest))[-1],
-    )
+
+    def recording_upsert(self: ChunkStore, ids: list[str], *rest: object) -> None:
+        written.extend(ids)
+        real_upsert(self, ids, *rest)
+
+    monkeypatch.setattr(ChunkStore, "upsert", recording_upsert)
     point = scale.measure_scale(300, folder, settings=make_settings(folder))
     assert point is not None and point.chunks == 300
     assert written == [f"syn{i:08d}-0" for i in range(200, 300)]  # only the missing batch

@@ -90,9 +90,7 @@ def _store(app: NewsRAG, chunks: int, folder: Path) -> float:
     """Write the synthetic chunks not yet written (per ``folder``'s progress file); the
     seconds spent storing, this run and the earlier ones."""
     progress_file = folder / _PROGRESS
-    progress = {"chunks": chunks, "stored": 0, "store_s": 0.0}
-    if stored_so_far(folder, chunks):
-        progress = json.loads(progress_file.read_text(encoding="utf-8"))
+    progress = _progress(folder, chunks)
     dim = app.embedder.dimension
     vocab = _vocabulary(np.random.default_rng(7))
     for start in range(progress["stored"], chunks, _BATCH):
@@ -104,14 +102,21 @@ def _store(app: NewsRAG, chunks: int, folder: Path) -> float:
     return float(progress["store_s"])
 
 
-def stored_so_far(folder: Path, chunks: int) -> int:
-    """How many of ``chunks`` synthetic chunks a run in ``folder`` has stored (0: none, or a
-    run of another size)."""
+def _progress(folder: Path, chunks: int) -> dict:
+    """The saved progress of a ``chunks``-sized run in ``folder``, or a fresh one (nothing
+    saved, unreadable, or a run of another size)."""
+    fresh = {"chunks": chunks, "stored": 0, "store_s": 0.0}
     try:
         saved = json.loads((folder / _PROGRESS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return 0
-    return int(saved.get("stored", 0)) if saved.get("chunks") == chunks else 0
+        return fresh
+    return saved if saved.get("chunks") == chunks else fresh
+
+
+def stored_so_far(folder: Path, chunks: int) -> int:
+    """How many of ``chunks`` synthetic chunks a run in ``folder`` has stored (0: none, or a
+    run of another size)."""
+    return int(_progress(folder, chunks)["stored"])
 
 
 def measure_scale(
