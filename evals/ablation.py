@@ -33,6 +33,7 @@ class Lever:
 
 LEVERS: tuple[Lever, ...] = (
     Lever("newsrag, defaults", {}),
+    Lever("- clause coverage (retrieval.clause_coverage=0)", {"clause_coverage": 0.0}),
     Lever("- sentence re-scoring (retrieval.sentence_rescore=0)", {"sentence_rescore": 0.0}),
     Lever("- outlet sub-queries (retrieval.plan_queries=false)", {"plan_queries": False}),
     Lever("- z-score fusion (confidence-weighted RRF instead)", {"fusion": "rrf"}),

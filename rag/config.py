@@ -127,6 +127,13 @@ class RetrievalSettings(BaseModel):
         "a chunk within the merged list (words weighted by rarity plus stored sentence vectors; "
         "0 = keep the list's order).",
     )
+    clause_coverage: float = Field(
+        0.6,
+        ge=0,
+        description="After sentence re-scoring, how much a chunk gains by matching a clause of "
+        "the question better than every chunk above it (so each thing asked about gets its "
+        "evidence near the top; 0 = order by the re-scored score alone).",
+    )
     rescore_depth: int = Field(
         40,
         ge=1,

@@ -8,10 +8,15 @@ the share of the clause's words the sentence holds, weighted by rarity (the BM25
 plus the cosine of the sentence's stored vector to the clause's vector. The list's own order
 stays the main signal; the sentence score moves chunks within it.
 
+With ``coverage`` set, the list is then taken greedily: each next chunk is the best by that
+score plus a bonus for matching a clause better than every chunk already taken, so a question
+about three things gets its three pieces of evidence near the top rather than three chunks
+about the first.
+
 Example:
     >>> rescorer = Rescorer()
     >>> reordered = rescorer.rescore(hits, clauses=["fined for Z"], vectors=None, tables={},
-    ...                              lexical=index, weight=0.8)
+    ...                              lexical=index, weight=0.8, coverage=0.6)
 """
 
 from __future__ import annotations
@@ -60,8 +65,11 @@ class Rescorer:
         | Callable[[Sequence[Hit]], Mapping[str, SentenceTable]],
         lexical: LexicalIndex,
         weight: float,
+        coverage: float = 0.0,
     ) -> list[Hit]:
-        """``hits`` re-ordered by ``z(list order) + weight * z(best sentence match)``.
+        """``hits`` re-ordered by ``z(list order) + weight * z(best sentence match)``, then
+        (``coverage`` > 0, two or more clauses) taken greedily by that score plus ``coverage``
+        times the most a chunk's sentence match to one clause exceeds the best so far.
 
         Args:
             hits: the merged list, best first.
@@ -73,6 +81,7 @@ class Rescorer:
                 matched by words only.
             lexical: the BM25 index (vocabulary and IDF).
             weight: how far sentence matches may move a chunk (0 keeps the order).
+            coverage: the weight of matching a clause no chunk taken so far matches as well.
         """
         if len(hits) < 2 or weight <= 0 or lexical.postings is None:
             return list(hits)
@@ -87,11 +96,17 @@ class Rescorer:
             for h, w in zip(hits, indexed, strict=True)
         ]
         words = [r.words for r in read]
-        match = _lexical_match(words, _clause_weights(clauses, lexical))
+        lexical_match = _lexical_match(words, _clause_weights(clauses, lexical))
+        per_clause = lexical_match.copy()
+        match = lexical_match.max(axis=1)
         if vectors is not None and len(vectors):
-            match += _dense_match(hits, read, tables, lexical, vectors)
+            dense_match = _dense_match(hits, read, tables, lexical, vectors)
+            per_clause += dense_match
+            match += dense_match.max(axis=1)
         order = -np.log1p(np.arange(len(hits)))
         score = _z(order) + weight * _z(match)
+        if coverage > 0 and len(clauses) > 1:
+            return [hits[i] for i in _covering(score, _z(per_clause), coverage)]
         return [hits[i] for i in np.argsort(-score, kind="stable")]
 
     def _split(self, hit: Hit, table: SentenceTable | None, lexical: LexicalIndex) -> SentenceWords:
@@ -132,20 +147,38 @@ def _clause_weights(clauses: Sequence[str], lexical: LexicalIndex) -> np.ndarray
     return weights
 
 
+def _covering(score: np.ndarray, per_clause: np.ndarray, coverage: float) -> list[int]:
+    """Row order taken greedily: the best ``score`` plus ``coverage`` times how far the row's
+    match to some clause (``per_clause``, rows x clauses) exceeds the best taken so far."""
+    best = np.full(per_clause.shape[1], per_clause.min())
+    left = np.ones(len(score), dtype=bool)
+    out: list[int] = []
+    for _ in range(len(score)):
+        gain = np.maximum(per_clause - best, 0.0).max(axis=1)
+        pick = int(np.argmax(np.where(left, score + coverage * gain, -np.inf)))
+        out.append(pick)
+        left[pick] = False
+        best = np.maximum(best, per_clause[pick])
+    return out
+
+
 def _lexical_match(words: Sequence[SentenceWords], weights: np.ndarray) -> np.ndarray:
-    """Per chunk, the best share of one clause's IDF that one of its sentences holds."""
-    out = np.zeros(len(words))
+    """(chunks, clauses): the best share of each clause's IDF that one of the chunk's
+    sentences holds."""
+    out = np.zeros((len(words), len(weights)))
     counts = np.array([w.count for w in words])
     offsets = np.concatenate([[0], np.cumsum(counts)])
     ids = np.concatenate([w.ids for w in words])
     if not len(ids):
         return out
     sentence = np.concatenate([w.sentence + o for w, o in zip(words, offsets, strict=False)])
-    per_sentence = np.zeros((len(weights), int(offsets[-1])))
+    per_sentence = np.zeros((int(offsets[-1]), len(weights)))
     for row, clause in enumerate(weights):
-        per_sentence[row] = np.bincount(sentence, weights=clause[ids], minlength=int(offsets[-1]))
+        per_sentence[:, row] = np.bincount(
+            sentence, weights=clause[ids], minlength=int(offsets[-1])
+        )
     owner = np.repeat(np.arange(len(words)), counts)
-    np.maximum.at(out, owner, per_sentence.max(axis=0))
+    np.maximum.at(out, owner, per_sentence)
     return out
 
 
@@ -156,8 +189,9 @@ def _dense_match(
     lexical: LexicalIndex,
     vectors: np.ndarray,
 ) -> np.ndarray:
-    """Per chunk, the best cosine of one of its stored sentence vectors to one clause."""
-    out = np.zeros(len(hits))
+    """(chunks, clauses): the best cosine of one of the chunk's stored sentence vectors to
+    each clause (0 for a chunk without vectors)."""
+    out = np.zeros((len(hits), len(vectors)))
     blocks, owners = [], []
     indexed = [(i, r.words.rows) for i, r in enumerate(read) if r.indexed and len(r.words.rows)]
     if indexed and lexical.sentences is not None:  # one gather for all of them
@@ -169,7 +203,7 @@ def _dense_match(
             blocks.append(table.vectors[r.words.rows])
             owners.append(np.full(len(r.words.rows), i))
     if blocks:
-        sims = (np.concatenate(blocks) @ vectors.T).max(axis=1)
+        sims = np.concatenate(blocks) @ vectors.T
         np.maximum.at(out, np.concatenate(owners), sims)
     return out
 

@@ -332,6 +332,7 @@ class Retriever:
             tables=self._tables.for_hits if self._tables is not None else {},
             lexical=self._lexical(),
             weight=self.settings.sentence_rescore,
+            coverage=self.settings.clause_coverage,
         )
         return reordered[:top_k]
 

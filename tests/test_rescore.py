@@ -155,3 +155,43 @@ def test_a_chunk_whose_offsets_lower_casing_would_shift_is_split_when_met() -> N
     hit = make_hit("t", "art-t", text=text, end=len(text))
     split = Rescorer()._split(hit, tables["art-t"], index)
     assert split.count == 2 and len(split.rows) == 2
+
+
+# two chunks hold the evidence for the first clause, one the evidence for the second
+COVER = {
+    "p": "Markets were calm. Regulators fined Voltcell for mislabelled batteries. Shares fell.",
+    "q": "Regulators fined Voltcell for mislabelled batteries, again. Shares fell once more.",
+    "r": "The weather was fine. A parade was held downtown. Nobody was fined.",
+    "s": "Voltcell also opened a factory in Ohio. Hiring starts soon. The mayor spoke.",
+}
+COVER_CLAUSES = [
+    "Which company was fined by regulators for mislabelled batteries",
+    "and opened a factory in Ohio",
+]
+
+
+def _cover_hits() -> list:
+    return [make_hit(k, f"art-{k}", text=t, end=len(t)) for k, t in COVER.items()]
+
+
+def _cover_index() -> LexicalIndex:
+    chunks = [StoredChunk(k, t, {"title": "", "source": "S"}) for k, t in COVER.items()]
+    chunks += [StoredChunk(f"f{i}", t, {"title": "", "source": "S"}) for i, t in enumerate(FILLER)]
+    return LexicalIndex.build(chunks, fingerprint="test")
+
+
+def test_coverage_lifts_the_evidence_for_a_clause_no_chunk_above_matches() -> None:
+    lexical = _cover_index()
+    kwargs = {"clauses": COVER_CLAUSES, "vectors": None, "tables": {}, "lexical": lexical}
+    plain = Rescorer().rescore(_cover_hits(), weight=0.8, **kwargs)
+    covering = Rescorer().rescore(_cover_hits(), weight=0.8, coverage=0.6, **kwargs)
+    # by score alone the second copy of the first clause's evidence stays second; with
+    # coverage the only chunk about the factory passes it
+    assert [h.chunk_id for h in plain][:2] == ["p", "q"]
+    assert [h.chunk_id for h in covering][:2] == ["p", "s"]
+    assert sorted(h.chunk_id for h in covering) == sorted(COVER)  # nothing lost or repeated
+    # one clause: nothing to cover, the order is the re-scored one
+    one = {**kwargs, "clauses": COVER_CLAUSES[:1]}
+    assert Rescorer().rescore(_cover_hits(), weight=0.8, coverage=0.6, **one) == Rescorer().rescore(
+        _cover_hits(), weight=0.8, **one
+    )
