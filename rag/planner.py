@@ -31,7 +31,7 @@ _DAY_S = 86_400
 # where a question moves from one thing it asks about to the next ("…, and is accused of …",
 # "… as reported by …"): each piece is matched against single sentences when re-scoring
 _CLAUSE_BREAK = re.compile(
-    r",\s+(?:and\s+|while\s+|but\s+|whereas\s+)?"
+    r",\s+(?!\d{4}\b)(?:and\s+|while\s+|but\s+|whereas\s+)?"  # not "April 22, 2025"
     r"|\s+(?:and|while|whereas|but)\s+(?=(?:is|was|has|had|did|does|also|the|a|an|which|who|what|"
     r"that|according|as|reported|in)\b)"
     r"|\s+(?=as reported by|according to)",

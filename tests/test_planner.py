@@ -132,3 +132,11 @@ def test_clauses_split_a_question_into_the_things_it_asks_about() -> None:
     assert clauses("Who leads Corvid Labs?") == ["Who leads Corvid Labs?"]
     # "and" inside a name list is not a break
     assert len(clauses("Did Apple and Google settle the lawsuit in March?")) == 1
+
+
+def test_the_comma_of_a_date_does_not_split_a_clause() -> None:
+    from rag.planner import clauses
+
+    asked = "What did the TechPulse article published on April 22, 2025 announce?"
+    assert clauses(asked) == [asked]
+    assert len(clauses("Who was fined on May 2, 2024, as reported by X, and sued for Y?")) == 3

@@ -152,7 +152,8 @@ def test_ablation_runs_every_lever_on_one_index(
     rows = ablate(dataset, settings=settings, eval_dir=eval_dir)
     assert [r.name for r in rows] == [lever.name for lever in LEVERS]
     assert all(r.n == 5 for r in rows)
-    defaults, no_rescore, no_plan, rrf, bm25, dense = (r.retrieval for r in rows)
+    defaults, no_coverage, no_rescore, no_plan, rrf, bm25, dense = (r.retrieval for r in rows)
+    assert defaults["clause_coverage"] > 0 and no_coverage["clause_coverage"] == 0
     assert defaults["sentence_rescore"] > 0 and no_rescore["sentence_rescore"] == 0
     assert defaults["plan_queries"] and not no_plan["plan_queries"]
     assert (defaults["fusion"], rrf["fusion"]) == ("zscore", "rrf")
