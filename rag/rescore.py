@@ -96,17 +96,17 @@ class Rescorer:
             for h, w in zip(hits, indexed, strict=True)
         ]
         words = [r.words for r in read]
-        lexical_match = _lexical_match(words, _clause_weights(clauses, lexical))
-        per_clause = lexical_match.copy()
-        match = lexical_match.max(axis=1)
-        if vectors is not None and len(vectors):
-            dense_match = _dense_match(hits, read, tables, lexical, vectors)
-            per_clause += dense_match
-            match += dense_match.max(axis=1)
+        by_words = _lexical_match(words, _clause_weights(clauses, lexical))
+        by_vectors = (
+            _dense_match(hits, read, tables, lexical, vectors)
+            if vectors is not None and len(vectors)
+            else np.zeros_like(by_words)
+        )
+        match = by_words.max(axis=1) + by_vectors.max(axis=1)
         order = -np.log1p(np.arange(len(hits)))
         score = _z(order) + weight * _z(match)
         if coverage > 0 and len(clauses) > 1:
-            return [hits[i] for i in _covering(score, _z(per_clause), coverage)]
+            return [hits[i] for i in _covering(score, _z(by_words + by_vectors), coverage)]
         return [hits[i] for i in np.argsort(-score, kind="stable")]
 
     def _split(self, hit: Hit, table: SentenceTable | None, lexical: LexicalIndex) -> SentenceWords:

@@ -24,14 +24,14 @@ TEXTS = {
 FILLER = [f"Unrelated story number {i} about gardens and recipes." for i in range(20)]
 
 
-def _index() -> LexicalIndex:
-    chunks = [StoredChunk(k, t, {"title": "", "source": "S"}) for k, t in TEXTS.items()]
+def _index(texts: dict[str, str] = TEXTS) -> LexicalIndex:
+    chunks = [StoredChunk(k, t, {"title": "", "source": "S"}) for k, t in texts.items()]
     chunks += [StoredChunk(f"f{i}", t, {"title": "", "source": "S"}) for i, t in enumerate(FILLER)]
     return LexicalIndex.build(chunks, fingerprint="test")
 
 
-def _hits(order: str) -> list:
-    return [make_hit(k, f"art-{k}", text=TEXTS[k], end=len(TEXTS[k])) for k in order]
+def _hits(order: str, texts: dict[str, str] = TEXTS) -> list:
+    return [make_hit(k, f"art-{k}", text=texts[k], end=len(texts[k])) for k in order]
 
 
 def test_the_chunk_whose_one_sentence_matches_a_clause_moves_up() -> None:
@@ -170,21 +170,11 @@ COVER_CLAUSES = [
 ]
 
 
-def _cover_hits() -> list:
-    return [make_hit(k, f"art-{k}", text=t, end=len(t)) for k, t in COVER.items()]
-
-
-def _cover_index() -> LexicalIndex:
-    chunks = [StoredChunk(k, t, {"title": "", "source": "S"}) for k, t in COVER.items()]
-    chunks += [StoredChunk(f"f{i}", t, {"title": "", "source": "S"}) for i, t in enumerate(FILLER)]
-    return LexicalIndex.build(chunks, fingerprint="test")
-
-
 def test_coverage_lifts_the_evidence_for_a_clause_no_chunk_above_matches() -> None:
-    lexical = _cover_index()
+    lexical = _index(COVER)
     kwargs = {"clauses": COVER_CLAUSES, "vectors": None, "tables": {}, "lexical": lexical}
-    plain = Rescorer().rescore(_cover_hits(), weight=0.8, **kwargs)
-    covering = Rescorer().rescore(_cover_hits(), weight=0.8, coverage=0.6, **kwargs)
+    plain = Rescorer().rescore(_hits("pqrs", COVER), weight=0.8, **kwargs)
+    covering = Rescorer().rescore(_hits("pqrs", COVER), weight=0.8, coverage=0.6, **kwargs)
     # by score alone the second copy of the first clause's evidence stays second; with
     # coverage the only chunk about the factory passes it
     assert [h.chunk_id for h in plain][:2] == ["p", "q"]
@@ -192,6 +182,6 @@ def test_coverage_lifts_the_evidence_for_a_clause_no_chunk_above_matches() -> No
     assert sorted(h.chunk_id for h in covering) == sorted(COVER)  # nothing lost or repeated
     # one clause: nothing to cover, the order is the re-scored one
     one = {**kwargs, "clauses": COVER_CLAUSES[:1]}
-    assert Rescorer().rescore(_cover_hits(), weight=0.8, coverage=0.6, **one) == Rescorer().rescore(
-        _cover_hits(), weight=0.8, **one
-    )
+    assert Rescorer().rescore(
+        _hits("pqrs", COVER), weight=0.8, coverage=0.6, **one
+    ) == Rescorer().rescore(_hits("pqrs", COVER), weight=0.8, **one)
