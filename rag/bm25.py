@@ -26,7 +26,11 @@ from rag.store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_FORMAT = 3  # 2: with the sentence index; 3: records as bytes, postings without bm25s
+# 2: with the sentence index; 3: records as bytes, postings without bm25s; 4: no _INGEST_ONLY
+_FORMAT = 4
+# chunk metadata only ingest reads (from Chroma): kept out of the records every hit is built from
+_INGEST_ONLY = frozenset({"minhash"})
+_PARSED_RECORDS = 20_000
 # Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
 # here so that tokenising a question does not import bm25s (and the scipy it loads).
 # fmt: off
@@ -113,7 +117,7 @@ class LexicalIndex:
             if sentences is not None:
                 sentences.add(chunk, stream, vocab)
             ids.append(chunk.id)
-            records.add(chunk.text, meta)
+            records.add(chunk.text, {k: v for k, v in meta.items() if k not in _INGEST_ONLY})
             columns.add(meta)
         postings = None
         if ids:
@@ -138,8 +142,19 @@ class LexicalIndex:
         return self.records.text(row)
 
     def metadata(self, row: int) -> dict[str, Any]:
-        """The metadata of the chunk in ``row`` (a new dict)."""
-        return self.records.metadata(row)
+        """The metadata of the chunk in ``row`` (a new dict). Parsed records are remembered
+        (up to ``_PARSED_RECORDS`` of them): every question builds a few hundred hits, most of
+        them chunks seen before."""
+        parsed = self._parsed.get(row)
+        if parsed is None:
+            if len(self._parsed) >= _PARSED_RECORDS:
+                self._parsed.clear()
+            parsed = self._parsed[row] = self.records.metadata(row)
+        return dict(parsed)
+
+    @cached_property
+    def _parsed(self) -> dict[int, dict[str, Any]]:
+        return {}
 
     def sentence_words(self, chunk_id: str) -> SentenceWords | None:
         """The chunk's sentences as word ids, from the ``SentenceIndex`` (None when it has

@@ -84,3 +84,13 @@ def test_index_built_in_one_pass_over_a_generator(tmp_path: Path) -> None:
     empty.save(tmp_path / "empty")
     reread = LexicalIndex.load(tmp_path / "empty")
     assert reread is not None and len(reread) == 0 and reread.postings is None
+
+
+def test_hit_metadata_leaves_out_the_dedup_signature_and_is_a_new_dict_each_time() -> None:
+    meta = {"title": "T", "source": "Wire", "minhash": "9f" * 200, "position": 0}
+    chunk = StoredChunk("a:0", "Quillon raised funding.", meta)
+    index = LexicalIndex.build([chunk], fingerprint="f")
+    first = index.metadata(0)
+    assert first == {"title": "T", "source": "Wire", "position": 0}
+    first["title"] = "changed by a caller"
+    assert index.metadata(0)["title"] == "T"  # the remembered record is not the caller's dict

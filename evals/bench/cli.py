@@ -81,6 +81,12 @@ def _questions(path: Path, n: int) -> list[str]:
     default=200,
     help="Its SentenceSplitter overlap (LlamaIndex's default: 200).",
 )
+@click.option(
+    "--ingest-runs",
+    type=click.IntRange(1),
+    default=1,
+    help="Time the ingest and its floor this many times, alternating; medians are reported.",
+)
 @click.option("--no-torch", is_flag=True, help="Skip the torch embedding comparison.")
 @click.option("--cold-runs", type=click.IntRange(0), default=3, help="Cold `newsrag ask` runs.")
 @click.option(
@@ -147,6 +153,7 @@ def bench(settings: Settings, **options: Any) -> None:
             torch_floor=not o["no_torch"],
             llama_index=not o["no_llama_index"],
             llama_overlap=o["llama_overlap"],
+            runs=o["ingest_runs"],
         )
     _note("queries")
     results["query"] = measure_queries(app, questions, cold_runs=o["cold_runs"], env=env)

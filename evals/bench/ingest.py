@@ -9,9 +9,11 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
+import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +39,9 @@ class IngestBench:
     llama_index_seconds: float | None
     llama_index_nodes: int | None
     llama_index_floor_seconds: float | None
+    floor_ratios: tuple[float, ...] = ()
+    """ingest / floor of each run, when there were several (``seconds`` and ``floor_seconds``
+    are then the medians)."""
 
 
 def subset_corpus(corpus: Path, out: Path, *, articles: int | None) -> tuple[Path, int]:
@@ -58,36 +63,30 @@ def measure_ingest(
     torch_floor: bool = True,
     llama_index: bool = True,
     llama_overlap: int = 200,
+    runs: int = 1,
 ) -> tuple[NewsRAG, IngestBench]:
     """Ingest ``corpus`` into a fresh ``settings.data_dir`` and time it against its floors.
+
+    With ``runs`` > 1 the ingest and its floor are timed that many times, alternating, and the
+    medians are kept: on a shared machine one pair can be 15% apart from the next.
 
     Returns:
         The engine over the new index (for the query benches) and the figures.
     """
-    if settings.data_dir.exists():
-        shutil.rmtree(settings.data_dir)
-    app = NewsRAG(settings)
-    app.embedder.embed(["warm up"])  # model load and ONNX export are not ingest time
-    texts: list[str] = []
-    embed, embed_spans = app.embedder.embed, app.embedder.embed_spans
-
-    def recording(batch: Sequence[str], **options: Any) -> Any:
-        texts.extend(batch)
-        return embed(batch, **options)
-
-    def recording_spans(batch: Sequence[str], spans: Any) -> Any:
-        texts.extend(batch)  # the same model run, sentence vectors pooled from it
-        return embed_spans(batch, spans)
-
-    app.embedder.embed = recording  # type: ignore[method-assign]
-    app.embedder.embed_spans = recording_spans  # type: ignore[method-assign]
-    started = time.perf_counter()
-    app.ingest([str(corpus)])
-    seconds = time.perf_counter() - started
-    app.embedder.embed, app.embedder.embed_spans = embed, embed_spans  # type: ignore[method-assign]
-    if not texts:
-        raise RuntimeError("the ingest embedded nothing the bench could see; nothing to compare")
-    floor = _timed(lambda: embed(texts))
+    pairs = []
+    for run in range(runs, 0, -1):  # each ingest beside its floor, so drift hits both alike
+        # the earlier runs write beside the index: Chroma caches its client by path
+        data_dir = settings.data_dir
+        if run > 1:
+            data_dir = data_dir.with_name(f"{data_dir.name}-run{run}")
+        app, texts, seconds = _fresh_ingest(
+            corpus, settings.model_copy(update={"data_dir": data_dir})
+        )
+        pairs.append((seconds, _timed(functools.partial(app.embedder.embed, texts))))
+        if run > 1:
+            del app
+            shutil.rmtree(data_dir, ignore_errors=True)
+    seconds, floor = (statistics.median(x) for x in zip(*pairs, strict=True))
     torch_seconds = None
     if torch_floor:
         torch_settings = settings.embedding.model_copy(update={"backend": "torch"})
@@ -111,8 +110,38 @@ def measure_ingest(
         llama_index_seconds=li_seconds,
         llama_index_nodes=li_nodes,
         llama_index_floor_seconds=li_floor,
+        floor_ratios=tuple(a / b for a, b in pairs) if runs > 1 else (),
     )
     return app, bench
+
+
+def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str], float]:
+    """Ingest ``corpus`` into a fresh ``settings.data_dir``: the engine, the texts it embedded
+    (recorded on the way) and the ingest's seconds (model load and ONNX export excluded)."""
+    if settings.data_dir.exists():
+        shutil.rmtree(settings.data_dir)
+    app = NewsRAG(settings)
+    app.embedder.embed(["warm up"])  # model load and ONNX export are not ingest time
+    texts: list[str] = []
+    embed, embed_spans = app.embedder.embed, app.embedder.embed_spans
+
+    def recording(batch: Sequence[str], **options: Any) -> Any:
+        texts.extend(batch)
+        return embed(batch, **options)
+
+    def recording_spans(batch: Sequence[str], spans: Any) -> Any:
+        texts.extend(batch)  # the same model run, sentence vectors pooled from it
+        return embed_spans(batch, spans)
+
+    app.embedder.embed = recording  # type: ignore[method-assign]
+    app.embedder.embed_spans = recording_spans  # type: ignore[method-assign]
+    started = time.perf_counter()
+    app.ingest([str(corpus)])
+    seconds = time.perf_counter() - started
+    app.embedder.embed, app.embedder.embed_spans = embed, embed_spans  # type: ignore[method-assign]
+    if not texts:
+        raise RuntimeError("the ingest embedded nothing the bench could see; nothing to compare")
+    return app, texts, seconds
 
 
 def _backend(app: NewsRAG) -> str:

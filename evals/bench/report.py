@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import statistics
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,19 @@ def goal_rows(results: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
     ing = results.get("ingest")
     if ing:
-        floor = _ratio(ing.seconds, ing.floor_seconds)
+        floor = (  # several runs: the median of each run against its own floor
+            statistics.median(ing.floor_ratios)
+            if ing.floor_ratios
+            else _ratio(ing.seconds, ing.floor_seconds)
+        )
         rows.append(
             Row(f"ingest {ing.chunks} chunks ({ing.backend})", f"{ing.seconds:.1f} s", "", None)
         )
-        rows.append(Row("ingest / its embedding floor", f"{floor:.2f}x", "<= 1.10x", floor <= 1.10))
+        value = f"{floor:.2f}x"
+        if ing.floor_ratios:
+            low, high = min(ing.floor_ratios), max(ing.floor_ratios)
+            value += f" (median of {len(ing.floor_ratios)}: {low:.2f}-{high:.2f}x)"
+        rows.append(Row("ingest / its embedding floor", value, "<= 1.10x", floor <= 1.10))
         if ing.llama_index_seconds is not None:
             speed = ing.llama_index_seconds / ing.seconds
             rows.append(
