@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -207,15 +206,20 @@ class DenseChunkRetriever(BaseRetriever):
     def nodes(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """The ranked chunks (what ``retrieve`` returns, without LlamaIndex's per-call
         instrumentation, for the hybrid retriever that wraps this one)."""
-        embedding = query_bundle.embedding
-        if embedding is None:
-            embedding = self._embed_model.get_query_embedding(query_bundle.query_str)
-        rows, sims = self._matrix.top(embedding, k=self._top_k, mask=self._mask)
+        rows, scores = self.ranked(query_bundle)
         index = self._lexical
         return [
             NodeWithScore(
                 node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
-                score=math.exp(float(sim) - 1.0),
+                score=score,
             )
-            for i, sim in zip(rows.tolist(), sims.tolist(), strict=True)
+            for i, score in zip(rows.tolist(), scores.tolist(), strict=True)
         ]
+
+    def ranked(self, query_bundle: QueryBundle) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the keyword cache nearest the question, best first, with their scores."""
+        embedding = query_bundle.embedding
+        if embedding is None:
+            embedding = self._embed_model.get_query_embedding(query_bundle.query_str)
+        rows, sims = self._matrix.top(embedding, k=self._top_k, mask=self._mask)
+        return rows, np.exp(sims.astype(np.float64) - 1.0)

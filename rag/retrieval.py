@@ -3,7 +3,6 @@ Chroma's index for large collections) and BM25 over the keyword cache, fused."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from typing import Any
 import numpy as np
 from llama_index.core import VectorStoreIndex
 from llama_index.core.retrievers import BaseRetriever, VectorIndexRetriever
-from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores import (
     FilterCondition,
     FilterOperator,
@@ -25,6 +24,7 @@ from rag.bm25 import LexicalIndex
 from rag.chunk_records import ChunkColumns
 from rag.config import RetrievalSettings
 from rag.dense import DenseCache, DenseChunkRetriever, EmbeddingReader
+from rag.fusion import HybridRetriever, dense_confidence, make_hit
 from rag.planner import QueryPlan, clauses
 from rag.rescore import Rescorer
 from rag.sentence_table import TableCache
@@ -102,102 +102,29 @@ class BM25ChunkRetriever(BaseRetriever):
         """The ranked chunks (what ``retrieve`` returns, without LlamaIndex's per-call
         instrumentation, for the hybrid retriever that wraps this one)."""
         index = self._index
+        rows, scores = self.ranked(query_bundle)
+        return [
+            NodeWithScore(
+                node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
+                score=score,
+            )
+            for i, score in zip(rows.tolist(), scores.tolist(), strict=True)
+        ]
+
+    def ranked(self, query_bundle: QueryBundle) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the keyword cache that match, best first, with the share of the query's
+        weight each matches (0..1)."""
+        index = self._index
         if not len(index):
-            return []
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         weights = None if self._mask is None else self._mask.astype(np.float32)
         scores = index.scores(query_bundle.query_str, mask=weights)
         ceiling = index.match_ceiling(query_bundle.query_str) or 1.0
         k = min(self._top_k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [
-            NodeWithScore(
-                node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
-                score=min(1.0, float(scores[i]) / ceiling),
-            )
-            for i in top
-            if scores[i] > 0
-        ]
-
-
-class HybridRetriever(BaseRetriever):
-    """Fusion of dense and BM25 results, keyed by chunk id (so two outlets' identical wire
-    copies stay two hits).
-
-    ``zscore`` (the default) standardises each list's scores (cosine for dense, the share of
-    the query's IDF matched for BM25) and ranks by ``w * bm25 + (1 - w) * dense``; a chunk one
-    list left out gets that list's lowest score. ``weighted_sum`` adds the raw confidences;
-    ``rrf`` is reciprocal-rank fusion with each vote weighted by the confidence. The README's
-    ablation table gives each on the MultiHop-RAG dev split.
-    """
-
-    def __init__(
-        self,
-        dense: BaseRetriever | None,
-        bm25: BaseRetriever | None,
-        *,
-        top_k: int,
-        settings: RetrievalSettings,
-    ) -> None:
-        super().__init__()
-        self._dense, self._bm25, self._top_k, self._settings = dense, bm25, top_k, settings
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        lists: dict[str, list[NodeWithScore]] = {}
-        nodes: dict[str, BaseNode] = {}
-        for name, retriever in (("dense", self._dense), ("bm25", self._bm25)):
-            if retriever is None:
-                continue
-            # our own retrievers are read directly: this call is the one LlamaIndex instruments
-            fetch = getattr(retriever, "nodes", None) or retriever.retrieve
-            lists[name] = fetch(query_bundle)
-            for hit in lists[name]:
-                kept = nodes.setdefault(hit.node.node_id, hit.node)
-                kept.metadata[f"_{name}_score"] = hit.score
-        fused = _fuse(lists, self._settings)
-        ranked = sorted(fused, key=lambda key: -fused[key])[: self._top_k]
-        return [NodeWithScore(node=nodes[key], score=fused[key]) for key in ranked]
-
-
-# a list whose best hit reaches this confidence has its full weight in z-score fusion
-_CONFIDENT = {"dense": 0.5, "bm25": 0.3}
-
-
-def _fuse(lists: dict[str, list[NodeWithScore]], settings: RetrievalSettings) -> dict[str, float]:
-    """One score per chunk id from each retriever's ranked list (see ``HybridRetriever``)."""
-    weights = {"dense": 1.0 - settings.bm25_weight, "bm25": settings.bm25_weight}
-    if len(lists) == 1:
-        weights = dict.fromkeys(lists, 1.0)  # a single retriever keeps its own order
-    votes: dict[str, dict[str, float]] = {}
-    floors: dict[str, float] = {}
-    for name, hits in lists.items():
-        if not hits:
-            continue
-        scores = np.array([_confidence(name, h.score) for h in hits], dtype=np.float64)
-        if settings.fusion == "zscore":
-            # standardising hides how good a list's best hit is: a list whose best match is
-            # weak (BM25 matching only common words of a paraphrase) gets a smaller say
-            weights[name] *= min(1.0, float(scores.max()) / _CONFIDENT[name])
-            scores = (scores - scores.mean()) / (scores.std() + 1e-6)
-            floors[name] = float(scores.min())  # a chunk the list left out scores at most this
-        elif settings.fusion == "rrf":
-            scores = scores / (settings.rrf_k + np.arange(1, len(hits) + 1))
-        votes[name] = {h.node.node_id: float(v) for h, v in zip(hits, scores, strict=True)}
-    keys = {key for per_list in votes.values() for key in per_list}
-    return {
-        key: sum(weights[n] * got.get(key, floors.get(n, 0.0)) for n, got in votes.items())
-        for key in keys
-    }
-
-
-def _confidence(name: str, score: float | None) -> float:
-    """A 0..1 confidence from a retriever's own score (LlamaIndex reports Chroma's cosine
-    distance d as exp(-d); BM25 hits already carry the share of the query matched)."""
-    if score is None:
-        return 0.0
-    if name == "dense":
-        return max(0.0, 1.0 + math.log(max(score, 1e-12)))
-    return max(0.0, min(1.0, score))
+        top = top[scores[top] > 0]
+        return top, np.minimum(1.0, scores[top].astype(np.float64) / ceiling)
 
 
 class Retriever:
@@ -271,7 +198,7 @@ class Retriever:
                 )
         if mode in ("hybrid", "bm25"):
             bm25 = BM25ChunkRetriever(lexical, top_k=candidates, mask=mask)
-        return HybridRetriever(dense, bm25, top_k=top_k, settings=self.settings)
+        return HybridRetriever(dense, bm25, top_k=top_k, settings=self.settings, lexical=lexical)
 
     def search(
         self,
@@ -306,8 +233,10 @@ class Retriever:
 
         def run(text: str, f: SearchFilters, k: int) -> list[Hit]:
             bundle = QueryBundle(query_str=text, embedding=vectors.get(text))
-            found = self.retriever(top_k=k, filters=f, mode=mode).retrieve(bundle)
-            return [to_hit(n) for n in found]
+            retriever = self.retriever(top_k=k, filters=f, mode=mode)
+            if retriever.on_rows:  # in memory: hits straight from the keyword cache
+                return retriever.hits(bundle)
+            return [to_hit(n) for n in retriever.retrieve(bundle)]
 
         deep = pieces or self._reranker is not None
         pool = max(top_k, self.settings.rescore_depth) if deep else top_k
@@ -341,20 +270,11 @@ def to_hit(node_with_score: NodeWithScore) -> Hit:
     """Our Hit from a LlamaIndex node (metadata as written by the engine)."""
     node = node_with_score.node
     meta = node.metadata
-    dense = meta.get("_dense_score")
-    return Hit(
-        chunk_id=node.node_id,
-        article_id=str(meta.get("article_id", "")),
-        text=node.get_content(),
+    return make_hit(
+        node.node_id,
+        node.get_content(),
+        meta,
         score=float(node_with_score.score or 0.0),
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
-        url=str(meta.get("url", "")),
-        published_at=str(meta.get("published_at", "")),
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        position=int(meta.get("position", 0)),
-        dense_score=None if dense is None else _confidence("dense", dense),
+        dense_score=dense_confidence(meta.get("_dense_score")),
         bm25_score=meta.get("_bm25_score"),
-        version=str(meta.get("content_hash", "")),
     )
