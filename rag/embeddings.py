@@ -163,15 +163,25 @@ class Embedder:
         return vectors.astype(np.float32, copy=False)
 
     def embed_spans(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        *,
+        tokens: Sequence[Sequence[Sequence[int]] | None] | None = None,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """``embed(texts)`` plus, from the same forward pass, a vector per character span of
         each text (``spans[i]`` of ``texts[i]``): the normalised mean of the token states inside
-        it, read in the text's context. Sentence vectors this way cost no extra model run."""
+        it, read in the text's context. Sentence vectors this way cost no extra model run.
+
+        ``tokens[i]`` (optional) is ``texts[i]`` already tokenized by ``tokenize()`` in
+        segments, a header's and then one per span (``Chunk.tokens``); ONNX reads them as they
+        are instead of tokenizing again (the same ids; torch tokenizes anyway)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32), []
         if self.onnx:
-            return self.model.encode_spans(texts, spans, batch_size=self.settings.batch_size)
+            return self.model.encode_spans(
+                texts, spans, batch_size=self.settings.batch_size, tokens=tokens
+            )
         from rag.onnx_embed import span_vectors
         from rag.vectors import unit_rows
 

@@ -10,6 +10,8 @@ crash between writing the chunks and the body is also repaired by the next run.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -54,6 +56,7 @@ class _Pending:
     duplicate_of: str
     replaces: list[str]  # chunk ids of other versions, deleted once this one is written
     updated: bool
+    copies: list[str] = field(default_factory=list)  # written articles found to copy this one
 
 
 class Indexer:
@@ -61,10 +64,14 @@ class Indexer:
 
     def __init__(self, store: ChunkStore, embedder: Embedder, settings: IngestSettings) -> None:
         self.store, self.embedder, self.settings = store, embedder, settings
-        self._relabel: dict[str, str] = {}  # stored article id -> the original it copies
+        self._leftovers: list[str] = []  # chunk ids to delete once the run's writes are done
+        self._lock = threading.Lock()  # guards handing planned articles to the embedder
+        self._handed: set[str] = set()  # article ids whose chunks are being embedded or written
+        self._planned_chunks = 0
         self.plan = ChunkPlan(
             max_tokens=min(settings.chunk_tokens, 256), overlap_tokens=settings.overlap_tokens
         )
+        self._tokenize = embedder.tokenize()
 
     def run(
         self,
@@ -72,23 +79,50 @@ class Indexer:
         *,
         progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
-        """Ingest ``items``; errors are counted and reported, never raised per item."""
+        """Ingest ``items``; errors are counted and reported, never raised per item.
+
+        A planner thread reads, deduplicates and chunks the items while this one embeds the
+        batches already planned (the model runs outside the GIL), so loading and chunking
+        overlap the embedding. ``progress(done, total)`` counts chunks: ``total`` is what has
+        been planned so far, so it grows until every item is read.
+        """
         started = time.perf_counter()
         stored = self._stored()
         errors: list[ItemError] = []
         pending: dict[str, _Pending] = {}
         counts = {"skipped": 0, "duplicates": 0}
-        seen: set[str] = set()
-        for item in items:
-            if isinstance(item, ItemError):
-                errors.append(item)
-                continue
-            plan = self._plan(item, stored, seen, counts, pending)
-            if plan is not None:
-                pending[plan.article_id] = plan
-        total = sum(len(p.chunks) for p in pending.values())
-        written = self._write(list(pending.values()), total, progress)
-        self._apply_relabels()
+        planned: queue.SimpleQueue[_Pending | BaseException | None] = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def plan_all() -> None:
+            seen: set[str] = set()
+            try:
+                for item in items:
+                    if stop.is_set():
+                        break
+                    if isinstance(item, ItemError):
+                        errors.append(item)
+                        continue
+                    plan = self._plan(item, stored, seen, counts, pending)
+                    if plan is not None:
+                        with self._lock:
+                            pending[plan.article_id] = plan
+                            self._planned_chunks += len(plan.chunks)
+                        planned.put(plan)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the embedding thread
+                planned.put(exc)
+            finally:
+                planned.put(None)
+
+        planner = threading.Thread(target=plan_all, name="newsrag-plan", daemon=True)
+        planner.start()
+        try:
+            written = self._write(self._batches(planned), progress)
+        finally:
+            stop.set()
+            planner.join()
+        if self._leftovers:  # of interrupted updates of articles now skipped as complete
+            self.store.delete_ids(self._leftovers)
         return IngestReport(
             added=sum(not p.updated for p in pending.values()),
             updated=sum(p.updated for p in pending.values()),
@@ -136,18 +170,18 @@ class Indexer:
         ]
         if old and old.complete(version):
             counts["skipped"] += 1
-            if stale:  # leftovers of an interrupted update
-                self.store.delete_ids(stale)
+            self._leftovers.extend(stale)  # leftovers of an interrupted update, if any
             return None
         sig = minhash(article.body)
         published = _iso(article)
-        duplicate_of = self._duplicate_of(aid, sig, published, stored, pending)
+        copies: list[str] = []
+        duplicate_of = self._duplicate_of(aid, sig, published, stored, pending, copies)
         counts["duplicates"] += bool(duplicate_of)
         entry = stored.setdefault(aid, _Stored())
         entry.signature, entry.published_at = sig, published
         partial = old.versions.get(version, []) if old else []
         chunks = split_article(
-            article, f"{aid}-{version[:8]}", plan=self.plan, count_tokens=self.embedder.count_tokens
+            article, f"{aid}-{version[:8]}", plan=self.plan, tokenize=self._tokenize
         )
         return _Pending(
             article,
@@ -158,6 +192,7 @@ class Indexer:
             duplicate_of,
             stale + partial,
             updated=bool(old and any(old.complete(v) for v in old.versions if v != version)),
+            copies=copies,
         )
 
     def _duplicate_of(
@@ -167,72 +202,112 @@ class Indexer:
         published: str,
         stored: dict[str, _Stored],
         pending: dict[str, _Pending],
+        copies: list[str],
     ) -> str:
         """The article this one is a syndicated copy of; the earliest published is the original,
-        so a newly ingested older copy takes that role and the other is relabelled."""
+        so a newly ingested older copy takes that role and the other is relabelled: before it
+        is written if it is still waiting, else (added to ``copies``) by this one's write."""
         limit = self.settings.duplicate_similarity
         for other, entry in stored.items():
             if other == aid or similarity(sig, entry.signature) < limit:
                 continue
             if published and entry.published_at and published < entry.published_at:
-                if other in pending:
-                    pending[other].duplicate_of = aid
-                else:
-                    self._relabel[other] = aid
+                with self._lock:
+                    if other in pending and other not in self._handed:
+                        pending[other].duplicate_of = aid
+                    else:
+                        copies.append(other)
                 return ""
             return other
         return ""
 
-    def _apply_relabels(self) -> None:
-        for other, original in self._relabel.items():
-            chunks = list(self.store.iter_chunks(documents=False, where={"article_id": other}))
-            self.store.set_metadata(
-                [c.id for c in chunks], [{**c.metadata, "duplicate_of": original} for c in chunks]
-            )
+    def _relabel(self, copy: str, original: str) -> None:
+        chunks = list(self.store.iter_chunks(documents=False, where={"article_id": copy}))
+        self.store.set_metadata(
+            [c.id for c in chunks], [{**c.metadata, "duplicate_of": original} for c in chunks]
+        )
 
     def _write(
-        self, pending: list[_Pending], total: int, progress: Callable[[int, int], None] | None
+        self, batches: Iterator[list[_Pending]], progress: Callable[[int, int], None] | None
     ) -> int:
-        """Embed and store ``pending`` in write batches. Batch k is written by one writer thread
-        while batch k+1 is embedded (writes stay in order, one at a time)."""
+        """Embed and store each batch. Batch k is written by one writer thread while batch k+1
+        is embedded (writes stay in order, one at a time)."""
         done = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsrag-write") as writer:
+            # started now, not after the first batch: a thread starting while the model's
+            # threads spin can wait a quarter of a second for a core
+            writer.submit(lambda: None)
             writing: tuple[int, Future[None]] | None = None
-            for batch in self._batches(pending):
+            for batch in batches:
                 chunks = [c for p in batch for c in p.chunks]
                 vectors, sentence_vectors = self.embedder.embed_spans(
-                    [c.embed_text for c in chunks], [_sentences_in(c) for c in chunks]
+                    [c.embed_text for c in chunks],
+                    [_sentences_in(c) for c in chunks],
+                    tokens=[c.tokens for c in chunks],
                 )
                 if writing is not None:
-                    done = _finished(writing, done, total, progress)
+                    done = self._finished(writing, done, progress)
                 job = writer.submit(self._store, batch, vectors, sentence_vectors)
                 writing = (len(chunks), job)
             if writing is not None:
-                done = _finished(writing, done, total, progress)
+                done = self._finished(writing, done, progress)
         return done
 
-    def _batches(self, pending: list[_Pending]) -> Iterator[list[_Pending]]:
-        """Whole articles, about ``write_batch_chunks`` chunks a batch."""
+    def _batches(
+        self, planned: queue.SimpleQueue[_Pending | BaseException | None]
+    ) -> Iterator[list[_Pending]]:
+        """Whole articles as the planner hands them on, about ``write_batch_chunks`` chunks a
+        batch (a quarter of that first, so the model starts early); the planner's error, if it
+        had one, once the batches before it are out."""
         batch: list[_Pending] = []
-        for item in pending:
-            batch.append(item)
-            if sum(len(p.chunks) for p in batch) >= self.settings.write_batch_chunks:
+        size = 0
+        wanted = max(1, self.settings.write_batch_chunks // 4)
+        while True:
+            got = planned.get()
+            if isinstance(got, BaseException):
+                raise got
+            if got is not None:
+                batch.append(got)
+                size += len(got.chunks)
+            if batch and (got is None or size >= wanted):
+                with self._lock:
+                    self._handed.update(p.article_id for p in batch)
                 yield batch
-                batch = []
-        if batch:
-            yield batch
+                batch, size, wanted = [], 0, self.settings.write_batch_chunks
+            if got is None:
+                return
+
+    def _finished(
+        self,
+        writing: tuple[int, Future[None]],
+        done: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> int:
+        """Wait for a batch's write (raising its error), then report it done."""
+        n, job = writing
+        job.result()
+        done += n
+        if progress:
+            with self._lock:
+                total = self._planned_chunks
+            progress(done, total)
+        return done
 
     def _store(
         self, batch: list[_Pending], vectors: np.ndarray, sentence_vectors: list[np.ndarray]
     ) -> None:
-        """One write per batch: every chunk first, then the bodies that mark them complete,
-        then the chunks of the versions they replace."""
+        """One write per batch: every chunk first, then the copies written earlier relabelled
+        as copies of these, then the bodies that mark these complete (a crash before that
+        plans them again, relabelling again), then the chunks of the versions they replace."""
         self.store.upsert(
             [c.id for item in batch for c in item.chunks],
             [c.text for item in batch for c in item.chunks],
             vectors,
             [_metadata(item, c) for item in batch for c in item.chunks],
         )
+        for item in batch:
+            for copy in item.copies:
+                self._relabel(copy, item.article_id)
         bodies, offset = [], 0
         for item in batch:
             n = len(item.chunks)
@@ -250,21 +325,6 @@ class Indexer:
             if leftovers:
                 self.store.delete_ids(leftovers)
             log.debug("indexed %s (%d chunks)", item.article_id, len(item.chunks))
-
-
-def _finished(
-    writing: tuple[int, Future[None]],
-    done: int,
-    total: int,
-    progress: Callable[[int, int], None] | None,
-) -> int:
-    """Wait for a batch's write (raising its error), then report it done."""
-    n, job = writing
-    job.result()
-    done += n
-    if progress:
-        progress(done, total)
-    return done
 
 
 def _sentences_in(chunk: Chunk) -> list[tuple[int, int]]:

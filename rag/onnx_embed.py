@@ -282,6 +282,9 @@ class OnnxModel:
         self._feed = Tokenizer.from_file(str(spec.folder / "tokenizer.json"))
         self._feed.no_padding()
         self._feed.enable_truncation(spec.max_tokens)
+        # the special tokens the model's input starts and ends with ([CLS] … [SEP])
+        around = self._feed.encode("").ids
+        self._around = (around[0], around[-1]) if len(around) == 2 else None
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -335,33 +338,88 @@ class OnnxModel:
         spans: Sequence[Sequence[tuple[int, int]]] | None,
         *,
         batch_size: int,
+        tokens: Sequence[Sequence[Sequence[int]] | None] | None = None,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each text's vector and, from the same forward pass, one vector per character span of
         it (``spans[i]`` for ``texts[i]``): the mean of the token states inside the span, in
-        context, normalised. A span the model never read (past its token limit) gets zeros."""
-        encodings = self._feed.encode_batch(list(texts))
-        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
+        context, normalised. A span the model never read (past its token limit) gets zeros.
+
+        ``tokens[i]``, when given, is ``texts[i]`` already tokenized (no special tokens) in
+        segments, a header's and then one per span: the model reads those ids and each span
+        pools its own segment, the same as tokenizing the text would give, without doing it.
+        """
+        given = list(tokens) if tokens is not None and self._around else [None] * len(texts)
+        todo = [i for i, segments in enumerate(given) if segments is None]
+        encoded = dict(zip(todo, self._feed.encode_batch([texts[i] for i in todo]), strict=True))
+        feeds: list[_Feed] = []
+        for i in range(len(texts)):
+            segments = given[i]
+            if segments is None:
+                feeds.append(_Feed(encoded[i].ids, offsets=encoded[i].offsets))
+            else:
+                feeds.append(self._segmented(segments))
+        order = np.argsort([-len(f.ids) for f in feeds], kind="stable")
         out = np.empty((len(texts), self.spec.dimension), dtype=np.float32)
         parts: list[np.ndarray] = [np.zeros((0, self.spec.dimension), np.float32)] * len(texts)
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
-            batch = [encodings[i] for i in rows]
-            hidden, mask = self._run(batch)
+            batch = [feeds[i] for i in rows]
+            hidden, mask = self._run([f.ids for f in batch])
             out[rows] = unit_rows(_mean(hidden, mask))
             if spans is not None:
                 for k, i in enumerate(rows):
-                    parts[i] = span_vectors(hidden[k], batch[k].offsets, spans[i])
+                    feed = batch[k]
+                    if feed.offsets is not None:
+                        parts[i] = span_vectors(hidden[k], feed.offsets, spans[i])
+                    else:
+                        parts[i] = range_vectors(hidden[k], feed.ranges, len(spans[i]))
         return out, parts
 
-    def _run(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
+    def _segmented(self, segments: Sequence[Sequence[int]]) -> _Feed:
+        """The model's input from word-piece segments (a header, then one per span): special
+        tokens around, truncated as the tokenizer would; each span's token range."""
+        assert self._around is not None
+        first, last = self._around
+        ids = [first]
+        ranges = []
+        for k, segment in enumerate(segments):
+            if k:
+                ranges.append((len(ids), len(ids) + len(segment)))
+            ids.extend(segment)
+        limit = self.spec.max_tokens - 1
+        ids = ids[:limit]
+        ids.append(last)
+        return _Feed(ids, ranges=[(min(a, limit), min(b, limit)) for a, b in ranges])
+
+    def _run(self, rows: list[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros_like(ids)
-        for row, enc in enumerate(encodings):
-            ids[row, : len(enc.ids)] = enc.ids
-            mask[row, : len(enc.ids)] = 1
+        for row, got in enumerate(rows):
+            ids[row, : len(got)] = got
+            mask[row, : len(got)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         return self.session.run(None, feed)[0], mask
+
+
+@dataclass(frozen=True)
+class _Feed:
+    """One text's model input: its token ids and, to pool spans, either each token's
+    character offsets or each span's token range."""
+
+    ids: Sequence[int]
+    offsets: Sequence[tuple[int, int]] | None = None
+    ranges: Sequence[tuple[int, int]] = ()
+
+
+def range_vectors(hidden: np.ndarray, ranges: Sequence[tuple[int, int]], n: int) -> np.ndarray:
+    """Normalised mean of the token states in each of ``n`` token ranges (``hidden[a:b]``);
+    zeros for an empty range or one not given."""
+    out = np.zeros((n, hidden.shape[-1]), dtype=np.float32)
+    for j, (a, b) in enumerate(ranges[:n]):
+        if b > a:
+            out[j] = hidden[a:b].mean(axis=0)
+    return unit_rows(out)
 
 
 def span_vectors(

@@ -31,6 +31,8 @@ class Chunk:
     ``start``/``end`` are character offsets into the article body; ``text`` == body[start:end].
     ``embed_text`` is what the embedding model reads (title and source prepended).
     ``sentences`` are the body offsets of the sentences it holds (long ones cut in windows).
+    ``tokens``, when the chunker knows them, are the model's word pieces of ``embed_text`` (no
+    special tokens) in segments: the header's, then each sentence's.
     """
 
     id: str
@@ -41,6 +43,7 @@ class Chunk:
     end: int
     embed_text: str
     sentences: tuple[tuple[int, int], ...] = ()
+    tokens: tuple[tuple[int, ...], ...] | None = None
 
 
 @dataclass(frozen=True)

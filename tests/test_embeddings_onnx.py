@@ -202,3 +202,39 @@ def test_span_vectors_come_from_the_same_pass_on_both_backends(
     onnx_parts = fp32.embed_spans([text], spans)[1][0]
     torch_parts = torch_embedder.embed_spans([text], spans)[1][0]
     assert (onnx_parts * torch_parts).sum(axis=1).min() > 0.999
+
+
+@pytest.mark.slow
+def test_word_pieces_given_by_the_chunker_give_the_vectors_of_tokenizing(
+    models_dir: Path,
+) -> None:
+    """Chunks read from the word pieces their chunker kept give exactly the vectors (and
+    sentence vectors) of tokenizing their text, in a batch mixing both, past the token
+    limit too."""
+    int8 = Embedder(EmbeddingSettings(), data_dir=models_dir)
+    tokenize = int8.tokenize()
+    sentences = TEXTS[3].split(". ")
+    sentences = [s if s.endswith(".") else s + "." for s in sentences if s.strip()]
+    texts, spans, tokens = [], [], []
+    for n in (3, len(sentences)):  # the second runs past the model's 256 tokens
+        text = "Chip makers\nTechPulse · 2025-01-14\n\n" + " ".join(sentences[:n])
+        header_end = text.index("\n\n") + 2
+        cut, at = [], header_end
+        for s in sentences[:n]:
+            cut.append((at, at + len(s)))
+            at += len(s) + 1
+        texts.append(text)
+        spans.append(cut)
+        tokens.append(
+            (tuple(tokenize(text[:header_end])), *(tuple(tokenize(s)) for s in sentences[:n]))
+        )
+    texts.append(TEXTS[0])
+    spans.append([(0, 20)])
+    tokens.append(None)  # tokenized by the model
+    assert [t for seg in tokens[1] for t in seg] == tokenize(texts[1])
+    want_vectors, want_parts = int8.embed_spans(texts, spans)
+    got_vectors, got_parts = int8.embed_spans(texts, spans, tokens=tokens)
+    assert np.array_equal(got_vectors, want_vectors)
+    for got, want in zip(got_parts, want_parts, strict=True):
+        assert np.array_equal(got, want)
+    assert not np.any(got_parts[1][-1])  # the last sentence is past the limit: never read

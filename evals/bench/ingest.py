@@ -129,9 +129,9 @@ def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str],
         texts.extend(batch)
         return embed(batch, **options)
 
-    def recording_spans(batch: Sequence[str], spans: Any) -> Any:
+    def recording_spans(batch: Sequence[str], spans: Any, **options: Any) -> Any:
         texts.extend(batch)  # the same model run, sentence vectors pooled from it
-        return embed_spans(batch, spans)
+        return embed_spans(batch, spans, **options)
 
     app.embedder.embed = recording  # type: ignore[method-assign]
     app.embedder.embed_spans = recording_spans  # type: ignore[method-assign]

@@ -1,12 +1,14 @@
 """Sentence-aware chunking sized by the embedding model's own tokenizer.
 
 The embedded text is a short header (title, outlet, date) plus the chunk body; the body budget is
-what the model reads minus the header and special tokens, so nothing is silently cut off.
+what the model reads minus the header and special tokens, so nothing is silently cut off. Each
+sentence is tokenized once, to size it; a chunk keeps those word pieces (``Chunk.tokens``), so the
+embedding model reads them without tokenizing the chunk again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.sentences import sentence_spans
@@ -14,6 +16,9 @@ from rag.types import Article, Chunk
 
 _MAX_TITLE_TOKENS = 40
 _SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+# between two sentences only these may stand for their word pieces to join into the chunk's: the
+# tokenizer splits on them and drops them (other characters it may drop, joining two words)
+_JOINS = " \t\n\r"
 
 
 @dataclass(frozen=True)
@@ -44,25 +49,28 @@ def split_article(
     article_id: str,
     *,
     plan: ChunkPlan,
-    count_tokens: Callable[[str], int],
+    tokenize: Callable[[str], Sequence[int]],
 ) -> list[Chunk]:
     """Cut ``article.body`` into chunks whose embedded text fits ``plan.max_tokens``.
 
     Sentences are packed greedily; neighbours share about ``plan.overlap_tokens`` of trailing
-    sentences. A sentence longer than the budget is split on word boundaries.
+    sentences. A sentence longer than the budget is split on word boundaries. ``tokenize`` is
+    the model's tokenizer (word-piece ids, no special tokens).
 
     Returns:
         Chunks in body order with exact offsets (``body[start:end] == text``).
     """
-    header = embed_header(article, count_tokens=count_tokens)
-    budget = plan.max_tokens - _SPECIAL_TOKENS - count_tokens(header) - 1
+    header = embed_header(article, count_tokens=lambda text: len(tokenize(text)))
+    header_ids = tuple(tokenize(header))
+    budget = plan.max_tokens - _SPECIAL_TOKENS - len(header_ids) - 1
     if budget < 16:
         raise ValueError(f"chunk budget too small ({budget} tokens) for {article.title!r}")
     body = article.body
-    pieces = _pieces(body, budget, count_tokens)
-    spans = _pack(pieces, budget, min(plan.overlap_tokens, budget // 4))
+    pieces = _pieces(body, budget, tokenize)
+    spans = _pack([len(ids) for _, _, ids in pieces], budget, min(plan.overlap_tokens, budget // 4))
     chunks = []
-    for position, (start, end) in enumerate(spans):
+    for position, (i, j) in enumerate(spans):
+        start, end = pieces[i][0], pieces[j - 1][1]
         text = body[start:end]
         chunks.append(
             Chunk(
@@ -73,65 +81,80 @@ def split_article(
                 start=start,
                 end=end,
                 embed_text=header + text,
-                sentences=tuple((a, b) for a, b, _ in pieces if start <= a and b <= end),
+                sentences=tuple((a, b) for a, b, _ in pieces[i:j]),
+                tokens=_joined(body, header_ids, pieces[i:j]),
             )
         )
     return chunks
 
 
+def _joined(
+    body: str, header: tuple[int, ...], pieces: Sequence[tuple[int, int, Sequence[int]]]
+) -> tuple[tuple[int, ...], ...] | None:
+    """The embedded text's word pieces in segments, the header's then each piece's, when
+    together they are exactly what tokenizing it would give: every gap between pieces is
+    whitespace the tokenizer drops (a word a window cut in two is not)."""
+    for (_, end, _), (start, _, _) in zip(pieces, pieces[1:], strict=False):
+        gap = body[end:start]
+        if not gap or gap.strip(_JOINS):
+            return None
+    return (header, *(tuple(ids) for _, _, ids in pieces))
+
+
 def _pieces(
-    body: str, budget: int, count_tokens: Callable[[str], int]
-) -> list[tuple[int, int, int]]:
-    """(start, end, tokens) for each sentence, long sentences cut into word windows."""
+    body: str, budget: int, tokenize: Callable[[str], Sequence[int]]
+) -> list[tuple[int, int, Sequence[int]]]:
+    """(start, end, word pieces) for each sentence, long sentences cut into word windows."""
     out = []
     for start, end in sentence_spans(body):
-        tokens = count_tokens(body[start:end])
-        if tokens <= budget:
-            out.append((start, end, tokens))
+        ids = tokenize(body[start:end])
+        if len(ids) <= budget:
+            out.append((start, end, ids))
         else:
-            out.extend(_word_windows(body, start, end, budget, count_tokens))
+            out.extend(_word_windows(body, start, end, budget, tokenize))
     return out
 
 
 def _word_windows(
-    body: str, start: int, end: int, budget: int, count_tokens: Callable[[str], int]
-) -> list[tuple[int, int, int]]:
+    body: str, start: int, end: int, budget: int, tokenize: Callable[[str], Sequence[int]]
+) -> list[tuple[int, int, Sequence[int]]]:
     windows = []
     cursor = start
     while cursor < end:
         hi = end
         # shrink by words until the window fits; halving first keeps this cheap
-        while count_tokens(body[cursor:hi]) > budget:
+        while len(tokenize(body[cursor:hi])) > budget:
             mid = cursor + (hi - cursor) // 2
             space = body.rfind(" ", cursor + 1, mid if mid > cursor + 1 else hi)
             hi = space if space > cursor else max(cursor + 1, mid)
         piece = body[cursor:hi].rstrip()
-        windows.append((cursor, cursor + len(piece), count_tokens(piece)))
+        windows.append((cursor, cursor + len(piece), tokenize(piece)))
         cursor = hi
         while cursor < end and body[cursor].isspace():
             cursor += 1
     return windows
 
 
-def _pack(pieces: list[tuple[int, int, int]], budget: int, overlap: int) -> list[tuple[int, int]]:
-    """Greedy packing of pieces into spans of at most ``budget`` tokens (+1 per joint)."""
+def _pack(sizes: list[int], budget: int, overlap: int) -> list[tuple[int, int]]:
+    """Greedy packing of pieces (their token counts) into runs ``pieces[i:j]`` of at most
+    ``budget`` tokens (+1 per joint)."""
     spans: list[tuple[int, int]] = []
     i = 0
-    while i < len(pieces):
+    while i < len(sizes):
         j, used = i, 0
-        while j < len(pieces) and used + pieces[j][2] + (j > i) <= budget:
-            used += pieces[j][2] + (j > i)
+        while j < len(sizes) and used + sizes[j] + (j > i) <= budget:
+            used += sizes[j] + (j > i)
             j += 1
         j = max(j, i + 1)
-        spans.append((pieces[i][0], pieces[j - 1][1]))
-        if j >= len(pieces):
+        spans.append((i, j))
+        if j >= len(sizes):
             break
         # step back over trailing pieces that fit in the overlap, but always advance
         back, carried = j, 0
-        while back - 1 > i and carried + pieces[back - 1][2] <= overlap:
+        while back - 1 > i and carried + sizes[back - 1] <= overlap:
             back -= 1
-            carried += pieces[back][2]
-        if back == j and j - 1 > i and pieces[j - 1][2] <= budget // 4:
+            carried += sizes[back]
+        if back == j and j - 1 > i and sizes[j - 1] <= budget // 4:
             back = j - 1  # news sentences run past a small overlap: share one whole sentence
         i = back
     return spans

@@ -1,0 +1,108 @@
+"""The indexer reads and chunks items on one thread while it embeds on another: embedding
+starts before the last item is read, a copy found late is still relabelled, and an item source
+that fails mid-way stops the run with its own error, keeping what was already written."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag import NewsRAG
+from rag.config import IngestSettings
+from rag.indexer import Indexer
+from rag.ingest.sources import load_sources
+from rag.types import Article, ItemError
+from tests.conftest import CORPUS, make_settings
+
+_WAIT_S = 60.0  # far longer than embedding one small batch takes
+
+
+def _articles(*names: str) -> list[Article]:
+    loaded = list(load_sources([str(CORPUS / n) for n in names], settings=IngestSettings()))
+    assert all(isinstance(a, Article) for a in loaded)
+    return [a for a in loaded if isinstance(a, Article)]
+
+
+def _indexer(app: NewsRAG, embedded: threading.Event, monkeypatch: pytest.MonkeyPatch) -> Indexer:
+    """An indexer on ``app``'s store; ``embedded`` is set once the model has embedded a batch."""
+    embed_spans = app.embedder.embed_spans
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        out = embed_spans(*args, **kwargs)
+        embedded.set()
+        return out
+
+    monkeypatch.setattr(app.embedder, "embed_spans", recording)
+    return Indexer(app.store, app.embedder, app.settings.ingest)
+
+
+@pytest.fixture
+def small_batches(tmp_path: Path, model_loaded: None) -> NewsRAG:
+    return NewsRAG(make_settings(tmp_path / "data", ingest={"write_batch_chunks": 4}))
+
+
+def test_embedding_starts_before_the_last_item_is_read(
+    small_batches: NewsRAG, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded = threading.Event()
+    seen_before_last: list[bool] = []
+    articles = _articles("earnings.md", "layoffs.md", "robotics.md")
+
+    def slow_source() -> Iterator[Article | ItemError]:
+        yield from articles[:-1]
+        # a slow feed: the last item comes only once the model is busy with the first ones
+        seen_before_last.append(embedded.wait(_WAIT_S))
+        yield articles[-1]
+
+    report = _indexer(small_batches, embedded, monkeypatch).run(slow_source())
+    assert seen_before_last == [True]
+    assert report.added == 3 and report.rejected == 0
+    small_batches.refresh_lexical()
+    assert len(small_batches.articles()) == 3
+
+
+def test_an_older_original_read_after_its_copy_was_handed_on_takes_over(
+    small_batches: NewsRAG, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded = threading.Event()
+    copy, original = _articles("corvid-labs-funding-syndicated.md", "corvid-labs-funding.md")
+    assert copy.published_at and original.published_at and original.published_at < copy.published_at
+
+    def source() -> Iterator[Article]:
+        yield copy
+        assert embedded.wait(_WAIT_S)  # the copy is being embedded or written already
+        yield original
+
+    report = _indexer(small_batches, embedded, monkeypatch).run(source())
+    assert (report.added, report.duplicates) == (2, 0)
+    by_source = {i.source: i for i in small_batches.articles()}
+    assert by_source["AI Wire"].duplicate_of == by_source["TechPulse"].article_id
+    assert by_source["TechPulse"].duplicate_of == ""
+
+
+def test_a_source_failing_midway_raises_its_error_and_keeps_what_was_written(
+    small_batches: NewsRAG, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded = threading.Event()
+    first, second = _articles("earnings.md", "layoffs.md")
+
+    def broken() -> Iterator[Article]:
+        yield first
+        assert embedded.wait(_WAIT_S)
+        yield second
+        raise RuntimeError("the feed reader broke")
+
+    with pytest.raises(RuntimeError, match="the feed reader broke"):
+        _indexer(small_batches, embedded, monkeypatch).run(broken())
+    kept = {i.title for i in small_batches.articles()}
+    assert first.title in kept  # embedded before the error: written and complete
+    # a rerun of the whole source finishes the job and skips what is complete
+    report = Indexer(
+        small_batches.store, small_batches.embedder, small_batches.settings.ingest
+    ).run(iter([first, second]))
+    assert report.skipped == len(kept) and report.added == 2 - len(kept)
+    assert {i.title for i in small_batches.articles()} == {first.title, second.title}
