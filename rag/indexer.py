@@ -257,11 +257,12 @@ class Indexer:
         self, planned: queue.SimpleQueue[_Pending | BaseException | None]
     ) -> Iterator[list[_Pending]]:
         """Whole articles as the planner hands them on, about ``write_batch_chunks`` chunks a
-        batch (a quarter of that first, so the model starts early); the planner's error, if it
-        had one, once the batches before it are out."""
+        batch; the planner's error, if it had one, once the batches before it are out.
+
+        The batches are the same whatever the timing: int8 activations are scaled per model
+        batch, so the same chunks in other batches would get slightly different vectors."""
         batch: list[_Pending] = []
         size = 0
-        wanted = max(1, self.settings.write_batch_chunks // 4)
         while True:
             got = planned.get()
             if isinstance(got, BaseException):
@@ -269,11 +270,11 @@ class Indexer:
             if got is not None:
                 batch.append(got)
                 size += len(got.chunks)
-            if batch and (got is None or size >= wanted):
+            if batch and (got is None or size >= self.settings.write_batch_chunks):
                 with self._lock:
                     self._handed.update(p.article_id for p in batch)
                 yield batch
-                batch, size, wanted = [], 0, self.settings.write_batch_chunks
+                batch, size = [], 0
             if got is None:
                 return
 

@@ -5,16 +5,19 @@ that fails mid-way stops the run with its own error, keeping what was already wr
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from rag import NewsRAG
 from rag.config import IngestSettings
 from rag.indexer import Indexer
 from rag.ingest.sources import load_sources
+from rag.sentence_table import SentenceTable
 from rag.types import Article, ItemError
 from tests.conftest import CORPUS, make_settings
 
@@ -42,7 +45,7 @@ def _indexer(app: NewsRAG, embedded: threading.Event, monkeypatch: pytest.Monkey
 
 @pytest.fixture
 def small_batches(tmp_path: Path, model_loaded: None) -> NewsRAG:
-    return NewsRAG(make_settings(tmp_path / "data", ingest={"write_batch_chunks": 4}))
+    return NewsRAG(make_settings(tmp_path / "data", ingest={"write_batch_chunks": 1}))
 
 
 def test_embedding_starts_before_the_last_item_is_read(
@@ -106,3 +109,31 @@ def test_a_source_failing_midway_raises_its_error_and_keeps_what_was_written(
     ).run(iter([first, second]))
     assert report.skipped == len(kept) and report.added == 2 - len(kept)
     assert {i.title for i in small_batches.articles()} == {first.title, second.title}
+
+
+def test_the_same_items_get_the_same_vectors_however_slowly_they_arrive(
+    tmp_path: Path, model_loaded: None
+) -> None:
+    """Batches are cut by chunk counts, not by timing: int8 activations are scaled per batch,
+    so a slow source must not regroup the chunks and move their vectors."""
+    articles = _articles(*sorted(p.name for p in CORPUS.glob("*.md")))
+
+    def ingest(folder: str, pause: float) -> tuple[dict[str, np.ndarray], dict[str, SentenceTable]]:
+        app = NewsRAG(make_settings(tmp_path / folder, ingest={"write_batch_chunks": 5}))
+
+        def source() -> Iterator[Article]:
+            for article in articles:
+                time.sleep(pause)
+                yield article
+
+        Indexer(app.store, app.embedder, app.settings.ingest).run(source())
+        ids, vectors = app.store.embeddings()
+        tables = dict(app.store.iter_sentence_tables())
+        return dict(zip(ids, vectors, strict=True)), tables
+
+    fast, fast_tables = ingest("fast", 0.0)
+    slow, slow_tables = ingest("slow", 0.3)  # the model catches up with the reader each time
+    assert len(fast) > 10 and fast.keys() == slow.keys()
+    assert all(np.array_equal(fast[k], slow[k]) for k in fast)
+    assert fast_tables.keys() == slow_tables.keys()
+    assert all(fast_tables[k].pack() == slow_tables[k].pack() for k in fast_tables)
