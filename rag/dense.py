@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from rag.bm25 import LexicalIndex
+from rag.fusion import row_nodes
 from rag.vectors import unit_rows
 
 log = logging.getLogger(__name__)
@@ -207,14 +208,7 @@ class DenseChunkRetriever(BaseRetriever):
         """The ranked chunks (what ``retrieve`` returns, without LlamaIndex's per-call
         instrumentation, for the hybrid retriever that wraps this one)."""
         rows, scores = self.ranked(query_bundle)
-        index = self._lexical
-        return [
-            NodeWithScore(
-                node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
-                score=score,
-            )
-            for i, score in zip(rows.tolist(), scores.tolist(), strict=True)
-        ]
+        return row_nodes(self._lexical, rows.tolist(), scores.tolist())
 
     def ranked(self, query_bundle: QueryBundle) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the keyword cache nearest the question, best first, with their scores."""

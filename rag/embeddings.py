@@ -182,7 +182,7 @@ class Embedder:
             return self.model.encode_spans(
                 texts, spans, batch_size=self.settings.batch_size, tokens=tokens
             )
-        from rag.onnx_embed import span_vectors
+        from rag.pooling import span_vectors
         from rag.vectors import unit_rows
 
         model = self.model

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +107,24 @@ def fuse(lists: Mapping[str, tuple[np.ndarray, np.ndarray]], settings: Retrieval
     return Fused(keys=keys[order], scores=total[order], own={n: s[order] for n, s in own.items()})
 
 
+def row_nodes(
+    index: LexicalIndex,
+    rows: Sequence[int],
+    scores: Sequence[float],
+    extra: Sequence[Mapping[str, Any]] | None = None,
+) -> list[NodeWithScore]:
+    """LlamaIndex nodes of keyword-cache ``rows`` with their ``scores`` (each row's metadata
+    plus ``extra[i]``, when given)."""
+    out = []
+    for i, (row, score) in enumerate(zip(rows, scores, strict=True)):
+        meta = index.metadata(row)
+        if extra is not None:
+            meta.update(extra[i])
+        node = TextNode(id_=index.ids[row], text=index.text(row), metadata=meta)
+        out.append(NodeWithScore(node=node, score=score))
+    return out
+
+
 def make_hit(
     chunk_id: str,
     text: str,
@@ -170,8 +188,13 @@ class HybridRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.on_rows:
             fused = self._fuse_rows(query_bundle)
+            assert self._lexical is not None
             own = {name: fused.own_scores(name) for name in self._parts}
-            return [self._row_node(fused, i, own) for i in range(len(fused.keys))]
+            extra = [
+                {f"_{name}_score": got[i] for name, got in own.items() if got[i] is not None}
+                for i in range(len(fused.keys))
+            ]
+            return row_nodes(self._lexical, fused.keys.tolist(), fused.scores.tolist(), extra)
         lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         nodes: dict[str, int] = {}
         kept: list[BaseNode] = []
@@ -224,14 +247,3 @@ class HybridRetriever(BaseRetriever):
         fused = fuse(lists, self._settings)
         k = self._top_k
         return Fused(fused.keys[:k], fused.scores[:k], {n: s[:k] for n, s in fused.own.items()})
-
-    def _row_node(self, fused: Fused, i: int, own: dict[str, list[float | None]]) -> NodeWithScore:
-        index = self._lexical
-        assert index is not None
-        row = int(fused.keys[i])
-        meta = index.metadata(row)
-        for name, scores in own.items():
-            if scores[i] is not None:
-                meta[f"_{name}_score"] = scores[i]
-        node = TextNode(id_=index.ids[row], text=index.text(row), metadata=meta)
-        return NodeWithScore(node=node, score=float(fused.scores[i]))

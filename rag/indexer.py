@@ -174,8 +174,7 @@ class Indexer:
             return None
         sig = minhash(article.body)
         published = _iso(article)
-        copies: list[str] = []
-        duplicate_of = self._duplicate_of(aid, sig, published, stored, pending, copies)
+        duplicate_of, copies = self._duplicate_of(aid, sig, published, stored, pending)
         counts["duplicates"] += bool(duplicate_of)
         entry = stored.setdefault(aid, _Stored())
         entry.signature, entry.published_at = sig, published
@@ -202,11 +201,10 @@ class Indexer:
         published: str,
         stored: dict[str, _Stored],
         pending: dict[str, _Pending],
-        copies: list[str],
-    ) -> str:
+    ) -> tuple[str, list[str]]:
         """The article this one is a syndicated copy of; the earliest published is the original,
         so a newly ingested older copy takes that role and the other is relabelled: before it
-        is written if it is still waiting, else (added to ``copies``) by this one's write."""
+        is written if it is still waiting, else (returned second) by this one's write."""
         limit = self.settings.duplicate_similarity
         for other, entry in stored.items():
             if other == aid or similarity(sig, entry.signature) < limit:
@@ -215,11 +213,10 @@ class Indexer:
                 with self._lock:
                     if other in pending and other not in self._handed:
                         pending[other].duplicate_of = aid
-                    else:
-                        copies.append(other)
-                return ""
-            return other
-        return ""
+                        return "", []
+                return "", [other]
+            return other, []
+        return "", []
 
     def _relabel(self, copy: str, original: str) -> None:
         chunks = list(self.store.iter_chunks(documents=False, where={"article_id": copy}))

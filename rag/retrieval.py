@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from llama_index.core import VectorStoreIndex
 from llama_index.core.retrievers import BaseRetriever, VectorIndexRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import NodeWithScore, QueryBundle
 from llama_index.core.vector_stores import (
     FilterCondition,
     FilterOperator,
@@ -24,7 +24,7 @@ from rag.bm25 import LexicalIndex
 from rag.chunk_records import ChunkColumns
 from rag.config import RetrievalSettings
 from rag.dense import DenseCache, DenseChunkRetriever, EmbeddingReader
-from rag.fusion import HybridRetriever, dense_confidence, make_hit
+from rag.fusion import HybridRetriever, dense_confidence, make_hit, row_nodes
 from rag.planner import QueryPlan, clauses
 from rag.rescore import Rescorer
 from rag.sentence_table import TableCache
@@ -101,15 +101,8 @@ class BM25ChunkRetriever(BaseRetriever):
     def nodes(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """The ranked chunks (what ``retrieve`` returns, without LlamaIndex's per-call
         instrumentation, for the hybrid retriever that wraps this one)."""
-        index = self._index
         rows, scores = self.ranked(query_bundle)
-        return [
-            NodeWithScore(
-                node=TextNode(id_=index.ids[i], text=index.text(i), metadata=index.metadata(i)),
-                score=score,
-            )
-            for i, score in zip(rows.tolist(), scores.tolist(), strict=True)
-        ]
+        return row_nodes(self._index, rows.tolist(), scores.tolist())
 
     def ranked(self, query_bundle: QueryBundle) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the keyword cache that match, best first, with the share of the query's

@@ -15,7 +15,8 @@ import pytest
 from rag import ConfigError, Settings
 from rag.config import EmbeddingSettings
 from rag.embeddings import Embedder, default_model_path
-from rag.onnx_embed import OnnxModel, _export_plain, _fuse, fused_ops, model_digest, read_spec
+from rag.onnx_embed import OnnxModel
+from rag.onnx_export import _export_plain, _fuse, fused_ops, model_digest, read_spec
 from tests.conftest import make_settings
 
 TEXTS = [
@@ -94,18 +95,18 @@ def test_the_default_graph_runs_the_fused_kernels(models_dir: Path, fp32: Embedd
 def test_the_cache_key_changes_with_everything_that_changes_the_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from rag import onnx_embed
+    from rag import onnx_export
 
     folder = Path(default_model_path())
     keys = {model_digest(folder, q, g) for q in ("int8", "none") for g in ("fused", "plain")}
     assert len(keys) == 4
     fused = model_digest(folder, "int8", "fused")
-    monkeypatch.setattr(onnx_embed, "_FUSE_VERSION", onnx_embed._FUSE_VERSION + 1)
+    monkeypatch.setattr(onnx_export, "_FUSE_VERSION", onnx_export._FUSE_VERSION + 1)
     assert model_digest(folder, "int8", "fused") != fused
     assert model_digest(folder, "int8") == model_digest(folder, "int8", "fused")  # the default
-    real = onnx_embed.version
+    real = onnx_export.version
     monkeypatch.setattr(
-        onnx_embed, "version", lambda name: "0.0" if name == "transformers" else real(name)
+        onnx_export, "version", lambda name: "0.0" if name == "transformers" else real(name)
     )
     assert model_digest(folder, "int8", "fused") != fused  # the export depends on transformers
 
@@ -114,7 +115,7 @@ def test_the_cache_key_changes_with_everything_that_changes_the_file(
 def test_a_graph_that_does_not_fuse_right_is_kept_unfused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from rag import onnx_embed
+    from rag import onnx_export
 
     model = Path(default_model_path())
     eager = _export_plain(model, tmp_path / "eager.onnx", eager=True)
@@ -125,13 +126,13 @@ def test_a_graph_that_does_not_fuse_right_is_kept_unfused(
     assert _fuse(folder, eager, tmp_path / "a.onnx") == eager  # 6 fused layers, not 7
     assert "did not fuse" in caplog.text
     (folder / "config.json").write_text(json.dumps(conf))
-    monkeypatch.setattr(onnx_embed, "_max_deviation", lambda path, reference, **_: 0.5)
+    monkeypatch.setattr(onnx_export, "_max_deviation", lambda path, reference, **_: 0.5)
     assert _fuse(folder, eager, tmp_path / "b.onnx") == eager  # fused, but its output is off
     assert "differs" in caplog.text
     monkeypatch.undo()
     fused = _fuse(folder, eager, tmp_path / "c.onnx")
     assert fused == tmp_path / "c.onnx" and all(fused_ops(fused).values())
-    assert onnx_embed._max_deviation(fused, eager) < 1e-4
+    assert onnx_export._max_deviation(fused, eager) < 1e-4
 
 
 @pytest.mark.slow
