@@ -5,71 +5,31 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import shutil
 import threading
 import time
-from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.bm25_words import WordRows, WordRowsBuilder, chunk_words, header_text, tokenize
 from rag.chunk_records import ChunkColumns, ChunkRecords, ColumnsBuilder, RecordsBuilder
 from rag.postings import Postings
-from rag.sentence_index import SentenceIndex, SentenceIndexBuilder, SentenceWords, TokenStream
+from rag.sentence_index import SentenceIndex, SentenceIndexBuilder, SentenceWords
 from rag.sentence_table import SentenceTable
 from rag.store import ChunkStore, StoredChunk
 
 log = logging.getLogger(__name__)
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-# 2: with the sentence index; 3: records as bytes, postings without bm25s; 4: no _INGEST_ONLY
-_FORMAT = 4
+# 2: with the sentence index; 3: records as bytes, postings without bm25s; 4: no _INGEST_ONLY;
+# 5: with each row's words
+_FORMAT = 5
 # chunk metadata only ingest reads (from Chroma): kept out of the records every hit is built from
 _INGEST_ONLY = frozenset({"minhash"})
 _PARSED_RECORDS = 20_000
-# Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
-# here so that tokenising a question does not import bm25s (and the scipy it loads).
-# fmt: off
-_STOPWORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with",
-))
-# fmt: on
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stop-worded, stemmed word tokens (single characters and digits kept)."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
-    return _stemmer().stemWords(words)
-
-
-def token_stream(text: str) -> TokenStream | None:
-    """``tokenize(text)`` with each token's offset in ``text``; None when lower-casing changes
-    the text's length (offsets would not point into it)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return None
-    found = [(m.start(), m.group()) for m in _TOKEN.finditer(lowered)]
-    kept = [(start, word) for start, word in found if word not in _STOPWORDS]
-    return TokenStream(_stemmer().stemWords([w for _, w in kept]), [start for start, _ in kept])
-
-
-def lexical_text(chunk: StoredChunk) -> str:
-    """What BM25 indexes for a chunk: its title and outlet as well as its text."""
-    meta = chunk.metadata
-    return f"{meta.get('title', '')}\n{meta.get('source', '')}\n{chunk.text}"
 
 
 @dataclass
@@ -83,6 +43,7 @@ class LexicalIndex:
     columns: ChunkColumns
     postings: Postings | None  # None when empty
     sentences: SentenceIndex | None = None  # None: built without sentence tables
+    words: WordRows | None = None  # None: saved by a version that kept no words
 
     @classmethod
     def build(
@@ -91,38 +52,42 @@ class LexicalIndex:
         *,
         fingerprint: str,
         tables: dict[str, SentenceTable] | None = None,
+        previous: LexicalIndex | None = None,
     ) -> LexicalIndex:
         """Index ``chunks`` (as read from Chroma, in one pass: each chunk's words become
         vocabulary ids as it comes); with the articles' stored sentence ``tables``, a
-        ``SentenceIndex`` of the chunks they cover too."""
-        vocab: dict[str, int] = {}
-        words = array("i")  # every chunk's word ids, chunk after chunk
-        lengths = array("q")
+        ``SentenceIndex`` of the chunks they cover too.
+
+        The words of a chunk the ``previous`` index holds are read from its rows instead of
+        tokenizing the text again, as long as the chunk's text, title and outlet are unchanged:
+        the index is the same with or without it (after an ingest or a delete, only the new
+        chunks are tokenized)."""
+        reuse = previous is not None and previous.words is not None
+        rows = WordRowsBuilder(
+            previous.words if reuse else None, previous.vocab_names() if reuse else ()
+        )
         ids: list[str] = []
         records, columns = RecordsBuilder(), ColumnsBuilder()
         sentences = SentenceIndexBuilder(tables) if tables else None
         for chunk in chunks:
             meta = chunk.metadata
             table = (tables or {}).get(str(meta.get("article_id", "")))
-            stream = None
-            if table is not None and table.version == meta.get("content_hash"):
-                stream = token_stream(chunk.text)
-            if stream is None:
-                tokens = tokenize(lexical_text(chunk))
-            else:  # the same tokens, the body's with their offsets
-                tokens = tokenize(f"{meta.get('title', '')}\n{meta.get('source', '')}")
-                tokens.extend(stream.tokens)
-            words.extend([vocab.setdefault(t, len(vocab)) for t in tokens])
-            lengths.append(len(tokens))
+            streamed = table is not None and table.version == meta.get("content_hash")
+            row = previous.held(chunk) if reuse and streamed else None
+            if row is not None:
+                body = rows.add_previous(row)
+            else:
+                body = rows.add(chunk_words(chunk, streamed=streamed))
             if sentences is not None:
-                sentences.add(chunk, stream, vocab)
+                sentences.add(chunk, body)
             ids.append(chunk.id)
             records.add(chunk.text, {k: v for k, v in meta.items() if k not in _INGEST_ONLY})
             columns.add(meta)
+        words, vocab = rows.finish(), rows.vocab
         postings = None
         if ids:
-            flat = np.frombuffer(words, dtype=np.int32)
-            postings = Postings.from_token_ids(flat, np.frombuffer(lengths, np.int64), vocab)
+            lengths = np.diff(words.word_ptr)
+            postings = Postings.from_token_ids(words.words, lengths, vocab)
         return cls(
             fingerprint=fingerprint,
             ids=ids,
@@ -130,7 +95,27 @@ class LexicalIndex:
             columns=columns.finish(),
             postings=postings,
             sentences=sentences.finish() if sentences is not None and ids else None,
+            words=words,
         )
+
+    def held(self, chunk: StoredChunk) -> int | None:
+        """The row holding ``chunk`` with the same text, title and outlet, its body words read
+        with their offsets (None: no such row)."""
+        row = self.rows.get(chunk.id)
+        if row is None or self.words is None or not self.words.streamed[row]:
+            return None
+        if self.records.text(row) != chunk.text:
+            return None
+        same = header_text(self.records.metadata(row)) == header_text(chunk.metadata)
+        return row if same else None
+
+    def vocab_names(self) -> list[str]:
+        """Each word id's word."""
+        vocab = self.postings.vocab if self.postings is not None else {}
+        names = [""] * len(vocab)
+        for name, i in vocab.items():
+            names[i] = name
+        return names
 
     @cached_property
     def rows(self) -> dict[str, int]:
@@ -199,6 +184,8 @@ class LexicalIndex:
             self.sentences.save(tmp / "sentences")
         self.records.save(tmp / "records")
         self.columns.save(tmp / "columns")
+        if self.words is not None:
+            self.words.save(tmp / "words")
         about = {"format": _FORMAT, "fingerprint": self.fingerprint, "ids": self.ids}
         (tmp / "chunks.json").write_text(json.dumps(about), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
@@ -226,6 +213,7 @@ class LexicalIndex:
                 ChunkColumns.load(folder / "columns"),
                 postings,
                 sentences,
+                WordRows.load(folder / "words"),
             )
         except (OSError, ValueError, KeyError) as exc:
             log.info("BM25 cache at %s unusable (%s); it will be rebuilt", folder, exc)
@@ -279,7 +267,9 @@ class LexicalCache:
             fingerprint = self.store.fingerprint()
             current = self._index
             if current is None or current.fingerprint != fingerprint:
-                current = LexicalIndex.load(self.folder)
+                loaded = LexicalIndex.load(self.folder)
+                previous = loaded if loaded is not None else current  # lends its chunks' words
+                current = loaded
                 if current is None or current.fingerprint != fingerprint:
                     log.info("rebuilding the BM25 index from Chroma")
                     tables = None
@@ -290,8 +280,13 @@ class LexicalCache:
                             if table.model == self.table_model
                         }
                     current = LexicalIndex.build(
-                        self.store.iter_chunks(), fingerprint=fingerprint, tables=tables
+                        self.store.iter_chunks(),
+                        fingerprint=fingerprint,
+                        tables=tables,
+                        previous=previous,
                     )
                     current.save(self.folder)
+                    if current.words is not None:  # read from disk again when needed
+                        current = replace(current, words=WordRows.load(self.folder / "words"))
                 self._index = current
             self._checked = time.monotonic()

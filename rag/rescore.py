@@ -27,7 +27,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.bm25 import LexicalIndex, tokenize
+from rag.bm25 import LexicalIndex
+from rag.bm25_words import tokenize
 from rag.recent import Recent
 from rag.sentence_index import SentenceWords
 from rag.sentence_table import SentenceTable, chunk_sentences

@@ -57,7 +57,15 @@ class TokenStream:
     """A chunk's body words as the BM25 index has them, with each one's offset in the text."""
 
     tokens: list[str]
-    offsets: list[int]
+    offsets: Sequence[int]
+
+
+@dataclass(frozen=True)
+class BodyWords:
+    """A chunk's body words as BM25 vocabulary ids, with each one's offset in the text."""
+
+    ids: np.ndarray
+    offsets: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,11 @@ class SentenceIndex:
         has no table of their version), the articles' stored tables and the BM25 vocabulary."""
         builder = SentenceIndexBuilder(tables)
         for chunk, stream in zip(chunks, streams, strict=True):
-            builder.add(chunk, stream, vocab)
+            body = None
+            if stream is not None:
+                ids = np.array([vocab[t] for t in stream.tokens], dtype=np.int64)
+                body = BodyWords(ids, np.asarray(stream.offsets, dtype=np.int64))
+            builder.add(chunk, body)
         return builder.finish()
 
     def words(self, row: int) -> SentenceWords | None:
@@ -157,9 +169,9 @@ class SentenceIndexBuilder:
         self._word_sentence: list[np.ndarray] = []
         self._sent_rows: list[np.ndarray] = []
 
-    def add(self, chunk: StoredChunk, stream: TokenStream | None, vocab: Mapping[str, int]) -> None:
-        """The next row's chunk and its token stream (None: left out)."""
-        found = _chunk_words(chunk, stream, self.tables, self.articles, vocab)
+    def add(self, chunk: StoredChunk, body: BodyWords | None) -> None:
+        """The next row's chunk and its body's words (None: left out)."""
+        found = _chunk_words(chunk, body, self.tables, self.articles)
         self._kept.append(found is not None)
         if found is not None:
             self._word_ids.append(found[0])
@@ -189,14 +201,13 @@ class SentenceIndexBuilder:
 
 def _chunk_words(
     chunk: StoredChunk,
-    stream: TokenStream | None,
+    body: BodyWords | None,
     tables: Mapping[str, SentenceTable],
     articles: Mapping[str, tuple[int, int, str, str]],
-    vocab: Mapping[str, int],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(word ids, their sentence numbers, sentence rows) of one chunk; None when its article
     has no table of the chunk's version or the table does not cover it."""
-    if stream is None:  # only chunks whose article has a table of their version have one
+    if body is None:  # only chunks whose article has a table of their version have one
         return None
     meta = chunk.metadata
     aid = str(meta.get("article_id", ""))
@@ -206,13 +217,13 @@ def _chunk_words(
     if not len(local):
         return None
     bounds = table.spans[local].astype(np.int64) - start  # chunk-relative, sorted, disjoint
-    offsets = np.asarray(stream.offsets, dtype=np.int64)
-    ids = np.fromiter((vocab[t] for t in stream.tokens), np.int64, len(stream.tokens))
+    offsets, ids = body.offsets.astype(np.int64), body.ids.astype(np.int64)
     number = np.searchsorted(bounds[:, 0], offsets, side="right") - 1
     inside = (number >= 0) & (offsets < bounds[np.maximum(number, 0), 1])
-    pairs = np.unique(number[inside] * len(vocab) + ids[inside])
+    n = int(ids.max()) + 1 if len(ids) else 1  # (sentence, word) pairs as one sortable number
+    pairs = np.unique(number[inside] * n + ids[inside])
     rows = local + articles[aid][0]
-    return pairs % len(vocab), pairs // len(vocab), rows
+    return pairs % n, pairs // n, rows
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:

@@ -133,18 +133,19 @@ def test_long_titles_are_capped_in_the_header(embedder: Embedder) -> None:
     assert len(chunks) == 1 and chunks[0].text == "Short body sentence here."
 
 
-def test_loading_punkt_skips_nltks_sklearn_and_scipy_stats_imports() -> None:
-    """Splitting sentences loads NLTK's Punkt without the classifier and statistics libraries
-    its package imports (seconds of a cold ingest), and leaves both importable afterwards."""
+def test_loading_punkt_skips_nltks_sklearn_and_scipy_imports() -> None:
+    """Splitting sentences loads NLTK's Punkt without the classifier, statistics and sparse
+    matrix libraries its package imports (seconds of a cold ingest), and leaves them
+    importable afterwards."""
     probe = (
         "import sys\n"
         "from rag.sentences import sentence_spans\n"
         "assert sentence_spans('Dr. Lee left. He came back.') == [(0, 13), (14, 27)]\n"
-        "print(sorted({'sklearn', 'scipy.stats'} & set(sys.modules)))\n"
-        "import scipy.stats, sklearn.feature_extraction\n"
-        "print(scipy.stats.norm.cdf(0))\n"
+        "print(sorted({'sklearn', 'scipy'} & set(sys.modules)))\n"
+        "import scipy.sparse, scipy.stats, sklearn.feature_extraction\n"
+        "print(scipy.stats.norm.cdf(0), scipy.sparse.eye(2).nnz)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     ).stdout.split()
-    assert out == ["[]", "0.5"]
+    assert out == ["[]", "0.5", "2"]

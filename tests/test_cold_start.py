@@ -18,8 +18,10 @@ import pytest
 from bm25s.stopwords import STOPWORDS_EN
 
 from rag import NewsRAG
-from rag.bm25 import _STOPWORDS, LexicalIndex, Postings, lexical_text, tokenize
+from rag.bm25 import LexicalIndex
+from rag.bm25_words import STOPWORDS, lexical_text, tokenize
 from rag.cli import main
+from rag.postings import Postings
 from rag.store import StoredChunk
 
 # runs `newsrag ARGS...` in this interpreter, then writes the imported module names to PATH
@@ -177,7 +179,7 @@ def test_bm25_cache_of_another_variant_is_rebuilt(tmp_path: Path) -> None:
 
 
 def test_stopwords_are_bm25s_english_list() -> None:
-    assert frozenset(STOPWORDS_EN) == _STOPWORDS
+    assert frozenset(STOPWORDS_EN) == STOPWORDS
 
 
 def test_concurrent_callers_share_one_fingerprint_check(corpus_engine: NewsRAG) -> None:

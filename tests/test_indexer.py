@@ -1,6 +1,7 @@
 """The indexer reads and chunks items on one thread while it embeds on another: embedding
 starts before the last item is read, a copy found late is still relabelled, and an item source
-that fails mid-way stops the run with its own error, keeping what was already written."""
+that fails mid-way stops the run with its own error, keeping what was already written; the
+keyword cache's rebuild tokenizes only the chunks it did not hold."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 from rag import NewsRAG
+from rag.bm25 import LexicalIndex
 from rag.config import IngestSettings
 from rag.indexer import Indexer
 from rag.ingest.sources import load_sources
@@ -137,3 +139,55 @@ def test_the_same_items_get_the_same_vectors_however_slowly_they_arrive(
     assert all(np.array_equal(fast[k], slow[k]) for k in fast)
     assert fast_tables.keys() == slow_tables.keys()
     assert all(fast_tables[k].pack() == slow_tables[k].pack() for k in fast_tables)
+
+
+def _saved(index: LexicalIndex, folder: Path) -> dict[str, bytes]:
+    index.save(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+
+def test_the_keyword_cache_rebuild_reads_the_words_of_chunks_it_already_held(
+    tmp_path: Path, model_loaded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an ingest adds one article, the cache's rebuild tokenizes only that article's
+    chunks (the others' words come from the cache it replaces) and gives the index a build
+    from scratch gives; a previous row whose text changed is tokenized again, and a delete
+    tokenizes nothing."""
+    import rag.bm25_words
+
+    names = sorted(p.name for p in CORPUS.glob("*.md"))
+    app = NewsRAG(make_settings(tmp_path / "data"))
+    app.ingest([str(CORPUS / n) for n in names[:-1]])
+    before = app.lexical_index()
+    assert before.words is not None and before.words.streamed.all()
+    tokenized: list[str] = []
+    real = rag.bm25_words.token_stream
+
+    def counting(text: str) -> Any:
+        tokenized.append(text)
+        return real(text)
+
+    monkeypatch.setattr(rag.bm25_words, "token_stream", counting)
+    report = app.ingest([str(CORPUS / names[-1])])
+    assert report.added == 1
+    index = app.lexical_index()
+    new = [c for c in app.store.iter_chunks() if c.id not in before.rows]
+    assert len(index) == len(before) + len(new) and new
+    assert sorted(tokenized) == sorted(c.text for c in new)  # the others' words were reused
+    chunks = list(app.store.iter_chunks())
+    tables = dict(app.store.iter_sentence_tables())
+    scratch = _saved(LexicalIndex.build(chunks, fingerprint="f", tables=tables), tmp_path / "a")
+    reused = LexicalIndex.build(chunks, fingerprint="f", tables=tables, previous=before)
+    assert _saved(reused, tmp_path / "b") == scratch
+    # a row whose stored text no longer matches the chunk's is not reused
+    tokenized.clear()
+    edited = [
+        c if c.id != chunks[0].id else type(c)(c.id, c.text + " Extra.", c.metadata) for c in chunks
+    ]
+    rebuilt = LexicalIndex.build(edited, fingerprint="f", tables=tables, previous=index)
+    assert tokenized == [edited[0].text]
+    assert rebuilt.postings is not None and "extra" in rebuilt.postings.vocab
+    # deleting an article tokenizes nothing
+    tokenized.clear()
+    app.delete(str(new[0].metadata["article_id"]))
+    assert tokenized == [] and app.lexical_index().ids == before.ids

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.bm25 import tokenize
+from rag.bm25_words import tokenize
 from rag.embeddings import Embedder
 from rag.sentences import sentence_spans
 from rag.types import AnswerSentence, Citation, Hit

@@ -10,7 +10,7 @@ import numpy as np
 
 from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names
 from rag.answer.short import short_answer
-from rag.bm25 import tokenize
+from rag.bm25_words import tokenize
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embeddings import Embedder
 from rag.sentence_table import SentenceTable, TableCache, chunk_sentences

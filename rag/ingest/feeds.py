@@ -12,14 +12,16 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from xml.sax import SAXParseException
-
-import feedparser
 
 from rag.errors import LoadError
 from rag.ingest.normalize import clean_text, html_to_text, make_article, parse_date
 from rag.types import Article
+
+if TYPE_CHECKING:
+    import feedparser
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ def parse_feed(data: bytes | str, *, origin: str) -> Feed:
     Raises:
         LoadError: the document is not a feed, or is malformed and yields no entries.
     """
+    import feedparser  # here, not at the top: only feeds need it
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
     headers = {"content-type": "application/xml"}
     if urlsplit(origin).scheme in ("http", "https"):

@@ -17,9 +17,6 @@ from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import trafilatura
-from bs4 import BeautifulSoup
-
 from rag.errors import LoadError
 from rag.ingest.limits import check_date, shallow_html
 from rag.types import Article
@@ -199,6 +196,8 @@ def html_to_text(html: str | bytes, *, url: str = "") -> PageText:
         ``PageText(text, meta)``; ``text`` is ``clean_text`` output with paragraphs separated
         by blank lines, possibly empty.
     """
+    import trafilatura  # here, not at the top: ingesting text and JSON never needs it
+
     html = shallow_html(html)
     doc = None
     try:
@@ -236,6 +235,8 @@ def html_to_text(html: str | bytes, *, url: str = "") -> PageText:
 
 
 def _metadata_only(html: str | bytes, url: str) -> object | None:
+    import trafilatura
+
     try:
         return trafilatura.extract_metadata(
             html if isinstance(html, str) else html.decode("utf-8", "replace"),
@@ -248,6 +249,8 @@ def _metadata_only(html: str | bytes, url: str) -> object | None:
 
 
 def _soup_text(html: str | bytes) -> str:
+    from bs4 import BeautifulSoup  # here: importing it takes 0.08 s
+
     soup = BeautifulSoup(html, "lxml")
     for tag in soup.find_all(_BOILERPLATE_TAGS):
         tag.decompose()
@@ -259,6 +262,8 @@ def _soup_text(html: str | bytes) -> str:
 
 
 def _soup_title(html: str | bytes) -> str:
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     heading = soup.find("title") or soup.find("h1")
     return _one_line(heading.get_text()) if heading else ""
