@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.chunk_records import load_array
+from rag.chunk_records import load_arrays, save_arrays
 from rag.sentence_index import BodyWords, TokenStream
 from rag.store import StoredChunk
 
@@ -110,9 +110,7 @@ class WordRows:
 
     def save(self, folder: Path) -> None:
         """Write the arrays into ``folder``."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in _WORD_ROWS:
-            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        save_arrays(self, folder, _WORD_ROWS)
 
     @classmethod
     def load(cls, folder: Path) -> WordRows:
@@ -121,7 +119,7 @@ class WordRows:
         Raises:
             OSError, ValueError: missing or unreadable.
         """
-        return cls(*(load_array(folder / f"{name}.npy") for name in _WORD_ROWS))
+        return cls(**load_arrays(folder, _WORD_ROWS))
 
 
 class WordRowsBuilder:

@@ -34,6 +34,18 @@ def load_array(path: Path) -> np.ndarray:
         return np.load(path, allow_pickle=False)
 
 
+def save_arrays(owner: object, folder: Path, names: Sequence[str]) -> None:
+    """Write each array attribute of ``owner`` named in ``names`` to ``folder/NAME.npy``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        np.save(folder / f"{name}.npy", getattr(owner, name), allow_pickle=False)
+
+
+def load_arrays(folder: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """What ``save_arrays`` wrote, by name, memory-mapped (``load_array``)."""
+    return {name: load_array(folder / f"{name}.npy") for name in names}
+
+
 @dataclass(frozen=True)
 class ChunkRecords:
     """Chunk texts (UTF-8) and metadata (JSON): chunk ``i`` is ``texts[text_ptr[i]:text_ptr[i
@@ -65,9 +77,7 @@ class ChunkRecords:
 
     def save(self, folder: Path) -> None:
         """Write the arrays into ``folder``."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in _RECORDS:
-            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        save_arrays(self, folder, _RECORDS)
 
     @classmethod
     def load(cls, folder: Path) -> ChunkRecords:
@@ -76,7 +86,7 @@ class ChunkRecords:
         Raises:
             OSError, ValueError: missing or unreadable.
         """
-        return cls(*(load_array(folder / f"{name}.npy") for name in _RECORDS))
+        return cls(**load_arrays(folder, _RECORDS))
 
 
 class RecordsBuilder:
@@ -128,9 +138,7 @@ class ChunkColumns:
 
     def save(self, folder: Path) -> None:
         """Write the columns into ``folder``."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in _COLUMNS:
-            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        save_arrays(self, folder, _COLUMNS)
         about = {"outlets": self.outlets, "n_articles": self.n_articles}
         (folder / "columns.json").write_text(json.dumps(about), encoding="utf-8")
 

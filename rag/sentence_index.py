@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunk_records import load_array
+from rag.chunk_records import load_arrays, save_arrays
 from rag.sentence_table import SentenceTable, directions
 from rag.store import StoredChunk
 from rag.vectors import unit_rows
@@ -57,7 +57,7 @@ class TokenStream:
     """A chunk's body words as the BM25 index has them, with each one's offset in the text."""
 
     tokens: list[str]
-    offsets: Sequence[int]
+    offsets: list[int]
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,7 @@ class SentenceIndex:
 
     def save(self, folder: Path) -> None:
         """Write the index's files into ``folder`` (the caller makes the write atomic)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in _ARRAYS:
-            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        save_arrays(self, folder, _ARRAYS)
         (folder / "articles.json").write_text(json.dumps(self.articles), encoding="utf-8")
 
     @classmethod
@@ -144,7 +142,7 @@ class SentenceIndex:
             OSError, ValueError: missing or unreadable.
         """
         articles = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
-        arrays = {name: load_array(folder / f"{name}.npy") for name in _ARRAYS}
+        arrays = load_arrays(folder, _ARRAYS)
         return cls({k: tuple(v) for k, v in articles.items()}, **arrays)  # type: ignore[arg-type]
 
 
