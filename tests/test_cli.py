@@ -112,3 +112,34 @@ def test_bad_filter_value_is_explained(data_dir: Path) -> None:
     result = newsrag("ask", "Orbital Cloud", "--since", "someday", data_dir=data_dir)
     assert result.returncode == 1
     assert "Error: Cannot read the since date 'someday'. Use YYYY-MM-DD" in result.stderr
+
+
+def test_bad_settings_and_unusable_data_dirs_are_named(tmp_path: Path) -> None:
+    """A bad NEWSRAG_* value or a data directory that is a file (or cannot be made) gets one line
+    naming it, never a traceback; the file given as a data directory is left as it was."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine", encoding="utf-8")
+    cases = [
+        ({"NEWSRAG_EMBEDDING__BACKEND": "tensorflow"}, tmp_path / "d",
+         "Bad setting: NEWSRAG_EMBEDDING__BACKEND='tensorflow': Input should be 'auto', 'onnx'"),
+        ({"NEWSRAG_RETRIEVAL__TOP_K": "many"}, tmp_path / "d",
+         "NEWSRAG_RETRIEVAL__TOP_K='many': Input should be a valid integer"),
+        ({"NEWSRAG_LLMS": "[{"}, tmp_path / "d", 'error parsing value for field "llms"'),
+        ({}, a_file, f"The data directory {a_file} is a file, not a folder"),
+        ({}, a_file / "sub", f"Cannot create the data directory {a_file / 'sub'}"),
+    ]  # fmt: skip
+    for env, data_dir, message in cases:
+        done = subprocess.run(
+            [sys.executable, "-m", "rag.cli", "stats"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NEWSRAG_DATA_DIR": str(data_dir), **env},
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 1, (env, done.stdout)
+        assert message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+        assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1
+    assert a_file.read_text(encoding="utf-8") == "mine"
+    assert not (tmp_path / "d").exists()  # a bad setting stops it before anything is made

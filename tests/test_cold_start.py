@@ -84,7 +84,7 @@ def cold_ask(corpus_engine: NewsRAG, tmp_path_factory: pytest.TempPathFactory) -
         "--json",
         data_dir=corpus_engine.settings.data_dir,
         # where this session's ONNX model was exported (a new data directory exports its own)
-        embedding__cache_dir=str(corpus_engine.embedder.model.path.parent.parent),
+        embedding__cache_dir=str(corpus_engine.embedder.query_model.path.parent.parent),
     )
     answer = json.loads(stdout)
     assert answer["citations"] and not answer["abstained"], answer

@@ -29,7 +29,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def torch_embedder(model_loaded: None) -> Embedder:
-    return Embedder(EmbeddingSettings(backend="torch"))
+    return Embedder(EmbeddingSettings(backend="torch", dtype="float32"))
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,9 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def fp32(models_dir: Path) -> Embedder:
-    return Embedder(EmbeddingSettings(quantize="none", threads=2), data_dir=models_dir)
+    return Embedder(
+        EmbeddingSettings(backend="onnx", quantize="none", threads=2), data_dir=models_dir
+    )
 
 
 @pytest.mark.slow
@@ -56,7 +58,7 @@ def test_fp32_onnx_gives_the_torch_vectors(fp32: Embedder, torch_embedder: Embed
 @pytest.mark.slow
 @pytest.mark.parametrize("graph", ["fused", "plain"])
 def test_int8_is_close_to_torch(graph: str, models_dir: Path, torch_embedder: Embedder) -> None:
-    int8 = Embedder(EmbeddingSettings(graph=graph), data_dir=models_dir)
+    int8 = Embedder(EmbeddingSettings(backend="onnx", graph=graph), data_dir=models_dir)
     cosine = (int8.embed(TEXTS) * torch_embedder.embed(TEXTS)).sum(axis=1)
     # measured on 400 MultiHop-RAG chunks of ~240 word pieces: mean 0.994, min 0.985 (both graphs)
     assert cosine.min() > 0.97 and cosine.mean() > 0.98
@@ -70,7 +72,7 @@ def test_int8_is_close_to_torch(graph: str, models_dir: Path, torch_embedder: Em
 
 @pytest.mark.slow
 def test_the_default_graph_runs_the_fused_kernels(models_dir: Path, fp32: Embedder) -> None:
-    int8 = Embedder(EmbeddingSettings(), data_dir=models_dir)
+    int8 = Embedder(EmbeddingSettings(backend="onnx"), data_dir=models_dir)
     layers = 6  # all-MiniLM-L6-v2
     want = {
         "EmbedLayerNormalization": 1,
@@ -82,7 +84,7 @@ def test_the_default_graph_runs_the_fused_kernels(models_dir: Path, fp32: Embedd
     assert fused_ops(fp32.model.path) == want  # quantize=none is fused too
     kinds = {n.op_type for n in onnx.load(str(int8.model.path)).graph.node}
     assert {"QAttention", "QEmbedLayerNormalization", "MatMulInteger"} <= kinds
-    plain = Embedder(EmbeddingSettings(graph="plain"), data_dir=models_dir)
+    plain = Embedder(EmbeddingSettings(backend="onnx", graph="plain"), data_dir=models_dir)
     assert not any(fused_ops(plain.model.path).values()) and not plain.model.fused
     # the session is fed the inputs the backend builds, nothing more, nothing less
     assert [i.name for i in int8.model.session.get_inputs()] == [
@@ -160,12 +162,17 @@ def test_the_export_is_built_once_under_the_data_dir(fp32: Embedder, models_dir:
     assert again.path == built[0] and built[0].stat().st_mtime_ns == stamp
 
 
-def test_the_engine_embeds_with_int8_onnx_by_default(tmp_path: Path) -> None:
+@pytest.mark.parametrize("amx", [False, True])
+def test_the_engine_embeds_with_int8_onnx_by_default_or_bf16_chunks_where_amx_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, amx: bool
+) -> None:
     from rag import NewsRAG
 
+    monkeypatch.setattr("rag.torch_embed.has_amx_bf16", lambda: amx)
     app = NewsRAG(make_settings(tmp_path / "d"))
-    assert app.embedder.identity == "all-MiniLM-L6-v2 (onnx int8 fused)"
-    assert Embedder(Settings().embedding, data_dir=tmp_path).onnx  # nothing loaded yet
+    want = "torch bfloat16; questions onnx int8 fused" if amx else "onnx int8 fused"
+    assert app.embedder.identity == f"all-MiniLM-L6-v2 ({want})"
+    assert Embedder(Settings().embedding, data_dir=tmp_path).onnx is not amx  # nothing loaded
 
 
 def test_models_it_cannot_reproduce_are_refused(tmp_path: Path) -> None:
@@ -212,7 +219,7 @@ def test_word_pieces_given_by_the_chunker_give_the_vectors_of_tokenizing(
     """Chunks read from the word pieces their chunker kept give exactly the vectors (and
     sentence vectors) of tokenizing their text, in a batch mixing both, past the token
     limit too."""
-    int8 = Embedder(EmbeddingSettings(), data_dir=models_dir)
+    int8 = Embedder(EmbeddingSettings(backend="onnx"), data_dir=models_dir)
     tokenize = int8.tokenize()
     sentences = TEXTS[3].split(". ")
     sentences = [s if s.endswith(".") else s + "." for s in sentences if s.strip()]

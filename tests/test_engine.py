@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rag import NewsRAG, NewsragError, NotFoundError
+from rag import ConfigError, NewsRAG, NewsragError, NotFoundError
 from rag.retrieval import SearchFilters
 from tests.conftest import CORPUS, DATA, make_settings
 
@@ -256,3 +256,11 @@ def test_a_stated_publication_day_picks_that_days_article(corpus_engine: NewsRAG
         "What did the TechPulse article published on April 22, 2025 announce?", top_k=3
     )
     assert hits[0].title.startswith("Nimbus Research releases open-weights")
+
+
+def test_a_data_dir_that_is_a_file_is_refused_by_the_api(tmp_path: Path) -> None:
+    a_file = tmp_path / "index.json"
+    a_file.write_text("{}", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is a file, not a folder"):
+        NewsRAG(make_settings(a_file))
+    assert a_file.read_text(encoding="utf-8") == "{}"

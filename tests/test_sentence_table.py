@@ -63,20 +63,20 @@ def test_every_article_gets_its_sentences_with_a_vector_each(corpus_engine: News
 def test_answering_embeds_only_the_question(corpus_engine: NewsRAG) -> None:
     embedded: list[int] = []
     embedder = corpus_engine.extractive.embedder
-    original = embedder.embed
+    original = embedder._embed  # what chunks and questions alike are embedded through
 
-    def counting(texts, **kw):  # noqa: ANN001, ANN202 - a spy on the real method
+    def counting(model, texts, **kw):  # noqa: ANN001, ANN202 - a spy on the real method
         embedded.append(len(texts))
-        return original(texts, **kw)
+        return original(model, texts, **kw)
 
-    embedder.embed = counting
+    embedder._embed = counting
     try:
         answer = corpus_engine.ask("Which firm led the Series C funding round of Corvid Labs?")
         first = list(embedded)
         embedded.clear()
         again = corpus_engine.ask("Which firm led the Series C funding round of Corvid Labs?")
     finally:
-        del embedder.embed
+        del embedder._embed
     assert answer.short_answer == again.short_answer == "Harbor Capital"
     # the question alone (retrieval and answer share it); every sentence vector was stored
     assert first == [1]
@@ -113,7 +113,7 @@ def test_an_index_from_before_tables_gets_them_on_the_next_ingest(tmp_path: Path
 def test_a_clause_sub_query_is_read_in_the_question_s_own_pass(
     model_loaded: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    embedder = Embedder(EmbeddingSettings())  # ONNX, the default
+    embedder = Embedder(EmbeddingSettings(backend="onnx"))  # chunks and questions alike
     question = "Did Corvid Labs raise money in May, while Orbital Cloud cut 400 jobs?"
     parts = ["Did Corvid Labs raise money in May", "while Orbital Cloud cut 400 jobs?", "Nimbus"]
     alone = embedder.embed(parts)

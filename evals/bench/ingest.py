@@ -89,7 +89,9 @@ def measure_ingest(
     seconds, floor = (statistics.median(x) for x in zip(*pairs, strict=True))
     torch_seconds = None
     if torch_floor:
-        torch_settings = settings.embedding.model_copy(update={"backend": "torch"})
+        torch_settings = settings.embedding.model_copy(
+            update={"backend": "torch", "dtype": "float32"}
+        )
         torch_app = NewsRAG(settings.model_copy(update={"embedding": torch_settings}))
         torch_app.embedder.embed(["warm up"])
         torch_seconds = _timed(lambda: torch_app.embedder.embed(texts))
@@ -145,11 +147,12 @@ def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str],
 
 
 def _backend(app: NewsRAG) -> str:
-    """``torch``, or ``onnx`` with the quantisation and the graph that actually ran (``fused``
-    unless the export fell back to the plain graph), e.g. ``onnx int8 fused``."""
+    """How chunks ran: ``torch``, ``torch bfloat16``, or ``onnx`` with the quantisation and the
+    graph (``fused`` unless the export fell back to the plain graph), e.g. ``onnx int8 fused``."""
     s = app.embedder.settings
-    if s.backend != "onnx":
-        return "torch"
+    kind = app.embedder.kinds[0]
+    if kind != "onnx":
+        return "torch bfloat16" if kind == "bf16" else "torch"
     return f"onnx {s.quantize} {'fused' if app.embedder.model.fused else 'plain'}"
 
 

@@ -65,7 +65,7 @@ def _timed_ms(call: Callable[[], object]) -> float:
 def retrieval_floor(app: NewsRAG, question: str, *, top_k: int) -> None:
     """The least work hybrid retrieval must do: embed the question, the Chroma top-k for it and
     the BM25 top-k over the cached index (read through the engine's own parts)."""
-    vector = app.embedder.embed([question])
+    vector = app.embedder.embed_queries([question], remember=False)  # as `search` embeds it
     app.store.collection.query(query_embeddings=vector, n_results=top_k)
     scores = app.lexical_index().scores(question)
     if len(scores) > top_k:

@@ -18,6 +18,7 @@ from evals.bench.report import format_table, goal_rows, write_outputs
 from evals.bench.scale import ScalePoint
 from evals.index import index_key
 from rag import Settings
+from rag.torch_embed import has_amx_bf16
 from tests.conftest import CORPUS, DATA
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,9 +61,8 @@ def test_bench_runs_end_to_end_and_writes_its_files(tmp_path: Path) -> None:
     assert {p.name for p in out.iterdir()} == {"bench.json", "bench.md", "bench.png"}
     doc = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     ingest = doc["ingest"]
-    assert (
-        ingest["articles"] == 4 and ingest["chunks"] > 4 and ingest["backend"] == "onnx int8 fused"
-    )
+    chunks_backend = "torch bfloat16" if has_amx_bf16() else "onnx int8 fused"  # the default
+    assert ingest["articles"] == 4 and ingest["chunks"] > 4 and ingest["backend"] == chunks_backend
     assert (
         ingest["seconds"] > 0 and ingest["floor_seconds"] > 0 and ingest["torch_floor_seconds"] > 0
     )
@@ -147,8 +147,13 @@ def test_index_key_tells_int8_vectors_from_torch_ones() -> None:
     def key(**embedding: object) -> str:
         return index_key([CORPUS], Settings(embedding=embedding))
 
-    assert key(backend="torch") == key(backend="onnx", quantize="none")  # same vectors
-    assert key(backend="torch") == key(backend="onnx", quantize="none", graph="plain")
-    assert key(backend="onnx", quantize="int8") != key(backend="torch")
+    fp32 = key(backend="torch", dtype="float32")
+    assert fp32 == key(backend="onnx", quantize="none")  # same vectors
+    assert fp32 == key(backend="onnx", quantize="none", graph="plain")
+    assert key(backend="onnx", quantize="int8") != fp32
+    bf16 = key(backend="torch", dtype="bfloat16")
+    assert bf16 not in {fp32, key(backend="onnx")}
+    # only the chunks' backend counts: auto on a CPU with AMX writes bf16 chunk vectors
+    assert key(backend="auto") == (bf16 if has_amx_bf16() else key(backend="onnx"))
     # the fused int8 graph quantises attention and embeddings: its vectors are not the plain ones
     assert key(backend="onnx", quantize="int8", graph="plain") != key(backend="onnx")
