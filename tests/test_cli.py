@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +144,23 @@ def test_bad_settings_and_unusable_data_dirs_are_named(tmp_path: Path) -> None:
         assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1
     assert a_file.read_text(encoding="utf-8") == "mine"
     assert not (tmp_path / "d").exists()  # a bad setting stops it before anything is made
+
+
+def test_ui_names_an_address_it_cannot_serve_on(tmp_path: Path) -> None:
+    """A taken port, a host that is not this machine's or a port out of range is one line,
+    before the model or the app start."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cases = [
+            (("--port", str(port)), f"Port {port} on 127.0.0.1 is already in use"),
+            (("--host", "no-such-host.invalid", "--port", "7861"), "Cannot serve on host"),
+            (("--host", "192.0.2.1", "--port", "7861"), "Cannot serve on 192.0.2.1:7861"),
+            (("--port", "70000"), "Port 70000 is not a TCP port"),
+        ]
+        for args, message in cases:
+            done = newsrag("ui", *args, data_dir=tmp_path / "d")
+            assert done.returncode == 1, done.stderr
+            assert message in done.stderr, done.stderr
+            assert "Traceback" not in done.stderr and "gradio" not in done.stderr.lower()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from rag.cli import command
+from rag.errors import ConfigError
 
 if TYPE_CHECKING:
     from rag import Settings
@@ -55,6 +58,8 @@ def ui(
 
     secret = settings.ui.auth.get_secret_value() if settings.ui.auth else None
     auth = credentials(secret, auth_file or settings.ui.auth_file)  # fails before slow work
+    host, port = host or settings.ui.host, port or settings.ui.port
+    check_address(host, port)  # and so does an address it cannot serve on
     app = NewsRAG(settings)
     if ingest_first:
         report = app.ingest(list(ingest_first))
@@ -65,10 +70,42 @@ def ui(
         )
         for error in report.errors:
             click.echo(f"rejected: {error.item}: {error.reason}", err=True)
-    serve(
-        app,
-        host=host or settings.ui.host,
-        port=port or settings.ui.port,
-        share=share,
-        auth=auth,
-    )
+    serve(app, host=host, port=port, share=share, auth=auth)
+
+
+def check_address(host: str, port: int) -> None:
+    """Bind ``host:port`` once and let go, so an address the app cannot serve on is named
+    before anything slow starts.
+
+    Raises:
+        ConfigError: the port is out of range or taken, or the host is not this machine's.
+    """
+    how = "Pick another with --port or NEWSRAG_UI__PORT."
+    if not 0 < port < 65536:
+        raise ConfigError(f"Port {port} is not a TCP port (1-65535). {how}")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(
+            f"Cannot serve on host {host!r} ({exc.strerror}). Give an address of this machine "
+            "with --host or NEWSRAG_UI__HOST: 127.0.0.1 (this machine only) or 0.0.0.0 (every "
+            "interface)."
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"Port {port} on {host} is already in use (another `newsrag ui`?). {how}"
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise ConfigError(
+                    f"Port {port} needs administrator rights on this machine. Use a port above "
+                    f"1023. {how}"
+                ) from None
+            raise ConfigError(
+                f"Cannot serve on {host}:{port} ({exc.strerror}). Give an address of this "
+                "machine with --host or NEWSRAG_UI__HOST (127.0.0.1 or 0.0.0.0)."
+            ) from None
