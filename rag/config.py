@@ -48,7 +48,7 @@ class EmbeddingSettings(BaseModel):
         description="onnx = ONNX Runtime on a copy exported once under DATA_DIR/models "
         "(faster on CPU); torch = sentence-transformers; auto = onnx, except that chunks are "
         "embedded by torch in bfloat16 on CPUs with AMX bfloat16 units, where that is faster "
-        "(questions stay on ONNX Runtime, so `ask` never imports torch).",
+        "(questions then run on float32 ONNX Runtime, so `ask` never imports torch).",
     )
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
         "auto",

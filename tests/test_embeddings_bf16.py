@@ -1,5 +1,6 @@
 """The torch bfloat16 backend and the choice of backends: chunks in bfloat16 where the CPU has
-AMX units (read from /proc/cpuinfo), questions on ONNX Runtime, so `ask` never needs torch.
+AMX units (read from /proc/cpuinfo), questions on float32 ONNX Runtime, so `ask` never needs
+torch.
 bfloat16 runs on any CPU (emulated where AMX is not), so these run everywhere."""
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_backends_follow_the_settings_and_the_cpu(
     def kinds(**settings: str) -> tuple[str, str]:
         return backends(EmbeddingSettings(**settings))
 
-    assert kinds() == (("bf16", "onnx") if amx else ("onnx", "onnx"))
+    assert kinds() == (("bf16", "onnx-fp32") if amx else ("onnx", "onnx"))
     assert kinds(dtype="float32") == ("onnx", "onnx")  # auto never picks float32 torch
     assert kinds(backend="onnx") == ("onnx", "onnx")
     assert kinds(backend="torch") == (("bf16", "bf16") if amx else ("torch", "torch"))
@@ -77,10 +78,13 @@ def test_bf16_chunks_are_torch_s_vectors_and_questions_stay_on_onnx(
     assert (got * want).sum(axis=1).min() > 0.9995
     alone = np.vstack([auto.embed([t]) for t in TEXTS])  # padding in a batch changes nothing
     assert (alone * got).sum(axis=1).min() > 0.9995
-    # questions: the int8 ONNX model, the vectors an all-ONNX embedder gives
-    onnx = Embedder(EmbeddingSettings(backend="onnx"), data_dir=tmp_path)
+    # questions: the float32 ONNX model (torch's vectors), as an all-ONNX float32 embedder gives
+    onnx = Embedder(EmbeddingSettings(backend="onnx", quantize="none"), data_dir=tmp_path)
+    assert onnx.query_model is auto.query_model
     question = "How much did OpenAI raise?"
-    assert np.array_equal(auto.embed_queries([question]), onnx.embed_queries([question]))
+    asked = auto.embed_queries([question])
+    assert np.array_equal(asked, onnx.embed_queries([question]))
+    assert float(asked[0] @ torch32.embed_queries([question])[0]) > 0.9999
     parts = auto.embed_question_parts(question + " And who led it?", ["And who led it?"])
     assert np.array_equal(
         parts, onnx.embed_question_parts(question + " And who led it?", ["And who led it?"])
@@ -105,7 +109,7 @@ def test_an_index_of_bf16_chunks_answers_onnx_questions(
 ) -> None:
     monkeypatch.setattr("rag.torch_embed.has_amx_bf16", lambda: True)
     app = NewsRAG(make_settings(tmp_path / "data"))
-    assert app.embedder.identity == "all-MiniLM-L6-v2 (torch bfloat16; questions onnx int8 fused)"
+    assert app.embedder.identity == "all-MiniLM-L6-v2 (torch bfloat16; questions onnx none fused)"
     report = app.ingest([str(CORPUS)])
     assert report.rejected == 0 and report.chunks_written > 0
     gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))

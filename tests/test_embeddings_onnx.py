@@ -170,7 +170,7 @@ def test_the_engine_embeds_with_int8_onnx_by_default_or_bf16_chunks_where_amx_is
 
     monkeypatch.setattr("rag.torch_embed.has_amx_bf16", lambda: amx)
     app = NewsRAG(make_settings(tmp_path / "d"))
-    want = "torch bfloat16; questions onnx int8 fused" if amx else "onnx int8 fused"
+    want = "torch bfloat16; questions onnx none fused" if amx else "onnx int8 fused"
     assert app.embedder.identity == f"all-MiniLM-L6-v2 ({want})"
     assert Embedder(Settings().embedding, data_dir=tmp_path).onnx is not amx  # nothing loaded
 
