@@ -296,6 +296,7 @@ def stats(settings: Settings, as_json: bool, list_articles: bool) -> None:
     )
     if result.earliest:
         click.echo(f"published {result.earliest[:10]} … {result.latest[:10]}")
+    click.echo(f"embedding on this machine: {result.embedding}")
     for source, n in result.sources.items():
         click.echo(f"  {n:5d}  {source}")
     for a in articles:

@@ -337,11 +337,12 @@ class NewsRAG:
 
     def stats(self) -> Stats:
         """Counts, outlets and date range of what is indexed."""
-        return summarize(
+        found = summarize(
             self.articles(),
             location=self.store.location,
             collection=self.settings.chroma.collection,
         )
+        return replace(found, embedding=self.embedder.identity)  # named, never loaded
 
     # -- the BM25 cache -------------------------------------------------------------------------
     def lexical_index(self) -> LexicalIndex:

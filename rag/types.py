@@ -176,3 +176,4 @@ class Stats:
     latest: str | None
     location: str
     collection: str
+    embedding: str = ""  # the model and how it embeds chunks and questions on this machine

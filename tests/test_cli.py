@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.torch_embed import has_amx_bf16
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -83,6 +84,12 @@ def test_ask_json_schema_in_a_new_process(data_dir: Path) -> None:
 def test_stats_and_delete(data_dir: Path) -> None:
     stats = json.loads(newsrag("stats", "--json", "--articles", data_dir=data_dir).stdout)
     assert stats["articles"] == 3 and stats["location"].endswith("chroma")
+    # which backend embeds chunks and questions here: int8 ONNX, or bfloat16 chunks with AMX
+    assert stats["embedding"] in {
+        "all-MiniLM-L6-v2 (onnx int8 fused)",
+        "all-MiniLM-L6-v2 (torch bfloat16; questions onnx none fused)",
+    }
+    assert stats["embedding"].startswith("all-MiniLM-L6-v2 (torch") == has_amx_bf16()
     victim = next(a for a in stats["article_list"] if a["source"] == "AI Wire")
     deleted = newsrag("delete", victim["article_id"], data_dir=data_dir)
     assert deleted.returncode == 0 and victim["title"] in deleted.stdout
