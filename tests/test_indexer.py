@@ -191,3 +191,60 @@ def test_the_keyword_cache_rebuild_reads_the_words_of_chunks_it_already_held(
     tokenized.clear()
     app.delete(str(new[0].metadata["article_id"]))
     assert tokenized == [] and app.lexical_index().ids == before.ids
+
+
+def test_what_is_stored_is_read_from_ids_as_from_every_chunk_s_metadata(
+    tmp_path: Path, model_loaded: None
+) -> None:
+    """The quick read (chunk ids + each version's first chunk) sees what the full metadata scan
+    sees, leftovers of an interrupted update included; a version whose first chunk is gone
+    never counts as complete, so the next ingest writes it again."""
+    app = NewsRAG(make_settings(tmp_path / "data"))
+    app.ingest([str(CORPUS)])
+    indexer = Indexer(app.store, app.embedder, app.settings.ingest)
+
+    def both() -> tuple[dict, dict]:
+        quick, full = indexer._stored_from_ids(), indexer._stored_from_metadata()
+        assert quick is not None
+        return quick, full
+
+    quick, full = both()
+    assert quick == full and len(quick) == len(app.articles())
+    assert sum(a.chunks for a in app.articles()) == len(app.store.ids())
+    # an interrupted update: a newer version's chunks written beside the old ones
+    victim = next(iter(quick))
+    old_ids = app.store.ids(where={"article_id": victim})
+    chunks = list(app.store.iter_chunks(where={"article_id": victim}))
+    _, vectors = app.store.embeddings([c.id for c in chunks])
+    newer = "f" * 16
+    app.store.upsert(
+        [c.id.replace(c.metadata["content_hash"][:8], newer[:8]) for c in chunks],
+        [c.text for c in chunks],
+        vectors,
+        [{**c.metadata, "content_hash": newer} for c in chunks],
+    )
+    quick, full = both()
+    assert quick == full and set(quick[victim].versions) == {
+        chunks[0].metadata["content_hash"],
+        newer,
+    }
+    app.store.delete_ids(app.store.ids(where={"content_hash": newer}))
+    # the first chunk of a stored version lost (a crash while deleting, say)
+    first = next(c for c in chunks if c.metadata["position"] == 0)
+    app.store.delete_ids([first.id])
+    quick = indexer._stored_from_ids()
+    assert quick is not None
+    assert not any(quick[victim].complete(v) for v in quick[victim].versions)
+    # the article list (also read from ids and first chunks) falls back to the full scan
+    listed = {a.article_id: a for a in app.articles()}
+    assert (
+        listed[victim].chunks == len(chunks) - 1 and listed[victim].title == first.metadata["title"]
+    )
+    report = app.ingest([str(CORPUS)])
+    assert report.updated + report.added == 1 and report.chunks_written == len(chunks)
+    assert sorted(app.store.ids(where={"article_id": victim})) == sorted(old_ids)
+    # an id of another shape: the full scan answers
+    app.store.upsert(["odd-id"], ["text"], vectors[:1], [{**first.metadata, "position": 5}])
+    assert indexer._stored_from_ids() is None
+    assert {a.article_id: a.chunks for a in app.articles()}[victim] == len(chunks) + 1
+    assert "odd-id" in indexer._stored()[victim].versions[first.metadata["content_hash"]]
