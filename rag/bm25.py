@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.bm25_words import WordRows, WordRowsBuilder, chunk_words, header_text, tokenize
 from rag.chunk_records import ChunkColumns, ChunkRecords, ColumnsBuilder, RecordsBuilder
+from rag.ingest.identity import chunk_id_parts
 from rag.postings import Postings
 from rag.sentence_index import SentenceIndex, SentenceIndexBuilder, SentenceWords
 from rag.sentence_table import SentenceTable
@@ -257,6 +258,35 @@ class LexicalCache:
         """Compare fingerprints now; load or rebuild when they differ."""
         self._refresh(only_if_stale=False)
 
+    def _tables(self, model: str, previous: LexicalIndex | None) -> dict[str, SentenceTable]:
+        """Every stored article's sentence table of ``model``, in article id order. A table the
+        ``previous`` index holds is taken from it when the article's chunks are all of that
+        table's version (a new version's chunks are written before its table, so it is still
+        the stored one); the other articles' tables are read from Chroma, all of them when
+        there is no previous index or a chunk id has another shape."""
+        held = previous.sentences.articles if previous and previous.sentences else {}
+        versions: dict[str, set[str]] = {}
+        for cid in self.store.ids() if held else ():
+            parts = chunk_id_parts(cid)
+            if parts is None:
+                versions = {}
+                break
+            versions.setdefault(parts[0], set()).add(parts[1])
+        if not versions:
+            found = dict(self.store.iter_sentence_tables())
+        else:
+            kept = [
+                aid
+                for aid, prefixes in versions.items()
+                if (entry := held.get(aid)) is not None and prefixes == {entry[2][:8]}
+            ]
+            assert previous is not None and previous.sentences is not None
+            found = previous.sentences.tables(kept)
+            missing = [a for a in versions if a not in found]
+            for start in range(0, len(missing), 1000):
+                found.update(self.store.sentence_tables(missing[start : start + 1000]))
+        return {aid: found[aid] for aid in sorted(found) if found[aid].model == model}
+
     def _stale(self) -> bool:
         return self._index is None or time.monotonic() - self._checked > self.interval
 
@@ -274,11 +304,7 @@ class LexicalCache:
                     log.info("rebuilding the BM25 index from Chroma")
                     tables = None
                     if self.table_model is not None:
-                        tables = {
-                            aid: table
-                            for aid, table in self.store.iter_sentence_tables()
-                            if table.model == self.table_model
-                        }
+                        tables = self._tables(self.table_model, previous)
                     current = LexicalIndex.build(
                         self.store.iter_chunks(),
                         fingerprint=fingerprint,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rag.errors import NotFoundError
+from rag.ingest.identity import chunk_id_parts
 from rag.store import ChunkStore
 from rag.types import ArticleInfo, Stats
 
@@ -30,11 +31,10 @@ def list_articles(store: ChunkStore) -> list[ArticleInfo]:
 def _counts_from_ids(ids: list[str]) -> dict[str, int] | None:
     counts: dict[str, int] = {}
     for cid in ids:
-        head, colon, position = cid.rpartition(":")
-        aid, dash, prefix = head.rpartition("-")
-        if not (colon and dash and aid and len(prefix) == 8 and position.isdigit()):
+        parts = chunk_id_parts(cid)
+        if parts is None:
             return None
-        counts[aid] = counts.get(aid, 0) + 1
+        counts[parts[0]] = counts.get(parts[0], 0) + 1
     return counts
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from rag.config import IngestSettings
 from rag.embeddings import Embedder
 from rag.ingest.chunking import ChunkPlan, split_article
-from rag.ingest.identity import article_id, content_hash, minhash, similarity
+from rag.ingest.identity import article_id, chunk_id_parts, content_hash, minhash, similarity
 from rag.sentence_table import build_table
 from rag.store import ChunkStore
 from rag.types import Article, Chunk, IngestReport, ItemError
@@ -165,11 +165,10 @@ class Indexer:
     def _stored_from_ids(self) -> dict[str, _Stored] | None:
         by_prefix: dict[tuple[str, str], list[str]] = {}
         for cid in self.store.ids():
-            head, colon, position = cid.rpartition(":")
-            aid, dash, prefix = head.rpartition("-")
-            if not (colon and dash and aid and len(prefix) == 8 and position.isdigit()):
+            parts = chunk_id_parts(cid)
+            if parts is None:
                 return None
-            by_prefix.setdefault((aid, prefix), []).append(cid)
+            by_prefix.setdefault(parts, []).append(cid)
         firsts = {}
         for chunk in self.store.iter_chunks(documents=False, where={"position": 0}):
             m = chunk.metadata

@@ -168,9 +168,30 @@ def test_the_keyword_cache_rebuild_reads_the_words_of_chunks_it_already_held(
         return real(text)
 
     monkeypatch.setattr(rag.bm25_words, "token_stream", counting)
+    read_tables: list[Any] = []
+    for name in ("iter_sentence_tables", "sentence_tables"):
+        real_read = getattr(app.store, name)
+
+        def reading(*args: Any, _name: str = name, _real: Any = real_read) -> Any:
+            read_tables.append((_name, *args))
+            return _real(*args)
+
+        monkeypatch.setattr(app.store, name, reading)
     report = app.ingest([str(CORPUS / names[-1])])
     assert report.added == 1
     index = app.lexical_index()
+    monkeypatch.undo()  # the spies off; token_stream counting again below
+    monkeypatch.setattr(rag.bm25_words, "token_stream", counting)
+    # only the new article's sentence table was read from Chroma; the others came from the cache
+    added = {a.article_id for a in app.articles()} - set(before.sentences.articles)
+    assert read_tables == [("sentence_tables", sorted(added))] and len(added) == 1
+    stored = dict(app.store.iter_sentence_tables())
+    assert index.sentences is not None and set(index.sentences.articles) == set(stored)
+    for aid, table in index.sentences.tables(sorted(stored)).items():
+        assert (
+            np.array_equal(table.spans, stored[aid].spans) and table.version == stored[aid].version
+        )
+        assert np.allclose(table.vectors, stored[aid].vectors, atol=1e-6)
     new = [c for c in app.store.iter_chunks() if c.id not in before.rows]
     assert len(index) == len(before) + len(new) and new
     assert sorted(tokenized) == sorted(c.text for c in new)  # the others' words were reused

@@ -22,6 +22,16 @@ def article_id(article: Article) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+def chunk_id_parts(chunk_id: str) -> tuple[str, str] | None:
+    """The article id and version prefix (content hash, first 8) in a chunk id
+    ``{article id}-{version[:8]}:{position}``; None for an id of another shape."""
+    head, colon, position = chunk_id.rpartition(":")
+    aid, dash, prefix = head.rpartition("-")
+    if not (colon and dash and aid and len(prefix) == 8 and position.isdigit()):
+        return None
+    return aid, prefix
+
+
 def content_hash(article: Article) -> str:
     """Fingerprint of everything that ends up in the index; changes when any of it does."""
     published = article.published_at.isoformat() if article.published_at else ""
