@@ -18,7 +18,7 @@ import numpy as np
 
 from rag.bm25_words import WordRows, WordRowsBuilder, chunk_words, header_text, tokenize
 from rag.chunk_records import ChunkColumns, ChunkRecords, ColumnsBuilder, RecordsBuilder
-from rag.ingest.identity import chunk_id_parts
+from rag.ingest.identity import chunk_versions
 from rag.postings import Postings
 from rag.sentence_index import SentenceIndex, SentenceIndexBuilder, SentenceWords
 from rag.sentence_table import SentenceTable
@@ -258,27 +258,23 @@ class LexicalCache:
         """Compare fingerprints now; load or rebuild when they differ."""
         self._refresh(only_if_stale=False)
 
-    def _tables(self, model: str, previous: LexicalIndex | None) -> dict[str, SentenceTable]:
+    def _tables(
+        self, model: str, previous: LexicalIndex | None, ids: Sequence[str]
+    ) -> dict[str, SentenceTable]:
         """Every stored article's sentence table of ``model``, in article id order. A table the
         ``previous`` index holds is taken from it when the article's chunks are all of that
         table's version (a new version's chunks are written before its table, so it is still
         the stored one); the other articles' tables are read from Chroma, all of them when
-        there is no previous index or a chunk id has another shape."""
+        there is no previous index or a chunk id (of ``ids``, the store's) has another shape."""
         held = previous.sentences.articles if previous and previous.sentences else {}
-        versions: dict[str, set[str]] = {}
-        for cid in self.store.ids() if held else ():
-            parts = chunk_id_parts(cid)
-            if parts is None:
-                versions = {}
-                break
-            versions.setdefault(parts[0], set()).add(parts[1])
+        versions = chunk_versions(ids) if held else None
         if not versions:
             found = dict(self.store.iter_sentence_tables())
         else:
             kept = [
                 aid
                 for aid, prefixes in versions.items()
-                if (entry := held.get(aid)) is not None and prefixes == {entry[2][:8]}
+                if (entry := held.get(aid)) is not None and set(prefixes) == {entry[2][:8]}
             ]
             assert previous is not None and previous.sentences is not None
             found = previous.sentences.tables(kept)
@@ -294,7 +290,8 @@ class LexicalCache:
         with self._lock:
             if only_if_stale and not self._stale():
                 return  # callers that waited here while another thread checked
-            fingerprint = self.store.fingerprint()
+            ids = self.store.ids()  # read once: the fingerprint's and the tables' to reuse
+            fingerprint = self.store.fingerprint(ids)
             current = self._index
             if current is None or current.fingerprint != fingerprint:
                 loaded = LexicalIndex.load(self.folder)
@@ -304,7 +301,7 @@ class LexicalCache:
                     log.info("rebuilding the BM25 index from Chroma")
                     tables = None
                     if self.table_model is not None:
-                        tables = self._tables(self.table_model, previous)
+                        tables = self._tables(self.table_model, previous, ids)
                     current = LexicalIndex.build(
                         self.store.iter_chunks(),
                         fingerprint=fingerprint,

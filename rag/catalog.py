@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.errors import NotFoundError
-from rag.ingest.identity import chunk_id_parts
+from rag.ingest.identity import chunk_versions
 from rag.store import ChunkStore
 from rag.types import ArticleInfo, Stats
 
@@ -14,7 +14,10 @@ def list_articles(store: ChunkStore) -> list[ArticleInfo]:
     Counted from the chunk ids (``{article id}-{version[:8]}:{position}``) and described by
     each article's first chunk, which is several times quicker than reading every chunk's
     metadata; that full scan answers when an id has another shape or a first chunk is gone."""
-    counts = _counts_from_ids(store.ids())
+    by_article = chunk_versions(store.ids())
+    counts = None
+    if by_article is not None:
+        counts = {aid: sum(map(len, v.values())) for aid, v in by_article.items()}
     found: dict[str, ArticleInfo] = {}
     if counts is not None:
         for chunk in store.iter_chunks(documents=False, where={"position": 0}):
@@ -26,16 +29,6 @@ def list_articles(store: ChunkStore) -> list[ArticleInfo]:
             counts[aid] = counts.get(aid, 0) + 1
     infos = [ArticleInfo(**{**vars(i), "chunks": counts[i.article_id]}) for i in found.values()]
     return sorted(infos, key=lambda i: (i.published_at, i.title), reverse=True)
-
-
-def _counts_from_ids(ids: list[str]) -> dict[str, int] | None:
-    counts: dict[str, int] = {}
-    for cid in ids:
-        parts = chunk_id_parts(cid)
-        if parts is None:
-            return None
-        counts[parts[0]] = counts.get(parts[0], 0) + 1
-    return counts
 
 
 def _describe(found: dict[str, ArticleInfo], m: dict) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 from rag.config import IngestSettings
 from rag.embeddings import Embedder
 from rag.ingest.chunking import ChunkPlan, split_article
-from rag.ingest.identity import article_id, chunk_id_parts, content_hash, minhash, similarity
+from rag.ingest.identity import article_id, chunk_versions, content_hash, minhash, similarity
 from rag.sentence_table import build_table
 from rag.store import ChunkStore
 from rag.types import Article, Chunk, IngestReport, ItemError
@@ -163,12 +163,9 @@ class Indexer:
         return stored
 
     def _stored_from_ids(self) -> dict[str, _Stored] | None:
-        by_prefix: dict[tuple[str, str], list[str]] = {}
-        for cid in self.store.ids():
-            parts = chunk_id_parts(cid)
-            if parts is None:
-                return None
-            by_prefix.setdefault(parts, []).append(cid)
+        by_article = chunk_versions(self.store.ids())
+        if by_article is None:
+            return None
         firsts = {}
         for chunk in self.store.iter_chunks(documents=False, where={"position": 0}):
             m = chunk.metadata
@@ -177,14 +174,15 @@ class Indexer:
                 return None
             firsts[(aid, version[:8])] = (version, m)
         stored: dict[str, _Stored] = {}
-        for (aid, prefix), ids in sorted(by_prefix.items()):
+        for aid, prefixes in sorted(by_article.items()):
             entry = stored.setdefault(aid, _Stored())
-            version, m = firsts.get((aid, prefix), (prefix, {}))
-            entry.versions[version] = sorted(ids)
-            entry.n_chunks[version] = int(m.get("n_chunks", -1))
-            if m:
-                entry.signature = str(m.get("minhash", ""))
-                entry.published_at = str(m.get("published_at", ""))
+            for prefix, ids in sorted(prefixes.items()):
+                version, m = firsts.get((aid, prefix), (prefix, {}))
+                entry.versions[version] = sorted(ids)
+                entry.n_chunks[version] = int(m.get("n_chunks", -1))
+                if m:
+                    entry.signature = str(m.get("minhash", ""))
+                    entry.published_at = str(m.get("published_at", ""))
         return stored
 
     def _plan(

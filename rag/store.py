@@ -151,11 +151,11 @@ class ChunkStore:
             if len(page["ids"]) < _ID_PAGE:
                 return found
 
-    def fingerprint(self) -> str:
-        """A hash of every chunk id. Chunk ids embed the article's content hash, so any add,
-        change or delete changes the fingerprint."""
-        ids = sorted(self.ids())
-        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] + f"-{len(ids)}"
+    def fingerprint(self, ids: Sequence[str] | None = None) -> str:
+        """A hash of every chunk id (``ids`` when the caller has just read them). Chunk ids
+        embed the article's content hash, so any add, change or delete changes it."""
+        ordered = sorted(self.ids() if ids is None else ids)
+        return hashlib.sha256("\n".join(ordered).encode()).hexdigest()[:16] + f"-{len(ordered)}"
 
     # -- writes -----------------------------------------------------------------------------
     def upsert(

@@ -51,10 +51,11 @@ class TorchModel(TokenModel):
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         import torch
 
+        input_ids = torch.from_numpy(ids)
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
             out = self.module(
-                input_ids=torch.from_numpy(ids),
+                input_ids=input_ids,
                 attention_mask=torch.from_numpy(mask),
-                token_type_ids=torch.zeros_like(torch.from_numpy(ids)),
+                token_type_ids=torch.zeros_like(input_ids),
             )
         return out.last_hidden_state.float().numpy()

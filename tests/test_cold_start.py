@@ -195,9 +195,9 @@ def test_concurrent_callers_share_one_fingerprint_check(corpus_engine: NewsRAG) 
     checks: list[int] = []
     original = store.fingerprint
 
-    def counting() -> str:  # a spy on the real method
+    def counting(*args: object) -> str:  # a spy on the real method
         checks.append(1)
-        return original()
+        return original(*args)  # type: ignore[arg-type]
 
     store.fingerprint = counting  # type: ignore[method-assign]
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -30,6 +31,18 @@ def chunk_id_parts(chunk_id: str) -> tuple[str, str] | None:
     if not (colon and dash and aid and len(prefix) == 8 and position.isdigit()):
         return None
     return aid, prefix
+
+
+def chunk_versions(chunk_ids: Iterable[str]) -> dict[str, dict[str, list[str]]] | None:
+    """The chunk ids by article id, then by version prefix (``chunk_id_parts``); None when an
+    id has another shape, so the caller reads the chunks' metadata instead."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for cid in chunk_ids:
+        parts = chunk_id_parts(cid)
+        if parts is None:
+            return None
+        found.setdefault(parts[0], {}).setdefault(parts[1], []).append(cid)
+    return found
 
 
 def content_hash(article: Article) -> str:
