@@ -11,9 +11,10 @@ _LOCK = threading.Lock()
 _PARAGRAPH = re.compile(r"[^\n]+")
 # nltk's package __init__ imports these for classifiers, collocation tests and the transition
 # parser, none of which Punkt uses (0.8 s warm, seconds cold; SciPy's sparse matrices alone
-# 0.1 s); nltk falls back when they are missing, so they are kept out while it loads, unless
-# something imported them already
-_UNUSED_BY_PUNKT = ("sklearn", "scipy")
+# 0.1 s); nltk falls back when they are missing, so each is kept out while it loads unless
+# something imported it already. The submodules are named too: SciPy's package itself is often
+# loaded (an ONNX export or torch brings it) while scipy.stats, 0.5 s of nltk's import, is not
+_UNUSED_BY_PUNKT = ("sklearn", "scipy", "scipy.stats", "scipy.sparse")
 
 
 @lru_cache(maxsize=1)

@@ -133,19 +133,26 @@ def test_long_titles_are_capped_in_the_header(embedder: Embedder) -> None:
     assert len(chunks) == 1 and chunks[0].text == "Short body sentence here."
 
 
-def test_loading_punkt_skips_nltks_sklearn_and_scipy_imports() -> None:
+@pytest.mark.parametrize(
+    ("before", "loaded"),
+    [("", "-"), ("import scipy\n", "scipy")],  # SciPy's package alone: an ONNX export's
+    ids=["nothing-before", "scipy-package-before"],
+)
+def test_loading_punkt_skips_nltks_sklearn_and_scipy_imports(before: str, loaded: str) -> None:
     """Splitting sentences loads NLTK's Punkt without the classifier, statistics and sparse
-    matrix libraries its package imports (seconds of a cold ingest), and leaves them
-    importable afterwards."""
+    matrix libraries its package imports (seconds of a cold ingest), also when SciPy's package
+    itself is already loaded, and leaves them importable afterwards."""
     probe = (
         "import sys\n"
+        f"{before}"
         "from rag.sentences import sentence_spans\n"
         "assert sentence_spans('Dr. Lee left. He came back.') == [(0, 13), (14, 27)]\n"
-        "print(sorted({'sklearn', 'scipy'} & set(sys.modules)))\n"
+        "watched = {'sklearn', 'scipy', 'scipy.stats', 'scipy.sparse'}\n"
+        "print(','.join(sorted(watched & set(sys.modules))) or '-')\n"
         "import scipy.sparse, scipy.stats, sklearn.feature_extraction\n"
         "print(scipy.stats.norm.cdf(0), scipy.sparse.eye(2).nnz)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     ).stdout.split()
-    assert out == ["[]", "0.5", "2"]
+    assert out == [loaded, "0.5", "2"]
