@@ -307,6 +307,9 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
             n = doc[section]["n"]
             figures = "  ".join(f"{name} {fmt(doc[section].get(name))}" for name in names)
             lines.append(f"{label:9s} {figures}  (n={n})")
+        if section == "retrieval" and doc[section].get(f"map@{k}_perfect"):
+            best = doc[section][f"map@{k}_perfect"]
+            lines.append(f"{'':9s} map@{k} of perfect retrieval {fmt(best)} (a chunk a fact)")
     if doc.get("answers") and "lenient" in doc["answers"]:
         a = doc["answers"]
         figures = "  ".join(f"{n} {fmt(a[n])}" for n in ("lenient", "exact_match", "token_f1"))

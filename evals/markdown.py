@@ -85,7 +85,15 @@ def _retrieval(summary: Summary, config: dict[str, Any]) -> list[str]:
             cells = ["all", "–", fmt(h4), fmt(h10), fmt(mrr), fmt(map_), "–"]
             rows.append([f"paper, all queries: {name}", *cells])
     lines = ["## Retrieval", "", "Null questions are excluded (they have no evidence).", ""]
-    lines += _table(header, rows) + ["", "Per question type:", ""]
+    lines += _table(header, rows)
+    if summary.retrieval is not None and summary.retrieval.map_best:
+        lines += [
+            "",
+            f"MAP@{k} divides the facts found at each rank by the rank, so perfect retrieval "
+            f"scores {fmt(summary.retrieval.map_best)} on these questions, not 1 (each fact in "
+            "its own chunk, found at ranks 1, 2, 3, …).",
+        ]
+    lines += ["", "Per question type:", ""]
     by_type = [[t, *_retrieval_cells(s.retrieval, k)] for t, s in summary.by_type.items()]
     by_type += [
         [f"{t} (baseline)", *_retrieval_cells(s.baseline, k)]

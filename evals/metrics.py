@@ -70,6 +70,15 @@ def average_precision(found: Found, *, n_facts: int, k: int = 10) -> float:
     return total / min(n_facts, k)
 
 
+def best_average_precision(n_facts: int, *, k: int = 10) -> float:
+    """The most AP@k can be for a question with ``n_facts`` gold facts in different chunks:
+    ranks 1..min(n_facts, k) each find one new fact. Perfect retrieval scores this, not 1.0
+    (0.75 for two facts, 0.61 for three, 0.52 for four); only a chunk holding two of the facts
+    scores more."""
+    n = min(n_facts, k)
+    return sum(1.0 / rank for rank in range(1, n + 1)) / n if n > 0 else 0.0
+
+
 def all_found(found: Found, *, n_facts: int, k: int = 10) -> float:
     """1.0 when every gold fact is in some chunk of the top ``k`` (all evidence retrieved)."""
     if n_facts <= 0:

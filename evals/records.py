@@ -100,6 +100,8 @@ class RetrievalScores:
     mrr: float
     map: float
     all_evidence: float
+    map_best: float = 0.0
+    """MAP@k of perfect retrieval with each gold fact in its own chunk: what MAP is out of."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def score_retrieval(results: Sequence[RetrievalResult], *, k: int) -> RetrievalS
         mrr=_avg(metrics.reciprocal_rank(f, k=k) for f, _ in kept),
         map=_avg(metrics.average_precision(f, n_facts=n, k=k) for f, n in kept),
         all_evidence=_avg(metrics.all_found(f, n_facts=n, k=k) for f, n in kept),
+        map_best=_avg(metrics.best_average_precision(n, k=k) for _, n in kept),
     )
 
 

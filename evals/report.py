@@ -36,6 +36,7 @@ def _retrieval(scores: RetrievalScores | None, k: int) -> dict[str, float] | Non
         f"mrr@{k}": scores.mrr,
         f"map@{k}": scores.map,
         f"all_evidence@{k}": scores.all_evidence,
+        f"map@{k}_perfect": scores.map_best,
     }
 
 

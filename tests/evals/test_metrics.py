@@ -42,6 +42,17 @@ def test_average_precision_divides_by_at_most_k() -> None:
     assert metrics.average_precision(found, n_facts=12, k=10) == pytest.approx(expected)
 
 
+def test_best_average_precision_is_perfect_retrievals_ap() -> None:
+    """What AP@k is out of: perfect retrieval finds one new fact at each rank 1..n."""
+    for n in (1, 2, 3, 4, 12):
+        perfect = [F({i}) for i in range(n)]
+        best = metrics.best_average_precision(n, k=10)
+        assert best == pytest.approx(metrics.average_precision(perfect, n_facts=n, k=10))
+    assert metrics.best_average_precision(2) == pytest.approx(0.75)
+    assert metrics.best_average_precision(4) == pytest.approx((1 + 1 / 2 + 1 / 3 + 1 / 4) / 4)
+    assert metrics.best_average_precision(0) == 0.0
+
+
 def test_all_found_needs_every_fact_in_the_top_k() -> None:
     found = [F({0}), F(), F({1})]
     assert metrics.all_found(found, n_facts=2, k=3) == 1.0

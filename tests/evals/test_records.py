@@ -68,6 +68,7 @@ def test_retrieval_figures_skip_null_questions(records: list[QuestionRecord]) ->
     assert r.mrr == pytest.approx((1 + 0.5) / 2)
     assert r.map == pytest.approx(((1 + 1 / 3) / 2 + 1 / 2) / 2)
     assert r.all_evidence == 1.0
+    assert r.map_best == pytest.approx((0.75 + 1.0) / 2)  # perfect order: two facts, one fact
     assert s.by_type["comparison_query"].retrieval.mrr == pytest.approx(0.5)
     assert s.by_type["null_query"].retrieval is None
 
