@@ -42,6 +42,9 @@ class IngestBench:
     floor_ratios: tuple[float, ...] = ()
     """ingest / floor of each run, when there were several (``seconds`` and ``floor_seconds``
     are then the medians)."""
+    model_seconds: float | None = None
+    """How long the ingest's own embedding calls took inside it (the median over runs): above
+    the floor, this is the model slowed by the other threads' work on the same cores."""
 
 
 def subset_corpus(corpus: Path, out: Path, *, articles: int | None) -> tuple[Path, int]:
@@ -79,14 +82,14 @@ def measure_ingest(
         data_dir = settings.data_dir
         if run > 1:
             data_dir = data_dir.with_name(f"{data_dir.name}-run{run}")
-        app, texts, seconds = _fresh_ingest(
+        app, texts, seconds, model = _fresh_ingest(
             corpus, settings.model_copy(update={"data_dir": data_dir})
         )
-        pairs.append((seconds, _timed(functools.partial(app.embedder.embed, texts))))
+        pairs.append((seconds, _timed(functools.partial(app.embedder.embed, texts)), model))
         if run > 1:
             del app
             shutil.rmtree(data_dir, ignore_errors=True)
-    seconds, floor = (statistics.median(x) for x in zip(*pairs, strict=True))
+    seconds, floor, model = (statistics.median(x) for x in zip(*pairs, strict=True))
     torch_seconds = None
     if torch_floor:
         torch_settings = settings.embedding.model_copy(
@@ -112,28 +115,39 @@ def measure_ingest(
         llama_index_seconds=li_seconds,
         llama_index_nodes=li_nodes,
         llama_index_floor_seconds=li_floor,
-        floor_ratios=tuple(a / b for a, b in pairs) if runs > 1 else (),
+        floor_ratios=tuple(a / b for a, b, _ in pairs) if runs > 1 else (),
+        model_seconds=model,
     )
     return app, bench
 
 
-def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str], float]:
+def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str], float, float]:
     """Ingest ``corpus`` into a fresh ``settings.data_dir``: the engine, the texts it embedded
-    (recorded on the way) and the ingest's seconds (model load and ONNX export excluded)."""
+    (recorded on the way), the ingest's seconds (model load and ONNX export excluded) and the
+    seconds its embedding calls took."""
     if settings.data_dir.exists():
         shutil.rmtree(settings.data_dir)
     app = NewsRAG(settings)
     app.embedder.embed(["warm up"])  # model load and ONNX export are not ingest time
     texts: list[str] = []
+    model = [0.0]
     embed, embed_spans = app.embedder.embed, app.embedder.embed_spans
 
     def recording(batch: Sequence[str], **options: Any) -> Any:
         texts.extend(batch)
-        return embed(batch, **options)
+        started = time.perf_counter()
+        try:
+            return embed(batch, **options)
+        finally:
+            model[0] += time.perf_counter() - started
 
     def recording_spans(batch: Sequence[str], spans: Any, **options: Any) -> Any:
         texts.extend(batch)  # the same model run, sentence vectors pooled from it
-        return embed_spans(batch, spans, **options)
+        started = time.perf_counter()
+        try:
+            return embed_spans(batch, spans, **options)
+        finally:
+            model[0] += time.perf_counter() - started
 
     app.embedder.embed = recording  # type: ignore[method-assign]
     app.embedder.embed_spans = recording_spans  # type: ignore[method-assign]
@@ -143,7 +157,7 @@ def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str],
     app.embedder.embed, app.embedder.embed_spans = embed, embed_spans  # type: ignore[method-assign]
     if not texts:
         raise RuntimeError("the ingest embedded nothing the bench could see; nothing to compare")
-    return app, texts, seconds
+    return app, texts, seconds, model[0]
 
 
 def _backend(app: NewsRAG) -> str:

@@ -51,6 +51,16 @@ def goal_rows(results: dict[str, Any]) -> list[Row]:
             low, high = min(ing.floor_ratios), max(ing.floor_ratios)
             value += f" (median of {len(ing.floor_ratios)}: {low:.2f}-{high:.2f}x)"
         rows.append(Row("ingest / its embedding floor", value, "<= 1.10x", floor <= 1.10))
+        if ing.model_seconds:
+            slowed = _ratio(ing.model_seconds, ing.floor_seconds)
+            rows.append(
+                Row(
+                    "model calls inside the ingest",
+                    f"{ing.model_seconds:.1f} s ({slowed:.2f}x the floor)",
+                    "",
+                    None,
+                )
+            )
         if ing.llama_index_seconds is not None:
             speed = ing.llama_index_seconds / ing.seconds
             rows.append(
