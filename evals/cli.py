@@ -307,8 +307,7 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
             n = doc[section]["n"]
             figures = "  ".join(f"{name} {fmt(doc[section].get(name))}" for name in names)
             lines.append(f"{label:9s} {figures}  (n={n})")
-        if section == "retrieval" and doc[section].get(f"map@{k}_perfect"):
-            best = doc[section][f"map@{k}_perfect"]
+        if section == "retrieval" and (best := doc[section].get(f"map@{k}_perfect")):
             lines.append(f"{'':9s} map@{k} of perfect retrieval {fmt(best)} (a chunk a fact)")
     if doc.get("answers") and "lenient" in doc["answers"]:
         a = doc["answers"]

@@ -133,24 +133,22 @@ def _fresh_ingest(corpus: Path, settings: Settings) -> tuple[NewsRAG, list[str],
     model = [0.0]
     embed, embed_spans = app.embedder.embed, app.embedder.embed_spans
 
-    def recording(batch: Sequence[str], **options: Any) -> Any:
-        texts.extend(batch)
-        started = time.perf_counter()
-        try:
-            return embed(batch, **options)
-        finally:
-            model[0] += time.perf_counter() - started
+    def recording(call: Any) -> Any:
+        """``call`` with the texts it embeds recorded and its seconds added to ``model``
+        (``embed_spans`` gets sentence vectors from the same model run)."""
 
-    def recording_spans(batch: Sequence[str], spans: Any, **options: Any) -> Any:
-        texts.extend(batch)  # the same model run, sentence vectors pooled from it
-        started = time.perf_counter()
-        try:
-            return embed_spans(batch, spans, **options)
-        finally:
-            model[0] += time.perf_counter() - started
+        def wrapper(batch: Sequence[str], *args: Any, **options: Any) -> Any:
+            texts.extend(batch)
+            started = time.perf_counter()
+            try:
+                return call(batch, *args, **options)
+            finally:
+                model[0] += time.perf_counter() - started
 
-    app.embedder.embed = recording  # type: ignore[method-assign]
-    app.embedder.embed_spans = recording_spans  # type: ignore[method-assign]
+        return wrapper
+
+    app.embedder.embed = recording(embed)  # type: ignore[method-assign]
+    app.embedder.embed_spans = recording(embed_spans)  # type: ignore[method-assign]
     started = time.perf_counter()
     app.ingest([str(corpus)])
     seconds = time.perf_counter() - started
