@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rag import IngestReport, NewsRAG, NewsragError, Settings
+from rag.config import EmbeddingSettings, IngestSettings
 from rag.embeddings import backends
 
 
@@ -60,11 +61,19 @@ def index_key(corpus: Sequence[Path], settings: Settings) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
+# the batching every published eval index was built with (see embedding_model)
+_DEFAULT_BATCHING = (
+    EmbeddingSettings.model_fields["batch_size"].default,
+    IngestSettings.model_fields["write_batch_chunks"].default,
+)
+
+
 def embedding_model(settings: Settings) -> str:
     """The embedding model's identity: its folder, or the bundled package and version, plus the
     ONNX quantisation and graph when the ONNX backend runs it (fp32 ONNX, fused or not, and torch
     give the same vectors, but int8 and bfloat16 ones differ slightly, so such an index is its
-    own). Only the chunks' backend counts: the index holds chunk vectors."""
+    own), and for those the batching when it is not the defaults'. Only the chunks' backend
+    counts: the index holds chunk vectors."""
     model = settings.embedding.model
     if not model:
         try:
@@ -78,6 +87,14 @@ def embedding_model(settings: Settings) -> str:
         model += f" [onnx {s.quantize}{' fused' if s.graph == 'fused' else ''}]"
     elif chunks == "bf16":
         model += " [torch bfloat16]"
+    else:
+        return model
+    # int8 activations are scaled per model batch, so other batches give other vectors (bfloat16
+    # ones are keyed alike); only batching unlike the defaults is named, so indexes built with
+    # the defaults keep their keys
+    batching = (s.batch_size, settings.ingest.write_batch_chunks)
+    if batching != _DEFAULT_BATCHING:
+        model += f" [batches of {batching[0]} in writes of {batching[1]}]"
     return model
 
 

@@ -16,7 +16,7 @@ from evals.bench.ingest import IngestBench
 from evals.bench.query import Latency, QueryBench
 from evals.bench.report import format_table, goal_rows, write_outputs
 from evals.bench.scale import ScalePoint
-from evals.index import index_key
+from evals.index import embedding_model, index_key
 from rag import Settings
 from rag.torch_embed import has_amx_bf16
 from tests.conftest import CORPUS, DATA
@@ -160,3 +160,22 @@ def test_index_key_tells_int8_vectors_from_torch_ones() -> None:
     assert key(backend="auto") == (bf16 if has_amx_bf16() else key(backend="onnx"))
     # the fused int8 graph quantises attention and embeddings: its vectors are not the plain ones
     assert key(backend="onnx", quantize="int8", graph="plain") != key(backend="onnx")
+
+
+def test_index_key_tells_int8_vectors_of_other_batches_apart() -> None:
+    """int8 activations are scaled per model batch: an index built with other batches holds
+    other vectors, so an eval must not reuse one for the other. float32 vectors do not depend
+    on the batch, and the defaults' key names no batching, so existing indexes keep theirs."""
+
+    def key(batch_size: int = 32, write_batch_chunks: int = 256, **embedding: object) -> str:
+        settings = Settings(
+            embedding={**embedding, "batch_size": batch_size},
+            ingest={"write_batch_chunks": write_batch_chunks},
+        )
+        return index_key([CORPUS], settings)
+
+    int8 = key(backend="onnx")
+    assert len({int8, key(16, backend="onnx"), key(write_batch_chunks=64, backend="onnx")}) == 3
+    assert key(backend="torch", dtype="bfloat16") != key(16, backend="torch", dtype="bfloat16")
+    assert key(backend="torch", dtype="float32") == key(16, backend="torch", dtype="float32")
+    assert "batches" not in embedding_model(Settings(embedding={"backend": "onnx"}))
