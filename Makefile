@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.newsrag-installed
+RUN_STAMP := $(VENV)/.newsrag-run
+DEV_STAMP := $(VENV)/.newsrag-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
 
@@ -16,17 +17,29 @@ export TOKENIZERS_PARALLELISM := false
 # llama-cpp-python (a dev extra, for the local-LLM tests) builds from source: keep it portable
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: setup system-deps run test test-fast lint clean
+.PHONY: setup setup-dev system-deps run test test-fast lint clean
 
-setup: $(STAMP)
+# `make run` installs what running needs (the runtime dependencies, torch's CPU build and the
+# default embedding backend); `make test` adds the dev extras (pytest, Playwright's client, the
+# LLM backends and llama.cpp, which compiles from source). Each stamp is re-made when
+# pyproject.toml changes.
+setup: $(RUN_STAMP)
+setup-dev: $(DEV_STAMP)
 
-# torch first, pinned to the CPU build, or pip pulls a multi-GB CUDA build for the other deps
-$(STAMP): pyproject.toml
+$(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+# torch first, pinned to the CPU build, or pip pulls a multi-GB CUDA build for the other deps
+$(RUN_STAMP): pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $@
 
 run: setup
 	$(BIN)/newsrag ui --ingest corpus --host $(HOST) --port $(PORT)
@@ -39,13 +52,13 @@ system-deps:
 	else echo "The browser tests need Debian's chromium: sudo apt-get install -y chromium" \
 		"(or run the rest: make test-fast)" >&2; exit 1; fi
 
-test: setup system-deps
+test: setup-dev system-deps
 	$(BIN)/python -m pytest
 
-test-fast: setup
+test-fast: setup-dev
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:

@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rag import IngestReport, NewsRAG, NewsragError, Settings
-from rag.embeddings import backends
+from rag.embed.embedder import backends
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ class RetrievalResult:
 
 @dataclass(frozen=True)
 class CitedChunk:
-    """One ``[n]`` of an answer: the chunk it cites and the gold facts that chunk holds."""
+    """One quote of an answer's citation ``[n]``: the chunk it was read from and the gold facts
+    that chunk holds."""
 
     n: int
     chunk_id: str

@@ -95,7 +95,9 @@ def answer(
     result: Answer = app.ask(question.query, answerer=answerer)
     texts = {h.chunk_id: h.text for h in result.hits}
     facts = [e.fact for e in question.evidence]
-    cited = [texts.get(c.chunk_id, c.quote) for c in result.citations]
+    # one citation per article; each of its quotes is scored on the chunk it was read from
+    quoted = [(c, q) for c in result.citations for q in c.spans]
+    cited = [texts.get(q.chunk_id, q.text) for _, q in quoted]
     return AnswerResult(
         text=result.text,
         short_answer=result.short_answer,
@@ -103,11 +105,11 @@ def answer(
         citations=tuple(
             CitedChunk(
                 n=c.n,
-                chunk_id=c.chunk_id,
+                chunk_id=q.chunk_id,
                 article=metrics.article_key(url=c.url, title=c.title),
                 facts=tuple(sorted(found)),
             )
-            for c, found in zip(result.citations, metrics.facts_found(cited, facts), strict=True)
+            for (c, q), found in zip(quoted, metrics.facts_found(cited, facts), strict=True)
         ),
         verified_share=result.verified_share,
         ms=float(result.timings_ms.get("total", 0.0)),

@@ -2,6 +2,18 @@
 
 Names are imported on first use (PEP 562), so ``import rag`` and ``newsrag --help`` do not
 pay for LlamaIndex, Chroma or the embedding model.
+
+The pipeline, one subpackage per stage; a stage imports only the stages before it:
+
+    ingest/    files, URLs, feeds -> Article -> Chunk
+    embed/     texts -> vectors (the embedding model and its backends)
+    index/     chunks + vectors -> Chroma, the keyword cache, sentence tables
+    retrieve/  question + filters -> ranked Hits
+    answer/    question + Hits -> Answer with numbered citations
+
+Beside them: ``config`` (Settings), ``errors``, ``types`` (the dataclasses callers see) and
+``recent`` (a small LRU memory), which any stage may use; ``engine`` (``NewsRAG``, which builds
+the stages from Settings) and ``cli`` (the ``newsrag`` command) sit on top.
 """
 
 from __future__ import annotations
@@ -11,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rag.answer.backends import parse_llm_spec
+    from rag.answer.judge import Grade, Judge, Verdict
     from rag.config import Settings
-    from rag.conversation import Message
     from rag.engine import NewsRAG
     from rag.errors import ConfigError, LoadError, NewsragError, NotFoundError, StoreError
-    from rag.grading import Grade, Judge, Verdict
+    from rag.retrieve.conversation import Message
     from rag.types import (
         Answer,
         AnswerSentence,
@@ -24,6 +36,7 @@ if TYPE_CHECKING:
         Hit,
         IngestReport,
         ItemError,
+        Quote,
         Stats,
     )
 
@@ -34,20 +47,21 @@ _HOMES = {
     "ArticleInfo": "rag.types",
     "Citation": "rag.types",
     "ConfigError": "rag.errors",
-    "Grade": "rag.grading",
+    "Grade": "rag.answer.judge",
     "Hit": "rag.types",
     "IngestReport": "rag.types",
     "ItemError": "rag.types",
-    "Judge": "rag.grading",
+    "Judge": "rag.answer.judge",
     "LoadError": "rag.errors",
-    "Message": "rag.conversation",
+    "Message": "rag.retrieve.conversation",
     "NewsRAG": "rag.engine",
     "NewsragError": "rag.errors",
     "NotFoundError": "rag.errors",
     "Settings": "rag.config",
     "Stats": "rag.types",
     "StoreError": "rag.errors",
-    "Verdict": "rag.grading",
+    "Verdict": "rag.answer.judge",
+    "Quote": "rag.types",
     "parse_llm_spec": "rag.answer.backends",
 }
 
@@ -67,6 +81,7 @@ __all__ = [
     "NewsRAG",
     "NewsragError",
     "NotFoundError",
+    "Quote",
     "Settings",
     "Stats",
     "StoreError",

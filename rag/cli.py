@@ -244,10 +244,11 @@ def ask(
         click.echo(answer.text)
     if answer.citations:
         click.echo("")
-    for c in answer.citations:
-        date = c.published_at[:10] or "undated"
+    for c in answer.citations:  # one per article; missing outlet or date left unsaid
+        byline = ", ".join(p for p in (c.source, c.published_at[:10]) if p)
         click.echo(
-            f"[{c.n}] {c.title} — {c.source or 'unknown outlet'}, {date}"
+            f"[{c.n}] {c.title}"
+            + (f" — {byline}" if byline else "")
             + (f"\n    {c.url}" if c.url else "")
         )
 
@@ -255,6 +256,11 @@ def ask(
 def answer_json(answer: Any) -> dict[str, Any]:
     """The ``ask --json`` document."""
     keys = ("n", "article_id", "title", "source", "url", "published_at", "quote")
+
+    def citation(c: Any) -> dict[str, Any]:
+        quotes = [{"text": q.text, "start": q.start, "end": q.end} for q in c.spans]
+        return {**{k: getattr(c, k) for k in keys}, "quotes": quotes}
+
     return {
         "question": answer.question,
         "answer": answer.text,
@@ -268,7 +274,7 @@ def answer_json(answer: Any) -> dict[str, Any]:
             for s in answer.sentences
         ],
         "verified_share": answer.verified_share,
-        "citations": [{k: getattr(c, k) for k in keys} for c in answer.citations],
+        "citations": [citation(c) for c in answer.citations],
         "timings_ms": answer.timings_ms,
     }
 

@@ -12,18 +12,18 @@ from typing import Literal
 
 from rag.answer.base import Answerer, AnswerRequest, abstain
 from rag.answer.extractive import ExtractiveAnswerer
-from rag.answer.intent import read_intent
-from rag.bm25 import LexicalCache, LexicalIndex
-from rag.catalog import article_text, find_article, list_articles, summarize
 from rag.config import Settings, from_env, prepare_data_dir
-from rag.conversation import Message, as_messages, condense
-from rag.embeddings import Embedder
+from rag.embed.embedder import Embedder
 from rag.errors import NewsragError
-from rag.planner import OutletNames, QueryPlan, plan_query
-from rag.query import build_filters, describe, known_sources, with_dates
-from rag.retrieval import Retriever, SearchFilters
-from rag.sentence_table import SentenceTable, TableCache
-from rag.store import ChunkStore
+from rag.index.catalog import article_text, find_article, list_articles, summarize
+from rag.index.keywords import LexicalCache, LexicalIndex
+from rag.index.sentence_table import SentenceTable, TableCache
+from rag.index.store import ChunkStore
+from rag.retrieve.conversation import Message, as_messages, condense
+from rag.retrieve.filters import build_filters, describe, known_sources, with_dates
+from rag.retrieve.intent import read_intent
+from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
+from rag.retrieve.retriever import Retriever, SearchFilters
 from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class NewsRAG:
         Returns:
             Counts of added, updated, skipped and rejected articles, with per-item reasons.
         """
-        from rag.indexer import Indexer  # only ingest needs it: `ask` starts without it
+        from rag.index.writer import Indexer  # only ingest needs it: `ask` starts without it
         from rag.ingest.sources import load_feed_urls, load_sources
 
         loaded: list[Iterable] = [

@@ -67,9 +67,23 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """One quoted span of an article body: ``body[start:end] == text``, read from ``chunk_id``."""
+
+    text: str
+    start: int
+    end: int
+    chunk_id: str
+
+
+@dataclass(frozen=True)
 class Citation:
-    """A numbered source of an answer. ``quote`` is the exact cited span of the article body,
-    found at ``body[quote_start:quote_end]``."""
+    """A numbered source of an answer: one article, with every span of it the answer quotes.
+
+    ``quotes`` are those spans in the order they appear in the article body; ``quote``,
+    ``quote_start``, ``quote_end`` and ``chunk_id`` are the one cited first (the most relevant),
+    found at ``body[quote_start:quote_end]``.
+    """
 
     n: int
     article_id: str
@@ -81,6 +95,14 @@ class Citation:
     quote_start: int
     quote_end: int
     chunk_id: str
+    quotes: tuple[Quote, ...] = ()
+
+    @property
+    def spans(self) -> tuple[Quote, ...]:
+        """Every quoted span (``quotes``, or the single ``quote`` when none are listed)."""
+        if self.quotes:
+            return self.quotes
+        return (Quote(self.quote, self.quote_start, self.quote_end, self.chunk_id),)
 
 
 @dataclass(frozen=True)

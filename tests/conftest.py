@@ -17,7 +17,7 @@ import pytest
 
 from rag import NewsRAG, Settings
 from rag.config import OFFLINE_ENV, EmbeddingSettings
-from rag.embeddings import Embedder
+from rag.embed.embedder import Embedder
 from rag.types import Hit
 
 for _key, _value in OFFLINE_ENV.items():

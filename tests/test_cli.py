@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.torch_embed import has_amx_bf16
+from rag.embed.torch_backend import has_amx_bf16
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -76,7 +76,9 @@ def test_ask_json_schema_in_a_new_process(data_dir: Path) -> None:
     assert all(s["verified"] is True and s["citations"] for s in payload["sentences"])
     assert payload["citations"]
     for c in payload["citations"]:
-        assert set(c) == {"n", "article_id", "title", "source", "url", "published_at", "quote"}
+        keys = {"n", "article_id", "title", "source", "url", "published_at", "quote", "quotes"}
+        assert set(c) == keys
+        assert c["quotes"] and c["quote"] in {q["text"] for q in c["quotes"]}
         assert f"[{c['n']}]" in payload["answer"]
     assert {"retrieve", "answer", "total"} <= set(payload["timings_ms"])
 

@@ -18,11 +18,11 @@ import pytest
 from bm25s.stopwords import STOPWORDS_EN
 
 from rag import NewsRAG
-from rag.bm25 import LexicalIndex
-from rag.bm25_words import STOPWORDS, lexical_text, tokenize
 from rag.cli import main
-from rag.postings import Postings
-from rag.store import StoredChunk
+from rag.index.keywords import LexicalIndex
+from rag.index.postings import Postings
+from rag.index.store import StoredChunk
+from rag.index.words import STOPWORDS, lexical_text, tokenize
 
 # runs `newsrag ARGS...` in this interpreter, then writes the imported module names to PATH
 _RUN = """
@@ -187,7 +187,7 @@ def test_concurrent_callers_share_one_fingerprint_check(corpus_engine: NewsRAG) 
     Chroma instead of each reading every chunk id in turn."""
     import threading
 
-    from rag.bm25 import LexicalCache
+    from rag.index.keywords import LexicalCache
 
     store = corpus_engine.store
     cache = LexicalCache(store, corpus_engine._bm25_dir, check_interval_s=60)

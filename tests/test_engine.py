@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from rag import ConfigError, NewsRAG, NewsragError, NotFoundError
-from rag.retrieval import SearchFilters
+from rag.retrieve.retriever import SearchFilters
 from tests.conftest import CORPUS, DATA, make_settings
 
 FACTS = yaml.safe_load((DATA / "corpus_facts.yaml").read_text())["articles"]

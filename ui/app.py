@@ -24,7 +24,7 @@ from rag import ArticleInfo, ConfigError, NewsRAG
 from ui.api import add_api
 from ui.chat import CONCURRENCY, chat_tab, clean_turns, messages, wire_chat
 from ui.examples import example_questions
-from ui.library import library_tab, library_view
+from ui.library import corpus_words, library_tab, library_view
 from ui.render import esc
 from ui.style import CSS, theme
 from ui.uploads import read_feeds
@@ -97,10 +97,8 @@ class CorpusView:
 def corpus_view(articles: Sequence[ArticleInfo]) -> CorpusView:
     """The title line, outlet choices and example questions for the indexed ``articles``."""
     outlets = sorted({a.source for a in articles if a.source}, key=str.lower)
-    dates = sorted(a.published_at[:10] for a in articles if a.published_at)
-    span = f", {dates[0]} to {dates[-1]}" if dates else ""
     what = (
-        f"Answers from {len(articles)} indexed articles by {len(outlets)} outlets{span}. "
+        f"Answers from {corpus_words(articles)}. "
         "Every claim is cited; click a [n] to see its source."
         if articles
         else "No articles are indexed yet: add some in the Library tab."

@@ -67,8 +67,8 @@ def library_view(
     titles = {a.article_id: a.title for a in articles}
     rows = [
         [
-            a.published_at[:10] or "undated",
-            a.source or "(unknown)",
+            a.published_at[:10],
+            a.source,
             a.title,
             a.chunks,
             titles.get(a.duplicate_of, a.duplicate_of) if a.duplicate_of else "",
@@ -82,19 +82,37 @@ def library_view(
 
 
 def summary_line(shown: Sequence[ArticleInfo], *, total: int, query: str = "") -> str:
-    """ "11 articles from 5 outlets, 2025-01-14 to 2025-06-18" (and "of N" when searching)."""
+    """ "11 articles from 5 outlets, 2025-01-14 to 2025-06-18" ("3 of 11 …" when searching)."""
     if not total:
         return "No articles are indexed yet. Add some below."
-    count = f"{len(shown)} of {total} articles" if query.strip() else f"{total} articles"
-    outlets = {a.source for a in shown if a.source}
-    dates = sorted(a.published_at[:10] for a in shown if a.published_at)
-    span = f", {dates[0]} to {dates[-1]}" if dates else ""
-    plural = "" if len(outlets) == 1 else "s"
-    return f"{count} from {len(outlets)} outlet{plural}{span}"
+    words = corpus_words(shown)
+    if query.strip():  # "2 of 6 articles from 2 outlets": what matched, out of everything
+        return f"{len(shown)} of {total} articles" + words[len(counted(len(shown), "article")) :]
+    return words
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 article", "2 articles"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def corpus_words(articles: Sequence[ArticleInfo]) -> str:
+    """What is indexed, in words that agree: "1 article from 1 outlet, 2025-05-30",
+    "12 articles from 3 outlets, 2023-09-26 to 2023-12-30", "1 article" (no outlet or date
+    given: nothing is said about them)."""
+    outlets = {a.source for a in articles if a.source}
+    dates = sorted(a.published_at[:10] for a in articles if a.published_at)
+    words = counted(len(articles), "article")
+    if outlets:
+        words += f" from {counted(len(outlets), 'outlet')}"
+    if dates:
+        words += f", {dates[0]}" if dates[0] == dates[-1] else f", {dates[0]} to {dates[-1]}"
+    return words
 
 
 def _label(a: ArticleInfo) -> str:
-    return f"{a.title} — {a.source or 'unknown outlet'}, {a.published_at[:10] or 'undated'}"
+    byline = ", ".join(p for p in (a.source, a.published_at[:10]) if p)
+    return f"{a.title} — {byline}" if byline else a.title
 
 
 def delete_article(app: NewsRAG, article_id: str | None) -> str:
@@ -106,7 +124,9 @@ def delete_article(app: NewsRAG, article_id: str | None) -> str:
     if not article_id:
         raise NewsragError("Pick an article to delete first (click its row or choose it).")
     info = app.delete(article_id)
-    return f"Deleted “{info.title}” ({info.source or 'unknown outlet'}, {info.chunks} chunks)."
+    where = f"{info.source}, " if info.source else ""
+    chunks = "1 chunk" if info.chunks == 1 else f"{info.chunks} chunks"
+    return f"Deleted “{info.title}” ({where}{chunks})."
 
 
 def add_articles(

@@ -3,7 +3,8 @@
 Everything that comes from an article or a user is untrusted: it is escaped here, and links
 are only ever http(s) URLs opened with ``rel="noopener noreferrer"``. Each ``[n]`` of an
 answer links to the card ``#nr-{turn}-src-{n}`` in the same message; the card shows title,
-outlet, date, a link to the original and the quoted span ``<mark>``-ed within its paragraph.
+outlet and date (those known), a link to the original and every quoted span of the article
+``<mark>``-ed within its paragraph.
 
 Example:
     >>> html_text = answer_html(answer, turn=1, bodies={"a1": "Full article text ..."})
@@ -158,50 +159,89 @@ def _marker_link(n: int, turn: int, numbers: Mapping[int, Citation]) -> str:
     citation = numbers.get(n)
     if citation is None:  # a marker with no source is shown, never linked
         return f'<sup class="nr-dangling">[{n}]</sup>'
-    tip = f"{citation.source or 'unknown outlet'}, {_date(citation)} — {citation.title}"
+    tip = " — ".join(p for p in (byline(citation), citation.title) if p)
     return f'<a class="nr-cite" href="#{card_id(turn, n)}" title="{esc(tip)}">[{n}]</a>'
 
 
-def _date(citation: Citation) -> str:
-    return citation.published_at[:10] or "undated"
+def byline(citation: Citation) -> str:
+    """ "TechPulse, 2025-05-30": the outlet and date that are known, or "" when neither is."""
+    return ", ".join(p for p in (citation.source, citation.published_at[:10]) if p)
 
 
 def card_html(citation: Citation, *, turn: int, body: str | None) -> str:
-    """One source card: number, linked title, outlet, date, the quote within its paragraph."""
+    """One source card per article: number, linked title, outlet and date (only what is
+    known), and every quote of it highlighted within its paragraph."""
     title = external_link(citation.url, esc(citation.title or "Untitled"), cls="nr-title")
-    meta = f"{esc(citation.source or 'unknown outlet')} · {esc(_date(citation))}"
+    known = byline(citation).replace(", ", " · ")
+    meta = (
+        f'<div class="nr-meta">{esc(known)}</div>'
+        if known
+        else '<div class="nr-meta nr-quiet">outlet and date not given</div>'
+    )
+    paragraphs = "".join(
+        f'<div class="nr-para">{p}</div>' for p in quotes_in_paragraphs(citation, body)
+    )
     return (
         f'<div class="nr-card" id="{card_id(turn, citation.n)}">'
         f'<div class="nr-card-head"><span class="nr-num">[{citation.n}]</span> {title}</div>'
-        f'<div class="nr-meta">{meta}</div>'
-        f'<div class="nr-para">{quote_in_paragraph(citation, body)}</div>'
-        "</div>"
+        f"{meta}{paragraphs}</div>"
     )
 
 
-def quote_in_paragraph(citation: Citation, body: str | None) -> str:
-    """The paragraph of ``body`` holding the quote, escaped, with the quote in ``<mark>``.
+def quotes_in_paragraphs(citation: Citation, body: str | None) -> list[str]:
+    """Each paragraph of ``body`` holding a quote of ``citation``, in body order, escaped,
+    with every quote in it in ``<mark>``.
 
-    Falls back to the quote alone when the body is unknown or does not hold the quote at
-    the cited offsets (nor anywhere else).
+    A quote not found at its offsets is looked for elsewhere in the body; one found nowhere
+    (or an unknown body) is shown alone.
     """
-    quote = citation.quote
-    start, end = citation.quote_start, citation.quote_end
-    if body is not None and body[start:end] != quote:
-        found = body.find(quote) if quote else -1
-        start, end = (found, found + len(quote)) if found >= 0 else (-1, -1)
-    if body is None or start < 0:
-        return f"<mark>{esc(quote)}</mark>"
-    para_start = body.rfind("\n", 0, start) + 1
-    para_end = body.find("\n", end)
-    para_end = len(body) if para_end < 0 else para_end
-    before, after = body[para_start:start], body[end:para_end]
-    room = max(0, (_PARAGRAPH_MAX - len(quote)) // 2)
+    spans, alone = [], []
+    for quote in citation.spans:
+        start, end = quote.start, quote.end
+        if body is not None and body[start:end] != quote.text:
+            found = body.find(quote.text) if quote.text else -1
+            start, end = (found, found + len(quote.text)) if found >= 0 else (-1, -1)
+        if body is None or start < 0:
+            alone.append(f"<mark>{esc(quote.text)}</mark>")
+        else:
+            spans.append((start, end))
+    if body is None:
+        return alone
+    paragraphs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for start, end in sorted(spans):
+        para_start = body.rfind("\n", 0, start) + 1
+        para_end = body.find("\n", end)
+        para_end = len(body) if para_end < 0 else para_end
+        paragraphs.setdefault((para_start, para_end), []).append((start, end))
+    out = [_marked(body, bounds, marks) for bounds, marks in sorted(paragraphs.items())]
+    return out + alone
+
+
+def _marked(body: str, bounds: tuple[int, int], marks: list[tuple[int, int]]) -> str:
+    """One paragraph with its quotes marked (overlapping quotes marked as one), trimmed to
+    about ``_PARAGRAPH_MAX`` characters around them."""
+    merged: list[list[int]] = []
+    for start, end in marks:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    para_start, para_end = bounds
+    quoted = sum(end - start for start, end in merged)
+    room = max(0, (_PARAGRAPH_MAX - quoted) // 2)
+    before = body[para_start : merged[0][0]]
+    after = body[merged[-1][1] : para_end]
     if len(before) > room:
         before = "…" + before[len(before) - room :].split(" ", 1)[-1]
     if len(after) > room:
         after = after[:room].rsplit(" ", 1)[0] + "…"
-    return f"{esc(before.lstrip())}<mark>{esc(quote)}</mark>{esc(after.rstrip())}"
+    pieces = [esc(before.lstrip())]
+    for k, (start, end) in enumerate(merged):
+        if k:
+            pieces.append(esc(body[merged[k - 1][1] : start]))
+        pieces.append(f"<mark>{esc(body[start:end])}</mark>")
+    pieces.append(esc(after.rstrip()))
+    return "".join(pieces)
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -220,10 +260,9 @@ def answer_markdown(answer: Answer) -> str:
     for c in answer.citations:
         title = esc(c.title or "Untitled")
         link = f"[{title}]({c.url})" if safe_url(c.url) else title
-        lines.append(
-            f"{c.n}. {link} — {esc(c.source or 'unknown outlet')}, {_date(c)}  \n"
-            f"   > {esc(c.quote)}"
-        )
+        known = byline(c)
+        lines.append(f"{c.n}. {link}" + (f" — {esc(known)}" if known else ""))
+        lines.extend(f"   > {esc(q.text)}" for q in c.spans)
     return "\n".join(lines)
 
 

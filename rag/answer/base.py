@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rag.answer.intent import Intent
-from rag.conversation import names
+from rag.retrieve.conversation import names
+from rag.retrieve.intent import Intent
 from rag.types import Answer, Hit
 
 NOT_FOUND = "I could not find this in the indexed articles."
@@ -98,10 +98,11 @@ def abstain(
         parts.append(f"None of the passages found mentions {quoted}.")
     if request.hits:
         h = request.hits[0]
-        date = f", {h.published_at[:10]}" if h.published_at else ""
+        byline = ", ".join(p for p in (h.source, h.published_at[:10]) if p)
         parts.append(
-            f"The closest article was “{h.title}” ({h.source or 'unknown outlet'}{date}), "
-            "which does not answer it."
+            f"The closest article was “{h.title}”"
+            + (f" ({byline})" if byline else "")
+            + ", which does not answer it."
         )
     elif request.scope:
         parts.append("No article matched those filters.")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.bm25_words import tokenize
-from rag.embeddings import Embedder
-from rag.sentences import sentence_spans
+from rag.embed.embedder import Embedder
+from rag.index.words import tokenize
+from rag.ingest.sentences import sentence_spans
 from rag.types import AnswerSentence, Citation, Hit
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -48,31 +48,45 @@ def split_marked(text: str) -> list[tuple[str, list[int]]]:
 
 
 def check(
-    text: str, hits: Sequence[Hit], embedder: Embedder, *, threshold: float = SUPPORT_THRESHOLD
+    text: str,
+    sources: Sequence[Sequence[Hit]],
+    embedder: Embedder,
+    *,
+    threshold: float = SUPPORT_THRESHOLD,
 ) -> CheckedText:
     """Drop unknown markers, score each sentence against what it cites, and attach a source
     to an uncited sentence only when one supports it.
 
     Args:
-        text: generated text with ``[n]`` markers; source n is ``hits[n-1]``.
-        hits: the numbered sources the model was given.
+        text: generated text with ``[n]`` markers; source n is ``sources[n-1]``.
+        sources: the numbered sources the model was given, each one article's passages.
+
+    Returns:
+        The checked text; its citations give, for each source a sentence cites, the span of
+        that source which best supports the sentence (one citation per sentence and source).
     """
     pieces = split_marked(text)
     if not pieces:
         return CheckedText(text.strip(), (), (), ())
-    spans = [_sentences(h) for h in hits]
-    flat = [s for per_hit in spans for s in per_hit]
-    vectors = embedder.embed([p for p, _ in pieces] + [s[2] for s in flat])
+    flat = [
+        (n, hit, span)
+        for n, group in enumerate(sources, 1)
+        for hit in group
+        for span in _sentences(hit)
+    ]
+    vectors = embedder.embed([p for p, _ in pieces] + [s[2][2] for s in flat])
     piece_vecs, source_vecs = vectors[: len(pieces)], vectors[len(pieces) :]
-    owner = [i for i, per_hit in enumerate(spans) for _ in per_hit]
-    sentences, dropped, best_quote = [], [], {}
+    owner = [n for n, _, _ in flat]
+    spans = [span for _, _, span in flat]
+    count = len(sources)
+    sentences, dropped, quoted = [], [], {}
     for k, (sentence, numbers) in enumerate(pieces):
-        valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(hits)]
-        dropped.extend(n for n in numbers if not 1 <= n <= len(hits))
-        candidates = valid or list(range(1, len(hits) + 1))
+        valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
+        dropped.extend(n for n in numbers if not 1 <= n <= count)
+        candidates = valid or list(range(1, count + 1))
         scored = []
         for n in candidates:
-            score, j = _support(sentence, piece_vecs[k], n - 1, flat, source_vecs, owner)
+            score, j = _support(sentence, piece_vecs[k], n, spans, source_vecs, owner)
             scored.append((score, n, j))
         if valid:
             support = min(s for s, _, _ in scored) if scored else 0.0
@@ -81,17 +95,15 @@ def check(
             best = max(scored, default=(0.0, 0, -1))
             support = best[0]
             cites = (best[1],) if best[0] >= threshold else ()
-        for s, n, j in scored:
-            if n in cites and j >= 0 and (n not in best_quote or s > best_quote[n][0]):
-                best_quote[n] = (s, j)
+        for _, n, j in scored:
+            if n in cites and j >= 0:
+                quoted.setdefault((n, j), None)
         sentences.append(
             AnswerSentence(
                 sentence, cites, verified=support >= threshold, support=round(float(support), 3)
             )
         )
-    citations = tuple(
-        _citation(n, hits[n - 1], flat[j]) for n, (_, j) in sorted(best_quote.items())
-    )
+    citations = tuple(_citation(n, flat[j][1], flat[j][2]) for n, j in quoted)
     rendered = " ".join(
         f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in sentences
     )
@@ -107,7 +119,7 @@ def _support(
     sentence: str,
     vec: np.ndarray,
     source: int,
-    flat: list[tuple[int, int, str]],
+    spans: list[tuple[int, int, str]],
     source_vecs: np.ndarray,
     owner: list[int],
 ) -> tuple[float, int]:
@@ -115,7 +127,7 @@ def _support(
     0.5 * cosine + 0.5 * share of the sentence's words it contains. Returns (score, index)."""
     words = set(tokenize(sentence))
     best, best_j = 0.0, -1
-    for j, (_, _, text) in enumerate(flat):
+    for j, (_, _, text) in enumerate(spans):
         if owner[j] != source:
             continue
         lexical = len(words & set(tokenize(text))) / len(words) if words else 0.0

@@ -10,10 +10,11 @@ import numpy as np
 
 from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names
 from rag.answer.short import short_answer
-from rag.bm25_words import tokenize
+from rag.answer.sources import by_article
 from rag.config import AnswerSettings, RetrievalSettings
-from rag.embeddings import Embedder
-from rag.sentence_table import SentenceTable, TableCache, chunk_sentences
+from rag.embed.embedder import Embedder
+from rag.index.sentence_table import SentenceTable, TableCache, chunk_sentences
+from rag.index.words import tokenize
 from rag.types import Answer, AnswerSentence, Citation, Hit
 
 _MIN_SENTENCE_CHARS = 25
@@ -87,7 +88,7 @@ class ExtractiveAnswerer:
         mostly_missing = bool(missing) and len(missing) >= _MISSING_SHARE * len(asked)
         if _best_dense(hits) < self.min_similarity or mostly_missing:
             return abstain(request, missing=missing)
-        answer = self._compose(question, hits, candidates, vectors[1:], score)
+        answer = by_article(self._compose(question, hits, candidates, vectors[1:], score))
         quoted = [(s.text, float(score[_index(candidates, s.text)])) for s in answer.sentences]
         short = short_answer(
             request.standalone,

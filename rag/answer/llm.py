@@ -12,10 +12,11 @@ from typing import Any
 
 from rag.answer.base import AnswerRequest, abstain
 from rag.answer.citations import check
+from rag.answer.sources import article_groups, by_article
 from rag.config import LLMSettings
-from rag.conversation import Message
-from rag.embeddings import Embedder
+from rag.embed.embedder import Embedder
 from rag.errors import NewsragError
+from rag.retrieve.conversation import Message
 from rag.types import Answer
 
 log = logging.getLogger(__name__)
@@ -62,15 +63,21 @@ def fit_hits(request: AnswerRequest, settings: LLMSettings) -> AnswerRequest:
 
 
 def build_prompt(request: AnswerRequest) -> list[Any]:
-    """Chat messages: the system rules, then the numbered sources and the question."""
+    """Chat messages: the system rules, then the numbered sources and the question.
+
+    Source n is one article: its outlet, date and title once, then each retrieved passage of
+    it, so the model's ``[n]`` already names the article the reader sees as source n.
+    """
     from llama_index.core.llms import ChatMessage, MessageRole
 
     blocks = []
-    for n, hit in enumerate(request.hits, start=1):
-        date = hit.published_at[:10] or "undated"
+    for n, group in enumerate(article_groups(request.hits), start=1):
+        first = group[0]
+        date = first.published_at[:10] or "undated"
+        passages = "\n[…]\n".join(hit.text for hit in sorted(group, key=lambda h: h.start))
         blocks.append(
-            f'<source n={n} outlet="{hit.source or "unknown"}" date="{date}">\n'
-            f"Title: {hit.title}\n{hit.text}\n</source>"
+            f'<source n={n} outlet="{first.source or "unknown"}" date="{date}">\n'
+            f"Title: {first.title}\n{passages}\n</source>"
         )
     user = "Sources:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {request.question}"
     return [
@@ -144,16 +151,18 @@ class LLMAnswerer:
             )
         if not body or body.lower().startswith(INSUFFICIENT.lower().rstrip(".")):
             return abstain(request)
-        checked = check(body, request.hits, self.embedder)
+        checked = check(body, article_groups(request.hits), self.embedder)
         if checked.dropped:
             log.info("dropped citation markers naming no source: %s", checked.dropped)
-        return Answer(
-            question=request.question,
-            text=checked.text,
-            citations=checked.citations,
-            hits=tuple(request.hits),
-            sentences=checked.sentences,
-            short_answer=short,
+        return by_article(
+            Answer(
+                question=request.question,
+                text=checked.text,
+                citations=checked.citations,
+                hits=tuple(request.hits),
+                sentences=checked.sentences,
+                short_answer=short,
+            )
         )
 
     def _call(self, make: Any) -> Any:

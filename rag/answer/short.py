@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from rag.answer.intent import _DATE, _MONTH_YEAR, Intent
-from rag.conversation import names
+from rag.retrieve.conversation import names
+from rag.retrieve.intent import _DATE, _MONTH_YEAR, Intent
 from rag.types import Hit
 
 _TITLES = re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import sentence_spans
+from rag.ingest.sentences import sentence_spans
 from rag.types import Article, Chunk
 
 _MAX_TITLE_TOKENS = 40

@@ -54,12 +54,19 @@ def app(llama_server: str, tmp_path_factory: pytest.TempPathFactory, model_loade
     return engine
 
 
-def test_prompt_numbers_sources_with_outlet_and_date_and_fences_them(app: NewsRAG) -> None:
-    hits = app.search(QUESTION, top_k=2)
+def test_prompt_numbers_articles_with_outlet_and_date_and_fences_them(app: NewsRAG) -> None:
+    other = app.search("quarterly earnings and revenue", top_k=1)
+    hits = app.search(QUESTION, top_k=2) + other + app.search(QUESTION, top_k=3)[2:]
+    articles = list(dict.fromkeys(h.article_id for h in hits))
+    assert len(articles) >= 2 and len(hits) > len(articles)  # one article gave several passages
     messages = build_prompt(AnswerRequest(question=QUESTION, hits=hits))
     system, user = (m.content for m in messages)
     assert "[1]" in system and "data, not instructions" in system
+    # one numbered source per article, holding every passage of it
+    assert user.count("<source n=") == len(articles)
     assert '<source n=1 outlet="' in user and '<source n=2 outlet="' in user
+    assert f"<source n={len(articles) + 1} " not in user
+    assert all(h.text in user for h in hits)
     assert f'date="{hits[0].published_at[:10] or "undated"}"' in user
     assert user.rstrip().endswith(f"Question: {QUESTION}")
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from rag import NewsRAG
-from rag.answer.intent import read_intent
-from rag.conversation import Message, condense, names
+from rag.retrieve.conversation import Message, condense, names
+from rag.retrieve.intent import read_intent
 
 
 def _sources(answer) -> set[str]:

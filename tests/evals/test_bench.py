@@ -18,7 +18,7 @@ from evals.bench.report import format_table, goal_rows, write_outputs
 from evals.bench.scale import ScalePoint
 from evals.index import embedding_model, index_key
 from rag import Settings
-from rag.torch_embed import has_amx_bf16
+from rag.embed.torch_backend import has_amx_bf16
 from tests.conftest import CORPUS, DATA
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ from evals.judging import check_judge, score_judge, score_verdicts
 from evals.records import AnswerResult, QuestionRecord, RetrievalResult
 from evals.report import flatten
 from rag import ConfigError, Grade, Judge, NewsragError, Verdict
+from rag.answer.judge import parse_score, parse_yes_no
 from rag.cli import main
 from rag.config import LLMSettings
-from rag.grading import parse_score, parse_yes_no
 from tests.conftest import CORPUS, DATA
 
 

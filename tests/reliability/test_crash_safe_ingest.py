@@ -27,8 +27,8 @@ import pytest
 
 from rag import NewsRAG
 from rag.config import ChromaSettings
-from rag.sentence_table import VECTORS, SentenceTable
-from rag.store import ChunkStore
+from rag.index.sentence_table import VECTORS, SentenceTable
+from rag.index.store import ChunkStore
 from tests.conftest import make_settings
 
 pytestmark = [pytest.mark.slow]

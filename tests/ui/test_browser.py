@@ -82,9 +82,12 @@ def test_ask_cite_follow_up_filter_reload_and_new_chat(
     expect(card).to_be_in_viewport()
     assert page.evaluate("location.hash") == "#nr-1-src-1"
     expect(card.locator(".nr-meta")).to_have_text("AI Wire · 2025-05-30")
-    expect(card.locator("mark")).to_contain_text("cutting 400 jobs")
-    paragraph = card.locator(".nr-para").inner_text()
-    quote = card.locator("mark").inner_text()
+    expect(card.locator("mark").first).to_contain_text("cutting 400 jobs")
+    # one card per article: every quote of it marked in its own paragraph, in body order
+    titles = answer.locator(".nr-card a.nr-title").all_inner_texts()
+    assert len(titles) == len(set(titles)), titles
+    paragraph = card.locator(".nr-para").first.inner_text()
+    quote = card.locator(".nr-para").first.locator("mark").first.inner_text()
     assert len(paragraph) > len(quote) and "photo-storage app" in paragraph  # its paragraph
     link = card.locator("a.nr-title")
     assert (
@@ -119,7 +122,7 @@ def test_ask_cite_follow_up_filter_reload_and_new_chat(
     expect(page.locator(DONE)).to_have_count(4)  # the conversation survives a reload
     settle(page)
     page.locator("#chat a.nr-cite").first.click()
-    expect(page.locator("#nr-1-src-1 mark")).to_be_in_viewport()
+    expect(page.locator("#nr-1-src-1 mark").first).to_be_in_viewport()
 
     page.locator("#new-chat").click()
     expect(page.locator("#chat .nr-answer")).to_have_count(0)

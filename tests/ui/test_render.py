@@ -1,16 +1,17 @@
-"""Answer and card HTML: escaping of untrusted text, safe links, [n] -> card anchors, the
-quote highlighted within its paragraph, unverified sentences and abstentions marked."""
+"""Answer and card HTML: escaping of untrusted text, safe links, [n] -> card anchors, one card
+per article with every quote highlighted within its paragraph, missing outlet or date left
+quiet, unverified sentences and abstentions marked."""
 
 from __future__ import annotations
 
 import re
 
-from rag import Answer, AnswerSentence, Citation
+from rag import Answer, AnswerSentence, Citation, Quote
 from ui.render import (
     answer_html,
     answer_markdown,
     describe_filters,
-    quote_in_paragraph,
+    quotes_in_paragraphs,
     safe_url,
     streaming_html,
 )
@@ -59,6 +60,11 @@ def test_markers_link_to_cards_of_their_own_turn() -> None:
     assert 'id="nr-3-src-1"' in html
     assert "AI Wire · 2025-05-30" in html
     assert 'href="https://aiwire.example/orbital" target="_blank" rel="noopener noreferrer"' in html
+
+
+def quote_in_paragraph(citation: Citation, body: str | None) -> str:
+    (only,) = quotes_in_paragraphs(citation, body)
+    return only
 
 
 def test_quote_is_marked_inside_its_paragraph_only() -> None:
@@ -176,3 +182,54 @@ def test_streaming_text_is_escaped_with_plain_markers() -> None:
     assert "&lt;b&gt;400&lt;/b&gt; jobs" in html
     assert '<sup class="nr-pending">[1]</sup>' in html
     assert "href" not in html
+
+
+FIRST = "Orbital Cloud is cutting 400 jobs in its consumer division."
+SECOND = "The cuts affect three apps."
+SEVERANCE = "Staff get 16 weeks of severance."
+
+
+def _quote(text: str) -> Quote:
+    start = BODY.index(text)
+    return Quote(text, start, start + len(text), "a1:0")
+
+
+def test_one_card_per_article_with_every_quote_marked_in_its_paragraph() -> None:
+    quotes = (_quote(FIRST), _quote(SECOND), _quote(SEVERANCE))
+    citation = _citation(quotes=quotes)
+    paragraphs = quotes_in_paragraphs(citation, BODY)
+    # two quotes of the first paragraph in one paragraph, each marked; the third in its own
+    assert paragraphs == [
+        f"<mark>{FIRST}</mark> <mark>{SECOND}</mark>",
+        f"In a memo, chief executive Karen Holt said the products never reached scale. "
+        f"<mark>{SEVERANCE}</mark>",
+    ]
+    answer = _answer(
+        text=f"{FIRST} [1] {SEVERANCE} [1]",
+        citations=(citation,),
+        sentences=(AnswerSentence(FIRST, (1,), True), AnswerSentence(SEVERANCE, (1,), True)),
+    )
+    html = answer_html(answer, turn=1, bodies={"a1": BODY})
+    assert html.count('class="nr-card"') == 1 and html.count('class="nr-para"') == 2
+    markdown = answer_markdown(answer)
+    assert markdown.count("1. [Orbital Cloud cuts 400 jobs]") == 1
+    assert f"   > {FIRST}" in markdown and f"   > {SEVERANCE}" in markdown
+
+
+def test_overlapping_quotes_are_marked_as_one() -> None:
+    whole = _quote(FIRST)
+    part = Quote("cutting 400 jobs", BODY.index("cutting"), BODY.index("cutting") + 16, "a1:0")
+    (paragraph,) = quotes_in_paragraphs(_citation(quotes=(whole, part)), BODY)
+    assert paragraph.count("<mark>") == 1 and f"<mark>{FIRST}</mark>" in paragraph
+
+
+def test_missing_outlet_and_date_are_left_quiet() -> None:
+    bare = _citation(source="", published_at="")
+    html = answer_html(_answer(citations=(bare,)), turn=1, bodies={"a1": BODY})
+    assert "unknown outlet" not in html and "undated" not in html
+    assert html.count("outlet and date not given") == 1
+    assert 'title="Orbital Cloud cuts 400 jobs"' in html  # the marker's tip: the title alone
+    dated = answer_html(_answer(citations=(_citation(source=""),)), turn=1, bodies={})
+    assert '<div class="nr-meta">2025-05-30</div>' in dated
+    markdown = answer_markdown(_answer(citations=(bare,)))
+    assert "unknown outlet" not in markdown and "undated" not in markdown

@@ -1,0 +1,86 @@
+"""Turning what a user asks for (outlets, dates) into retrieval filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from rag.errors import NewsragError
+from rag.index.keywords import LexicalIndex
+from rag.retrieve.retriever import SearchFilters
+
+
+def build_filters(
+    *, sources: Sequence[str], since: str | None, until: str | None, lexical: LexicalIndex
+) -> SearchFilters:
+    """Filters for one question; outlet names are matched case-insensitively to indexed ones.
+
+    Raises:
+        NewsragError: an outlet is not indexed, or a date cannot be read.
+    """
+    return SearchFilters(
+        sources=_resolve_sources(sources, lexical),
+        since_ts=_epoch(since, "since", end_of_day=False),
+        until_ts=_epoch(until, "until", end_of_day=True),
+    )
+
+
+def known_sources(lexical: LexicalIndex) -> list[str]:
+    """The outlet names in the index, sorted."""
+    return list(lexical.columns.outlets)
+
+
+def with_dates(filters: SearchFilters, since_ts: int | None, until_ts: int | None) -> SearchFilters:
+    """``filters`` with a date range added where it has none."""
+    return SearchFilters(
+        sources=filters.sources,
+        since_ts=filters.since_ts if since_ts is None else since_ts,
+        until_ts=filters.until_ts if until_ts is None else until_ts,
+    )
+
+
+def _resolve_sources(sources: Sequence[str], lexical: LexicalIndex) -> tuple[str, ...]:
+    known = set(known_sources(lexical))
+    by_lower = {s.lower(): s for s in known}
+    resolved = []
+    for name in sources:
+        match = by_lower.get(name.strip().lower())
+        if match is None:
+            raise NewsragError(
+                f"No indexed articles come from {name!r}. Indexed outlets: "
+                f"{', '.join(sorted(known)) or 'none'}."
+            )
+        resolved.append(match)
+    return tuple(resolved)
+
+
+def _epoch(value: str | None, name: str, *, end_of_day: bool) -> int | None:
+    if value is None or not str(value).strip():
+        return None
+    from rag.ingest.normalize import parse_date
+
+    text = str(value).strip()
+    try:
+        parsed = parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise NewsragError(
+            f"Cannot read the {name} date {value!r}. Use YYYY-MM-DD, e.g. 2025-01-31."
+        )
+    if end_of_day and len(text) <= 10:  # a bare date means the whole day
+        parsed = parsed + timedelta(days=1) - timedelta(seconds=1)
+    return int(parsed.astimezone(UTC).timestamp())
+
+
+def describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
+    """What was searched, for abstentions: "the 12 indexed articles, from X, since D"."""
+    n = lexical.columns.n_articles
+    parts = [f"the {n} indexed articles"]
+    if filters.sources:
+        parts.append("from " + " and ".join(filters.sources))
+    if filters.since_ts is not None:
+        parts.append("since " + datetime.fromtimestamp(filters.since_ts, UTC).date().isoformat())
+    if filters.until_ts is not None:
+        parts.append("until " + datetime.fromtimestamp(filters.until_ts, UTC).date().isoformat())
+    return ", ".join(parts)
