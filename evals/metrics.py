@@ -97,12 +97,32 @@ def lenient_match(predicted: str | None, gold: str) -> bool:
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCTUATION = str.maketrans("", "", string.punctuation + "“”‘’")
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
 def normalize_answer(text: str) -> str:
     """SQuAD's normalisation: lower case, no punctuation, no articles, single spaces."""
     text = _ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION))
     return " ".join(text.split())
+
+
+def squad_normalize(text: str) -> str:
+    """SQuAD v1.1's own normalisation, to the character: lower case, ASCII punctuation
+    removed, articles dropped, single spaces (curly quotes are kept, as SQuAD keeps them)."""
+    text = "".join(ch for ch in text.lower() if ch not in _ASCII_PUNCTUATION)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def squad_f1(predicted: str | None, gold: str) -> float:
+    """SQuAD v1.1's token F1 (0.0 for no prediction)."""
+    if predicted is None:
+        return 0.0
+    pred, ref = squad_normalize(predicted).split(), squad_normalize(gold).split()
+    common = sum((Counter(pred) & Counter(ref)).values())
+    if not pred or not ref or not common:
+        return float(pred == ref)
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
 
 
 def exact_match(predicted: str | None, gold: str) -> bool:

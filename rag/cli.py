@@ -201,6 +201,14 @@ def ingest(settings: Settings, items: tuple[str, ...], feeds: Path | None, as_js
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--since", default=None, help="Only articles published on/after this date.")
 @click.option("--until", default=None, help="Only articles published on/before this date.")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Ask as of this date (YYYY-MM-DD): later articles are not seen, and 'this week' or "
+    "'yesterday' are read from it (default: now).",
+)
 @click.option("--answerer", default=None, help="A configured answerer by name (default: settings).")
 @click.option(
     "--llm",
@@ -217,6 +225,7 @@ def ask(
     sources: tuple[str, ...],
     since: str | None,
     until: str | None,
+    as_of: str | None,
     answerer: str | None,
     llm_spec: str | None,
 ) -> None:
@@ -229,7 +238,13 @@ def ask(
         settings = settings.model_copy(update={"llms": [*settings.llms, llm]})
         answerer = llm.name
     answer = NewsRAG(settings).ask(
-        question, sources=sources, since=since, until=until, top_k=top_k, answerer=answerer
+        question,
+        sources=sources,
+        since=since,
+        until=until,
+        top_k=top_k,
+        answerer=answerer,
+        as_of=as_of,
     )
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))

@@ -144,6 +144,13 @@ class RetrievalSettings(BaseModel):
         "the question better than every chunk above it (so each thing asked about gets its "
         "evidence near the top; 0 = order by the re-scored score alone).",
     )
+    recent_days: int = Field(
+        30,
+        ge=0,
+        description="Articles published this many days before the moment a question is asked "
+        "as of (or now) get a search of their own, merged with the rest turn by turn, so what "
+        "is true now is not crowded out by older coverage (0 = off).",
+    )
     rescore_depth: int = Field(
         40,
         ge=1,

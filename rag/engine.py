@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -20,7 +21,13 @@ from rag.index.keywords import LexicalCache, LexicalIndex
 from rag.index.sentence_table import SentenceTable, TableCache
 from rag.index.store import ChunkStore
 from rag.retrieve.conversation import Message, as_messages, condense
-from rag.retrieve.filters import build_filters, describe, known_sources, with_dates
+from rag.retrieve.filters import (
+    as_of_moment,
+    build_filters,
+    describe,
+    known_sources,
+    with_dates,
+)
 from rag.retrieve.intent import read_intent
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
@@ -194,6 +201,7 @@ class NewsRAG:
         until: str | None = None,
         top_k: int | None = None,
         answerer: str | None = None,
+        as_of: str | date | datetime | None = None,
     ) -> Answer:
         """Answer ``question`` from the indexed articles, with numbered citations.
 
@@ -205,9 +213,13 @@ class NewsRAG:
             since, until: only articles published in this range (dates or ISO timestamps).
             top_k: how many chunks to read (default ``settings.retrieval.top_k``).
             answerer: one of ``answerers`` (default ``settings.answer.default``).
+            as_of: ask as of this date (YYYY-MM-DD, the end of that day) or moment: articles
+                published later are not seen, and "this week", "yesterday", "on Monday",
+                "recently" or "latest" are read relative to it (default: now).
 
         Raises:
-            NewsragError: the question is empty, nothing is indexed, or a filter is invalid.
+            NewsragError: the question is empty, nothing is indexed, or a filter or the
+                as_of date is invalid.
         """
         answer = None
         for item in self.stream(
@@ -218,6 +230,7 @@ class NewsRAG:
             until=until,
             top_k=top_k,
             answerer=answerer,
+            as_of=as_of,
         ):
             if isinstance(item, Answer):
                 answer = item
@@ -234,25 +247,27 @@ class NewsRAG:
         until: str | None = None,
         top_k: int | None = None,
         answerer: str | None = None,
+        as_of: str | date | datetime | None = None,
     ) -> Iterator[str | Answer]:
         """Like ``ask``, but yields the answer's text in pieces as it is produced, then the
         final ``Answer`` (with citations) as the last item."""
         t0 = time.perf_counter()
         chosen = self._answerer(answerer)  # an unknown name fails before any work
+        moment = as_of_moment(as_of)  # a bad date fails before any work
         turns = as_messages(history)
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         searched = (rewrite or condense)(question.strip(), turns)
-        question, filters, lexical = self._prepare(question, sources, since, until)
-        intent = read_intent(searched)
+        question, filters, lexical = self._prepare(question, sources, since, until, moment)
+        intent = read_intent(searched, now=moment)
         if since is None and until is None:  # dates the question itself states
-            filters = with_dates(filters, *intent.hard_dates)
+            filters = with_dates(filters, *_reported(intent.hard_dates, moment))
 
         def search(text: str) -> list[Hit]:
             return self.retriever.search(
                 text, top_k=top_k, filters=filters, plan=self._plan(text, lexical)
             )
 
-        plan = self._plan(searched, lexical)
+        plan = self._recent(self._plan(searched, lexical), moment, lexical)
         hits = self.retriever.search(searched, top_k=top_k, filters=filters, plan=plan)
         t1 = time.perf_counter()
         request = AnswerRequest(
@@ -264,6 +279,8 @@ class NewsRAG:
             outlets=known_sources(lexical),
             history=tuple(turns),
             searched=searched,
+            as_of=moment,
+            idf=lexical.idf,
         )
         # an article from an outlet the index does not hold cannot be cited, by any answerer
         items = _abstention(request, plan.unindexed) if plan.unindexed else chosen.stream(request)
@@ -278,12 +295,13 @@ class NewsRAG:
                 searched=searched,
                 filters=filters.describe(),
                 answerer=chosen.name,
+                answer_kind=intent.answer_kind,
                 timings_ms={k: round(v * 1000, 1) for k, v in timings.items()},
             )
 
     def chat(self, messages: Sequence[Message | Mapping[str, object]], **options: object) -> Answer:
         """Answer the last user message of a conversation, reading the earlier ones for
-        context. ``options`` are those of ``ask`` (sources, since, until, top_k)."""
+        context. ``options`` are those of ``ask`` (sources, since, until, top_k, as_of)."""
         turns = as_messages(messages)
         if not turns or turns[-1].role != "user":
             raise NewsragError("The conversation must end with a user message.")
@@ -298,12 +316,15 @@ class NewsRAG:
         until: str | None = None,
         top_k: int | None = None,
         mode: Literal["hybrid", "dense", "bm25"] | None = None,
+        as_of: str | date | datetime | None = None,
     ) -> list[Hit]:
         """The ranked chunks ``ask`` would read, without composing an answer (for evals).
 
-        Takes the same filters as ``ask``; ``mode`` overrides ``settings.retrieval.mode``.
+        Takes the same filters and ``as_of`` as ``ask``; ``mode`` overrides
+        ``settings.retrieval.mode``.
         """
-        question, filters, lexical = self._prepare(question, sources, since, until)
+        moment = as_of_moment(as_of)
+        question, filters, lexical = self._prepare(question, sources, since, until, moment)
         plan = self._plan(question, lexical)
         return self.retriever.search(question, top_k=top_k, filters=filters, mode=mode, plan=plan)
 
@@ -315,8 +336,23 @@ class NewsRAG:
             self._outlet_names = names
         return plan_query(question, names[1])
 
+    def _recent(self, plan: QueryPlan, as_of: datetime | None, lexical: LexicalIndex) -> QueryPlan:
+        """``plan`` with a search of its own for the coverage of the last
+        ``retrieval.recent_days`` before ``as_of`` (or now), when the index holds any."""
+        days = self.settings.retrieval.recent_days
+        until = int((as_of or datetime.now(UTC)).timestamp())
+        since = until - days * 86400
+        if not days or not lexical.columns.published_between(since, until):
+            return plan
+        return plan.with_recent(since, until)
+
     def _prepare(
-        self, question: str, sources: Sequence[str], since: str | None, until: str | None
+        self,
+        question: str,
+        sources: Sequence[str],
+        since: str | None,
+        until: str | None,
+        as_of: datetime | None = None,
     ) -> tuple[str, SearchFilters, LexicalIndex]:
         question = question.strip()
         if not question:
@@ -327,7 +363,9 @@ class NewsRAG:
         lexical = self.lexical_index()
         if not len(lexical):
             raise NewsragError("No articles are indexed yet. Run `newsrag ingest corpus/`.")
-        filters = build_filters(sources=sources, since=since, until=until, lexical=lexical)
+        filters = build_filters(
+            sources=sources, since=since, until=until, lexical=lexical, as_of=as_of
+        )
         return question, filters, lexical
 
     # -- listing --------------------------------------------------------------------------------
@@ -352,6 +390,16 @@ class NewsRAG:
     def refresh_lexical(self) -> None:
         """Bring the BM25 cache in step with Chroma now."""
         self._lexical.refresh()
+
+
+def _reported(
+    dates: tuple[int | None, int | None], as_of: datetime | None
+) -> tuple[int | None, int | None]:
+    """A period the question states, as a publication range; none when it starts after the
+    moment asked as of ("a park that will open in 2024": when it opens, not when reported)."""
+    since, _ = dates
+    now = (as_of or datetime.now(UTC)).timestamp()
+    return (None, None) if since is not None and since > now else dates
 
 
 def _abstention(request: AnswerRequest, unindexed: Sequence[str]) -> Iterator[str | Answer]:

@@ -139,6 +139,9 @@ class Answer:
     searched: str = ""
     filters: dict[str, object] = field(default_factory=dict)
     answerer: str = "extractive"
+    answer_kind: str = ""
+    """What kind of short answer the question asks for, as read from it: "person",
+    "organisation", "place", "money", "number", "date", "title", "yesno" or "other"."""
 
     @property
     def verified_share(self) -> float | None:

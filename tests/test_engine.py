@@ -155,6 +155,23 @@ def test_filters_by_source_and_date(corpus_engine: NewsRAG) -> None:
         corpus_engine.ask("x", since="last tuesday-ish")
 
 
+def test_asking_as_of_a_date_hides_later_articles(corpus_engine: NewsRAG) -> None:
+    latest = corpus_engine.ask("What is the latest news about Orbital Cloud?")
+    assert latest.citations[0].published_at.startswith("2025-06-18")
+    back = corpus_engine.ask("What is the latest news about Orbital Cloud?", as_of="2025-06-01")
+    assert back.filters == {"as_of": "2025-06-01"}
+    assert back.citations and all(c.published_at[:10] <= "2025-06-01" for c in back.citations)
+    assert back.citations[0].published_at.startswith("2025-05-30")  # the newest by then
+    hits = corpus_engine.search("Orbital Cloud revenue", as_of="2025-05-31", top_k=10)
+    assert hits and max(h.published_at[:10] for h in hits) <= "2025-05-31"
+    # "this week" counts from the date asked as of: the layoffs, reported 2025-05-30
+    week = corpus_engine.ask("What did Orbital Cloud announce this week?", as_of="2025-06-02")
+    assert week.filters["since"] == "2025-05-26" and week.filters["as_of"] == "2025-06-02"
+    assert week.citations and {c.published_at[:10] for c in week.citations} == {"2025-05-30"}
+    with pytest.raises(NewsragError, match="Cannot read the as_of date 'next Tuesday'"):
+        corpus_engine.ask("x", as_of="next Tuesday")
+
+
 def test_hybrid_beats_either_retriever_alone(corpus_engine: NewsRAG) -> None:
     """A paraphrase only dense search finds, and a code name only keyword search finds."""
     paraphrase = "which company helps clinics reduce how long people queue in the ER?"

@@ -63,6 +63,20 @@ def test_ask_json_takes_filters_and_history(served_api: str) -> None:
     assert follow["searched"] == "What did its chief executive say? (Orbital Cloud)"
 
 
+def test_ask_json_as_of_a_date(served_api: str) -> None:
+    client = Client(served_api, verbose=False)
+    data = client.predict(
+        "What is the latest news about Orbital Cloud?", as_of="2025-06-01", api_name="/ask_json"
+    )
+    assert data["filters"] == {"as_of": "2025-06-01"}
+    assert data["citations"] and all(c["published_at"] <= "2025-06-02" for c in data["citations"])
+    assert data["answer_kind"] == "other"
+    for c in data["citations"]:  # one entry per article, each quote with its offsets
+        assert c["quotes"] and all(q["end"] > q["start"] for q in c["quotes"])
+    with pytest.raises(Exception, match=r"Cannot read the as_of date 'soon'"):
+        client.predict("Layoffs?", as_of="soon", api_name="/ask")
+
+
 def test_api_errors_carry_the_engines_message(served_api: str) -> None:
     client = Client(served_api, verbose=False)
     with pytest.raises(Exception, match=r"Cannot read the since date 'someday'"):

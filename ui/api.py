@@ -1,7 +1,8 @@
 """The app's stable API for ``gradio_client``: ``/ask`` (Markdown) and ``/ask_json``.
 
 Both take the question and, optionally, outlets, since/until dates (YYYY-MM-DD), the
-answerer's name and the conversation so far (``[{"role", "content"}, ...]``) for follow-ups.
+answerer's name, the conversation so far (``[{"role", "content"}, ...]``) for follow-ups, and
+``as_of`` (YYYY-MM-DD: ask as if on that date).
 
 Example:
     >>> Client("http://127.0.0.1:7860/").predict("Who leads Corvid Labs?", api_name="/ask")
@@ -29,6 +30,7 @@ def add_api(app: NewsRAG) -> None:
         until: str,
         answerer: str,
         history: list[dict[str, Any]] | None,
+        as_of: str,
     ) -> Answer:
         try:
             return final_answer(
@@ -39,6 +41,7 @@ def add_api(app: NewsRAG) -> None:
                 since=since or None,
                 until=until or None,
                 answerer=answerer or None,
+                as_of=as_of or None,
             )
         except (NewsragError, ImportError) as exc:
             raise gr.Error(str(exc)) from None
@@ -50,11 +53,14 @@ def add_api(app: NewsRAG) -> None:
         until: str = "",
         answerer: str = "",
         history: list[dict[str, Any]] | None = None,
+        as_of: str = "",
     ) -> str:
         """Answer a question from the indexed articles: Markdown with [n] markers and the
         numbered sources. Optional: outlets, since/until (YYYY-MM-DD), answerer, history
-        (earlier turns as {"role", "content"} for follow-ups)."""
-        return answer_markdown(_answer(question, outlets, since, until, answerer, history))
+        (earlier turns as {"role", "content"} for follow-ups), as_of (YYYY-MM-DD: ask as if
+        on that date; later articles are hidden and "this week" counts from it)."""
+        answer = _answer(question, outlets, since, until, answerer, history, as_of)
+        return answer_markdown(answer)
 
     def ask_json(
         question: str,
@@ -63,10 +69,13 @@ def add_api(app: NewsRAG) -> None:
         until: str = "",
         answerer: str = "",
         history: list[dict[str, Any]] | None = None,
+        as_of: str = "",
     ) -> dict[str, Any]:
-        """Like /ask, but the whole answer as JSON: text, abstained, sentences (with
-        verified), citations (with quote and offsets), filters, searched, timings_ms."""
-        return answer_json(_answer(question, outlets, since, until, answerer, history))
+        """Like /ask, but the whole answer as JSON: text, short_answer, abstained, sentences
+        (with verified), citations (one per article, with its quotes and their offsets),
+        filters, searched, timings_ms."""
+        answer = _answer(question, outlets, since, until, answerer, history, as_of)
+        return answer_json(answer)
 
     options: dict[str, Any] = {"concurrency_limit": CONCURRENCY, "concurrency_id": "answer"}
     gr.api(ask, api_name="ask", **options)

@@ -38,6 +38,7 @@ class ChatTab:
     outlets: Any
     since: Any
     until: Any
+    as_of: Any
     turns: Any
 
 
@@ -98,6 +99,7 @@ def respond(
     since: str = "",
     until: str = "",
     answerer: str | None = None,
+    as_of: str = "",
 ) -> Iterator[tuple[list[dict[str, str]], list[Turn] | None, str]]:
     """Answer ``question`` in the conversation ``turns``, streaming.
 
@@ -124,6 +126,7 @@ def respond(
             since=since.strip() or None,
             until=until.strip() or None,
             answerer=answerer or None,
+            as_of=as_of.strip() or None,
         ):
             if isinstance(item, Answer):
                 answer = item
@@ -178,15 +181,28 @@ def chat_tab(app: NewsRAG) -> ChatTab:
             outlets = gr.Dropdown(label="Outlets", multiselect=True, choices=[], elem_id="outlets")
             since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD", elem_id="since")
             until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="until")
+            as_of = gr.Textbox(
+                label="As of",
+                placeholder="YYYY-MM-DD (default: today)",
+                info="Ask as if on this date: later articles are hidden, and 'this week' or "
+                "'yesterday' count from it.",
+                elem_id="as-of",
+            )
     turns = gr.BrowserState([], storage_key="newsrag-chat")
-    return ChatTab(chatbot, question, send, new_chat, outlets, since, until, turns)
+    return ChatTab(chatbot, question, send, new_chat, outlets, since, until, as_of, turns)
 
 
 def wire_chat(app: NewsRAG, tab: ChatTab, *, answerer: Any) -> None:
     """Connect the chat's events; ``answerer`` is the Settings tab's choice (per session)."""
 
     def on_ask(
-        question: str, turns: object, outlets: list[str], since: str, until: str, name: str
+        question: str,
+        turns: object,
+        outlets: list[str],
+        since: str,
+        until: str,
+        as_of: str,
+        name: str,
     ) -> Iterator[tuple[Any, Any, str]]:
         if not (question or "").strip():
             gr.Warning("Type a question first.")
@@ -199,10 +215,11 @@ def wire_chat(app: NewsRAG, tab: ChatTab, *, answerer: Any) -> None:
             since=since or "",
             until=until or "",
             answerer=name,
+            as_of=as_of or "",
         ):
             yield shown, gr.skip() if new is None else new, box
 
-    inputs = [tab.question, tab.turns, tab.outlets, tab.since, tab.until, answerer]
+    inputs = [tab.question, tab.turns, tab.outlets, tab.since, tab.until, tab.as_of, answerer]
     outputs = [tab.chatbot, tab.turns, tab.question]
     options: dict[str, Any] = {
         "api_visibility": "private",

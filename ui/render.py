@@ -96,6 +96,8 @@ def describe_filters(filters: Mapping[str, object]) -> str:
     for key in ("since", "until"):
         if filters.get(key):
             parts.append(f"{key} {filters[key]}")
+    if filters.get("as_of"):
+        parts.append(f"as of {filters['as_of']}")
     return "Filters: " + ("; ".join(parts) if parts else "none (all indexed articles)")
 
 

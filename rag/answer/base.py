@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
+
+import numpy as np
 
 from rag.retrieve.conversation import names
 from rag.retrieve.intent import Intent
 from rag.types import Answer, Hit
 
 NOT_FOUND = "I could not find this in the indexed articles."
+_NOT_PLURAL = {"plus", "thus", "onus", "opus"}
+# a capitalised word opening the question or one of its sentences, not followed by another
+_OPENER = re.compile(r"(?:^|[.?!:]\s+)[\"“‘']?([A-Z][a-z]+)\b(?!\s+[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,9 @@ class AnswerRequest:
         outlets: outlet names in the index (never an answer to "which company").
         history: earlier turns, for answerers that condense with an LLM.
         searched: the question as retrieved for (a follow-up rewritten); defaults to question.
+        as_of: the moment the question is asked as of (None: now).
+        idf: how rare each of some index words is (``LexicalIndex.idf``), to weigh the
+            question's words; None weighs them alike.
     """
 
     question: str
@@ -37,6 +46,8 @@ class AnswerRequest:
     outlets: Sequence[str] = ()
     history: Sequence[object] = field(default_factory=tuple)
     searched: str = ""
+    as_of: datetime | None = None
+    idf: Callable[[Sequence[str]], np.ndarray] | None = None
 
     @property
     def standalone(self) -> str:
@@ -55,26 +66,45 @@ class Answerer(Protocol):
 
 
 def asked_names(question: str, *, outlets: Sequence[str] = ()) -> list[str]:
-    """The names a question asks about (outlet names and very short words left out)."""
+    """The names a question asks about (outlet names and very short words left out, and a
+    single capitalised word that only opens a sentence: "Huge crowds …", "Approximately …")."""
     known_outlets = {o.lower().removeprefix("the ") for o in outlets}
+    openers = {m.group(1) for m in _OPENER.finditer(question)}
     out = []
     for name in names(question):
         key = name.lower().removeprefix("the ").strip()
+        if name in openers and not _named_elsewhere(question, name):
+            continue
         if len(key) >= 3 and key not in known_outlets:
             out.append(name)
     return out
 
 
+def _named_elsewhere(question: str, name: str) -> bool:
+    """Whether ``name`` is also written mid-sentence in ``question`` (so it is a name)."""
+    return bool(re.search(rf"[^.?!:\s]\s+{re.escape(name)}\b", question))
+
+
+def singular(word: str) -> str:
+    """``word`` without a plural's final "s" ("tpus" -> "tpu"; "news", "class" kept)."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "is", "ews")):
+        return word
+    if word.endswith("us") and (len(word) > 4 or word in _NOT_PLURAL):  # "virus"; "GPUs" is
+        return word
+    return word[:-1]
+
+
 def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:
-    """Names in the question that no retrieved chunk (text, title or outlet) mentions."""
+    """Names in the question that no retrieved chunk (text, title or outlet) mentions, in
+    any of their forms ("TPU" is mentioned by "TPUs")."""
     seen = " ".join(f"{h.title} {h.source} {h.text}" for h in hits).lower()
-    words = set(re.findall(r"\w+", seen))
+    words = {singular(w) for w in re.findall(r"\w+", seen)}
     # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
     # a Series C round")
     return [
         n
         for n in asked_names(question, outlets=outlets)
-        if not all(w in words for w in re.findall(r"\w+", n.lower()) if len(w) >= 3)
+        if not all(singular(w) in words for w in re.findall(r"\w+", n.lower()) if len(w) >= 3)
     ]
 
 

@@ -3,14 +3,18 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import numpy as np
 
-from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names
+from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names, singular
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
+from rag.answer.spans import find_spans
+from rag.answer.typed import Coverage
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache, chunk_sentences
@@ -20,6 +24,21 @@ from rag.types import Answer, AnswerSentence, Citation, Hit
 _MIN_SENTENCE_CHARS = 25
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
+_COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
+_MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
+_MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
+_POOL = 6  # the sentences a short answer is read from
+_KEEP = 0.8  # quote sentences scoring at least this share of the best one's score
+_SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
+_CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
+_HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
+_FRESH_DAYS = 30.0  # how fast an article's date stops counting for "what is true now"
+_QUESTION_WORDS = set(
+    """what which who whom whose when where why how is was are were be been being do does did
+    has have had will would can could should shall may might must the a an of in on at to
+    for from by with about as and or but not this that these those it its there their they
+    he she his her them tell me please know any some latest recent recently new news""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -75,30 +94,50 @@ class ExtractiveAnswerer:
             return abstain(request)
         vectors = self._vectors(question, candidates)
         meaning = vectors[1:] @ vectors[0]
-        wanted = set(tokenize(question))
-        words = np.array([_overlap(wanted, c.words) for c in candidates])
+        covered = _coverage(request, candidates)
+        coverage = np.array([covered.of([i]) for i in range(len(candidates))])
         prior = np.array([1.0 / (1 + c.rank) for c in candidates])
-        score = 0.65 * meaning + 0.25 * words + 0.10 * prior
-        if request.intent.recent:  # "latest": among relevant sentences, newer ones first
+        score = _MEANING * meaning + _COVERAGE * coverage + 0.10 * prior
+        # news is superseded: among relevant sentences, those reported closer to the moment
+        # asked about count a little more ("latest": newer ones first)
+        score = score + 0.1 * _freshness(candidates, request.as_of)
+        if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
-        # Nothing retrieved is close enough, or most of the names the question asks about
-        # appear in no passage (on-topic questions about facts no article holds).
+        score = score + 0.1 * _answer_shaped(request, candidates)
+        # Nothing retrieved is close enough and no sentence holds most of what the question
+        # asks about, or most of the names it asks about appear in no passage (on-topic
+        # questions about facts no article holds).
         missing = missing_names(request.standalone, hits, outlets=request.outlets)
         asked = asked_names(request.standalone, outlets=request.outlets)
         mostly_missing = bool(missing) and len(missing) >= _MISSING_SHARE * len(asked)
-        if _best_dense(hits) < self.min_similarity or mostly_missing:
+        best = float(coverage.max())
+        supported = _best_dense(hits) >= self.min_similarity or best >= _COVERED
+        # a name the articles do not use ("the North American Leaders' Summit") is context
+        # when one sentence still holds most of what is asked
+        if not supported or (mostly_missing and best < _MOSTLY_COVERED):
             return abstain(request, missing=missing)
-        answer = by_article(self._compose(question, hits, candidates, vectors[1:], score))
-        quoted = [(s.text, float(score[_index(candidates, s.text)])) for s in answer.sentences]
+        # the short answer is read from the best few sentences, and the one it comes from is
+        # quoted first, so the reader sees the sentence that answers before any other
+        pool = _pool(candidates, score, _POOL)
         short = short_answer(
             request.standalone,
             request.intent,
-            quoted,
+            [(candidates[i].text, float(score[i])) for i in pool],
             hits,
             search=request.search,
             outlets=request.outlets,
+            likeness=self._likeness,
+            coverage=Coverage(covered.weights, [covered.forms[i] for i in pool]),
         )
-        return replace(answer, short_answer=short)
+        lead = next((i for i in pool if short and short in candidates[i].text), None)
+        answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
+        return by_article(replace(answer, short_answer=short))
+
+    def _likeness(self, phrase: str, names: list[str]) -> np.ndarray:
+        """Cosine of each name to the phrase describing the answer ("pharmacy chain"), with
+        the questions' model (short texts, remembered like questions)."""
+        vectors = self.embedder.embed_queries([phrase, *names])
+        return vectors[1:] @ vectors[0]
 
     def _tables(self, hits: list[Hit]) -> Mapping[str, SentenceTable]:
         return self.tables.for_hits(hits) if self.tables is not None else {}
@@ -123,10 +162,18 @@ class ExtractiveAnswerer:
         candidates: list[_Candidate],
         vectors: np.ndarray,
         score: np.ndarray,
+        *,
+        lead: int | None = None,
     ) -> Answer:
+        """The answer quoting the best sentences (``lead`` first when given), the same
+        sentence from several outlets merged into one with all their citations."""
         groups: list[list[int]] = []  # each group: one fact, the indices quoting it
-        for i in np.argsort(-score, kind="stable"):
-            if score[i] <= 0:
+        floor = max(0.0, _KEEP * float(score.max()))  # only sentences that address the question
+        order = np.argsort(-score, kind="stable")
+        if lead is not None:
+            order = np.array([lead, *(i for i in order if i != lead)])
+        for i in order:
+            if score[i] <= floor and i != lead:
                 break
             for group in groups:
                 first = group[0]
@@ -182,11 +229,21 @@ def _candidates(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[_C
         for start, end, vector in _sentences(hit, tables.get(hit.article_id)):
             text = hit.text[start - hit.start : end - hit.start]
             key = (hit.article_id, start)
-            if len(text) < _MIN_SENTENCE_CHARS or key in seen or text.startswith("#"):
+            if len(text) < _MIN_SENTENCE_CHARS or key in seen or _heading(text):
                 continue
             seen.add(key)
             out.append(_Candidate(hit, start, end, text, rank, vector, tuple(tokenize(text))))
     return out
+
+
+def _heading(text: str) -> bool:
+    """A heading, subhead, caption or question line rather than a sentence that states
+    something: it asks ("How are the breeds ranked?"), or it is short and ends without a
+    full stop ("The Strategic Stakes for Google")."""
+    stripped = text.rstrip()
+    if stripped.startswith("#") or stripped.endswith("?"):
+        return True
+    return not stripped.endswith(_CLOSERS) and len(stripped.split()) <= _HEADING_WORDS
 
 
 def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np.ndarray | None]]:
@@ -199,8 +256,47 @@ def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np
     return [(a, b, None) for a, b in spans]
 
 
-def _index(candidates: list[_Candidate], text: str) -> int:
-    return next(i for i, c in enumerate(candidates) if c.text == text)
+def _pool(candidates: list[_Candidate], score: np.ndarray, size: int) -> list[int]:
+    """The ``size`` best-scoring candidates, one per distinct sentence text."""
+    seen: set[str] = set()
+    out = []
+    for i in np.argsort(-score, kind="stable"):
+        if candidates[i].text not in seen:
+            seen.add(candidates[i].text)
+            out.append(int(i))
+            if len(out) == size:
+                break
+    return out
+
+
+def _freshness(candidates: list[_Candidate], as_of: datetime | None) -> np.ndarray:
+    """1 for an article from the moment asked about, halving every ~3 weeks before it; 0
+    for undated ones."""
+    moment = (as_of or datetime.now(UTC)).timestamp()
+    out = np.zeros(len(candidates))
+    for i, c in enumerate(candidates):
+        if c.hit.published_at:
+            published = datetime.fromisoformat(c.hit.published_at).timestamp()
+            age_days = max(0.0, (moment - published) / 86400)
+            out[i] = np.exp(-age_days / _FRESH_DAYS)
+    return out
+
+
+def _answer_shaped(request: AnswerRequest, candidates: list[_Candidate]) -> np.ndarray:
+    """1 for a sentence holding a span of the kind asked for that the question does not
+    already name (a person for "who", an amount for "how much"), else 0."""
+    asked = request.intent.asked
+    if asked.kind not in _SHAPED:
+        return np.zeros(len(candidates))
+    given = {singular(w) for w in tokenize(request.standalone)}
+    fits = [
+        any(
+            span.kind == asked.kind and not {singular(w) for w in tokenize(span.text)} <= given
+            for span in find_spans(c.text, asked.kind)
+        )
+        for c in candidates
+    ]
+    return np.array(fits, dtype=float)
 
 
 def _recency(candidates: list[_Candidate]) -> np.ndarray:
@@ -210,9 +306,27 @@ def _recency(candidates: list[_Candidate]) -> np.ndarray:
     return np.array([rank.get(c.hit.published_at, 0.0) for c in candidates])
 
 
-def _overlap(wanted: set[str], words: tuple[str, ...]) -> float:
-    """Share of the question's content words found in the sentence."""
-    return len(wanted.intersection(words)) / len(wanted) if wanted else 0.0
+@functools.cache
+def _question_forms() -> frozenset[str]:
+    """The question words as the index writes them ("does" -> "doe"), and as written."""
+    return frozenset(_QUESTION_WORDS) | frozenset(tokenize(" ".join(sorted(_QUESTION_WORDS))))
+
+
+def _coverage(request: AnswerRequest, candidates: list[_Candidate]) -> Coverage:
+    """Which of the question's content words each sentence holds, each word weighted by how
+    rare it is in the index (a sentence naming "Claude" covers "What is Claude?"); plural and
+    singular forms meet ("TPUs", "TPU")."""
+    skip = _question_forms()
+    tokens = [t for t in tokenize(request.standalone) if t not in skip]
+    rarity = request.idf(tokens) if request.idf is not None else np.ones(len(tokens))
+    weights: dict[str, float] = {}
+    for token, weight in zip(tokens, rarity, strict=True):
+        form = singular(token)
+        weights[form] = max(weights.get(form, 0.0), float(weight))
+    total = sum(weights.values()) or 1.0
+    share = {form: weight / total for form, weight in weights.items()}
+    forms = [frozenset(singular(w) for w in c.words) & share.keys() for c in candidates]
+    return Coverage(share, forms)
 
 
 def _best_dense(hits: list[Hit]) -> float:

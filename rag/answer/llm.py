@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from rag.answer.base import AnswerRequest, abstain
@@ -79,7 +80,13 @@ def build_prompt(request: AnswerRequest) -> list[Any]:
             f'<source n={n} outlet="{first.source or "unknown"}" date="{date}">\n'
             f"Title: {first.title}\n{passages}\n</source>"
         )
-    user = "Sources:\n" + "\n\n".join(blocks) + f"\n\nQuestion: {request.question}"
+    today = (request.as_of or datetime.now(UTC)).date().isoformat()
+    user = (
+        f"Today is {today}; read 'this week', 'yesterday' or 'recently' from that date.\n\n"
+        + "Sources:\n"
+        + "\n\n".join(blocks)
+        + f"\n\nQuestion: {request.question}"
+    )
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM),
         ChatMessage(role=MessageRole.USER, content=user),
@@ -162,7 +169,8 @@ class LLMAnswerer:
                 hits=tuple(request.hits),
                 sentences=checked.sentences,
                 short_answer=short,
-            )
+            ),
+            keep_numbers=True,
         )
 
     def _call(self, make: Any) -> Any:

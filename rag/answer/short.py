@@ -1,13 +1,17 @@
-"""Short answers the evidence settles without an LLM: the entity the quoted sentences agree
-on, the date asked for, or yes/no when article dates decide it. None otherwise, never a guess."""
+"""Short answers the evidence settles without an LLM: a span of the kind asked for that the
+quoted sentences agree on (``typed``), the date asked for, or yes/no when article dates decide
+it. None otherwise, never a guess."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 
+from rag.answer.typed import Coverage, Likeness, typed_answer
+from rag.retrieve.answer_kind import Asked
 from rag.retrieve.conversation import names
-from rag.retrieve.intent import _DATE, _MONTH_YEAR, Intent
+from rag.retrieve.intent import Intent
+from rag.retrieve.planner import clauses
 from rag.types import Hit
 
 _TITLES = re.compile(
@@ -46,6 +50,17 @@ _NOT_ENTITIES = {
     "we",
 }
 _WORD = re.compile(r"[a-z0-9]+")
+_MANY_CLAUSES = 3
+_UNRESOLVED = re.compile(r"\b(its|it|their|they|them|his|her|he|she|this|that)\b", re.I)
+_RELATIVE_DAY = re.compile(
+    r"\b(today|yesterday|tonight|last night|this (?:week|morning|weekend)|on (?:monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday))\b",
+    re.I,
+)
+_MONTH_NAME = (
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b"
+)
 _PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}")
 _ORGANISATION = re.compile(r"\b(company|companies|firm|organi[sz]ation|startup|outlet)\b", re.I)
 _ORDER = re.compile(
@@ -109,13 +124,36 @@ def entity_answer(
     return best if first_seen[best] == 0 or backed >= 2 or clear else None
 
 
-def date_answer(sentences: Sequence[tuple[str, float]], hits: Sequence[Hit]) -> str | None:
-    """A date written in the best sentence, else the publication date of the best article."""
-    if sentences:
-        text = sentences[0][0]
-        if m := _DATE.search(text) or _MONTH_YEAR.search(text):
-            return m.group(0)
-    return hits[0].published_at[:10] if hits and hits[0].published_at else None
+def date_answer(
+    question: str,
+    asked: Asked,
+    sentences: Sequence[tuple[str, float]],
+    hits: Sequence[Hit],
+    *,
+    coverage: Coverage | None = None,
+) -> str | None:
+    """The date the quoted sentences give near what the question asks ("2017" for "what
+    year", "May" for "which month"); else, when the best sentence dates its event relative to
+    the article ("on Friday", "yesterday", "this week"), the article's publication day."""
+    found = typed_answer(question, Asked("date", asked.noun), sentences, coverage=coverage)
+    if found is not None:
+        return _granular(found, asked.noun)
+    if asked.noun in ("year", "month", "decade", "century") or not sentences or not hits:
+        return None
+    if _RELATIVE_DAY.search(sentences[0][0]) and hits[0].published_at:
+        return hits[0].published_at[:10]
+    return None
+
+
+def _granular(date: str, noun: str) -> str | None:
+    """``date`` as precise as asked: its year for "what year", its month for "which month"."""
+    if noun == "year":
+        year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", date)
+        return year.group(1) if year else None
+    if noun == "month":
+        month = re.search(_MONTH_NAME, date, re.I)
+        return month.group(0).capitalize() if month else None
+    return date
 
 
 def order_answer(question: str, search: Callable[[str], list[Hit]]) -> str | None:
@@ -146,12 +184,31 @@ def short_answer(
     *,
     search: Callable[[str], list[Hit]] | None,
     outlets: Sequence[str] = (),
+    likeness: Likeness | None = None,
+    coverage: Coverage | None = None,
 ) -> str | None:
-    """The short answer for ``intent.kind``, or None when the evidence does not settle it."""
-    if intent.kind == "entity":
+    """The short answer of the kind the question asks for, or None when the evidence does
+    not settle it: a name, place, title, amount or number from the quoted sentences, a date,
+    or yes/no when article dates decide it. ``likeness`` and ``coverage`` as for
+    ``typed_answer``."""
+    kind = intent.asked.kind
+    if _UNRESOLVED.search(question) and not names(_TITLES.sub(",", question)):
+        return None  # "who is its CEO?" with nothing before it: whose is unknown
+    if kind == "date" or intent.kind == "date":
+        return date_answer(question, intent.asked, sentences, hits, coverage=coverage)
+    if kind == "yesno" or intent.kind == "yesno":
+        return order_answer(question, search) if search is not None else None
+    if intent.kind == "entity" and len(clauses(question)) >= _MANY_CLAUSES:
+        # a subject described by several facts, often from several articles ("which company,
+        # reported by X to …, and by Y to …?"): the name all of the evidence agrees on
         return entity_answer(question, sentences, exclude=outlets)
-    if intent.kind == "date":
-        return date_answer(sentences, hits)
-    if intent.kind == "yesno" and search is not None:
-        return order_answer(question, search)
+    if kind in ("person", "organisation", "place", "title", "thing", "money", "number"):
+        return typed_answer(
+            question,
+            intent.asked,
+            sentences,
+            exclude=outlets,
+            likeness=likeness,
+            coverage=coverage,
+        )
     return None

@@ -23,11 +23,11 @@ from rag.types import Answer, Citation, Hit, Quote
 _MARKERS = re.compile(r"(?:\[\d+\])+")
 
 
-def by_article(answer: Answer) -> Answer:
-    """``answer`` with one citation per article.
+def by_article(answer: Answer, *, keep_numbers: bool = False) -> Answer:
+    """``answer`` with one citation per article, numbered by first citation.
 
-    When the numbers already name articles (an LLM's sources are articles), they are kept and
-    only the quotes are gathered; otherwise articles are numbered by first citation.
+    With ``keep_numbers`` (an LLM's sources are already articles, and it streamed their
+    numbers), numbers that each name one article are kept and only the quotes are gathered.
     Sentences keep their order; each one's markers name the articles it cites, once each.
     A citation no sentence refers to keeps a number after the cited ones.
     """
@@ -37,9 +37,11 @@ def by_article(answer: Answer) -> Answer:
     for citation in answer.citations:
         cited.setdefault(citation.n, []).append(citation)
     owners = {n: found[0].article_id for n, found in cited.items()}
-    keep = all(len({c.article_id for c in found}) == 1 for found in cited.values()) and len(
-        set(owners.values())
-    ) == len(owners)
+    keep = (
+        keep_numbers
+        and all(len({c.article_id for c in found}) == 1 for found in cited.values())
+        and len(set(owners.values())) == len(owners)
+    )
     numbers: dict[str, int] = {}  # article id -> its new number
 
     def renumber(n: int) -> int | None:

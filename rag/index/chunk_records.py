@@ -136,6 +136,11 @@ class ChunkColumns:
         wanted = [self.outlets.index(s) for s in set(sources) if s in self.outlets]
         return np.isin(self.outlet_code, np.array(wanted, dtype=np.int32))
 
+    def published_between(self, since_ts: int, until_ts: int) -> int:
+        """How many chunks were published between the two moments (inclusive)."""
+        ts = self.published_ts
+        return int(np.count_nonzero((ts >= since_ts) & (ts <= until_ts)))
+
     def save(self, folder: Path) -> None:
         """Write the columns into ``folder``."""
         save_arrays(self, folder, _COLUMNS)

@@ -102,18 +102,23 @@ def load_file(path: Path, *, settings: IngestSettings) -> Iterator[Item]:
             str(path), f"unsupported file type '{path.suffix}'; supported types are {supported}"
         )
         return
+    # a JSONL file is a collection of articles: the size limit applies to each of its records
+    per_record = loader is _load_jsonl
     try:
-        data = _read_bytes(path, settings)
-        yield from loader(path, data)
+        data = _read_bytes(path, settings, whole_file_limit=not per_record)
+        if per_record:
+            yield from _load_jsonl(path, data, max_record_mb=settings.max_file_mb)
+        else:
+            yield from loader(path, data)
     except LoadError as exc:
         yield ItemError(exc.item, exc.reason)
 
 
-def _read_bytes(path: Path, settings: IngestSettings) -> bytes:
+def _read_bytes(path: Path, settings: IngestSettings, *, whole_file_limit: bool = True) -> bytes:
     origin = str(path)
     try:
         size = path.stat().st_size
-        if size > settings.max_file_mb * _MB:
+        if whole_file_limit and size > settings.max_file_mb * _MB:
             raise LoadError(
                 origin,
                 f"file is {size / _MB:.1f} MB, over the {settings.max_file_mb:g} MB limit; split "
@@ -236,10 +241,17 @@ def _load_json(path: Path, data: bytes) -> Iterator[Item]:
         )
 
 
-def _load_jsonl(path: Path, data: bytes) -> Iterator[Item]:
+def _load_jsonl(path: Path, data: bytes, *, max_record_mb: float | None = None) -> Iterator[Item]:
     lines = _decode(path, data).split("\n")  # not splitlines(): JSON strings may hold U+2028
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            continue
+        if max_record_mb is not None and len(line) > max_record_mb * _MB:
+            yield ItemError(
+                f"{path}#{number}",
+                f"line {number} is over the {max_record_mb:g} MB limit for one article; "
+                "shorten it or raise ingest.max_file_mb (NEWSRAG_INGEST__MAX_FILE_MB)",
+            )
             continue
         try:
             record = json.loads(line)

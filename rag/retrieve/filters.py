@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from rag.errors import NewsragError
 from rag.index.keywords import LexicalIndex
@@ -11,9 +12,15 @@ from rag.retrieve.retriever import SearchFilters
 
 
 def build_filters(
-    *, sources: Sequence[str], since: str | None, until: str | None, lexical: LexicalIndex
+    *,
+    sources: Sequence[str],
+    since: str | None,
+    until: str | None,
+    lexical: LexicalIndex,
+    as_of: datetime | None = None,
 ) -> SearchFilters:
-    """Filters for one question; outlet names are matched case-insensitively to indexed ones.
+    """Filters for one question; outlet names are matched case-insensitively to indexed ones;
+    ``as_of`` (from ``as_of_moment``) hides what was published after it.
 
     Raises:
         NewsragError: an outlet is not indexed, or a date cannot be read.
@@ -22,7 +29,25 @@ def build_filters(
         sources=_resolve_sources(sources, lexical),
         since_ts=_epoch(since, "since", end_of_day=False),
         until_ts=_epoch(until, "until", end_of_day=True),
+        as_of_ts=None if as_of is None else int(as_of.timestamp()),
     )
+
+
+def as_of_moment(value: str | date | datetime | None) -> datetime | None:
+    """The moment a question is asked as of: a date means the end of that day (UTC), a
+    timestamp itself; None for now.
+
+    Raises:
+        NewsragError: the value is not a date.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, 23, 59, 59, tzinfo=UTC)
+    ts = _epoch(str(value), "as_of", end_of_day=True)
+    return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
 def known_sources(lexical: LexicalIndex) -> list[str]:
@@ -32,8 +57,8 @@ def known_sources(lexical: LexicalIndex) -> list[str]:
 
 def with_dates(filters: SearchFilters, since_ts: int | None, until_ts: int | None) -> SearchFilters:
     """``filters`` with a date range added where it has none."""
-    return SearchFilters(
-        sources=filters.sources,
+    return replace(
+        filters,
         since_ts=filters.since_ts if since_ts is None else since_ts,
         until_ts=filters.until_ts if until_ts is None else until_ts,
     )
@@ -83,4 +108,7 @@ def describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
         parts.append("since " + datetime.fromtimestamp(filters.since_ts, UTC).date().isoformat())
     if filters.until_ts is not None:
         parts.append("until " + datetime.fromtimestamp(filters.until_ts, UTC).date().isoformat())
+    if filters.as_of_ts is not None:
+        as_of = datetime.fromtimestamp(filters.as_of_ts, UTC).date().isoformat()
+        parts.append(f"published by {as_of}")
     return ", ".join(parts)

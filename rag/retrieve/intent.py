@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from rag.retrieve.answer_kind import Asked, read_kind
+
 Kind = Literal["entity", "date", "yesno", "other"]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -24,6 +26,17 @@ _YEAR = re.compile(r"\b(?:in|during|of)\s+(19\d{2}|20\d{2})\b", re.I)
 _SINCE_MONTH = re.compile(rf"\bsince\s+{_MONTH}\b(?!\.?\s+\d)", re.I)
 _RELATIVE = re.compile(r"\b(last|past|this)\s+(week|month|year)\b", re.I)
 _RECENT = re.compile(r"\b(latest|most recent|newest|recently|current(?:ly)?|lately)\b", re.I)
+# lower case (or opening a sentence): "Business Today" and "Saturday Night Live" are names
+_DAYS_AGO = re.compile(
+    r"(?:\b(today|tonight|this morning|yesterday|last night)|(?:^|(?<=[.?!]\s))"
+    r"(Today|Tonight|Yesterday|Last night))\b(?!\s+[A-Z])"
+)
+_WEEKEND = re.compile(r"\b(?:this|last|past|over the)\s+weekend\b", re.I)
+_WEEKDAY = re.compile(
+    r"\b(?:[Oo]n|[Ll]ast|[Tt]his|[Ss]ince)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\b(?!\s+[A-Z])"
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _YESNO = re.compile(
     r"^(is|was|are|were|did|does|do|has|have|had|can|could|will|would|"
     r"should)\b",
@@ -49,6 +62,12 @@ class Intent:
     until_ts: int | None = None
     recent: bool = False
     multi_source: bool = False
+    asked: Asked = Asked()
+
+    @property
+    def answer_kind(self) -> str:
+        """The kind of short answer asked for ("person", "place", "money", …; ``Asked``)."""
+        return self.asked.kind
 
     @property
     def hard_dates(self) -> tuple[int | None, int | None]:
@@ -58,7 +77,8 @@ class Intent:
 
 
 def read_intent(question: str, *, now: datetime | None = None) -> Intent:
-    """Kind and time range of ``question``; ``now`` anchors "last month" (default: today)."""
+    """Kind and time range of ``question``; ``now`` (the moment it is asked as of, default:
+    now) anchors "this week", "yesterday", "on Monday", "last weekend" and "last month"."""
     now = now or datetime.now(UTC)
     # "and who…", "so when…": a follow-up's lead-in says nothing about the kind
     q = re.sub(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", "", question.strip(), flags=re.I)
@@ -77,6 +97,7 @@ def read_intent(question: str, *, now: datetime | None = None) -> Intent:
         until_ts=until,
         recent=bool(_RECENT.search(q)),
         multi_source=multi,
+        asked=read_kind(q),
     )
 
 
@@ -124,26 +145,40 @@ def _time_range(q: str, now: datetime) -> tuple[int | None, int | None]:
         if re.search(r"\b(in|during)\s*$", q[: m.start()], re.I):
             last = calendar.monthrange(year, month)[1]
             return _ts(_day(year, month, 1)), _ts(_day(year, month, last)) + 86399
+    if since := _relative_start(q, now):
+        return _ts(since), None
+    if m := _YEAR.search(q):  # "declined in 2022": reported then or later, not only then
+        return _ts(_day(int(m[1]), 1, 1)), None
+    return None, None
+
+
+def _relative_start(q: str, now: datetime) -> datetime | None:
+    """Where a period the question names relative to ``now`` starts: what happened "this
+    week" or "yesterday" was reported from then until now. Periods are generous at their
+    start (a week is the last seven days and the day before, so a report from the day before
+    the event's week still counts), and have no end but ``now``."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if m := _DAYS_AGO.search(q):
+        back = 0 if (m[1] or m[2]).lower() in ("today", "tonight", "this morning") else 1
+        return today - timedelta(days=back)
+    if m := _WEEKDAY.search(q):  # the latest such day, on or before now
+        back = (now.weekday() - _WEEKDAYS.index(m[1].lower())) % 7
+        return today - timedelta(days=back)
+    if _WEEKEND.search(q):  # the latest Saturday on or before now (a Sunday means yesterday)
+        return today - timedelta(days=(now.weekday() - 5) % 7)
     if m := _RELATIVE.search(q):
         which, unit = m[1].lower(), m[2].lower()
-        span = {
-            "week": timedelta(days=7),
-            "month": timedelta(days=31),
-            "year": timedelta(days=366),
-        }[unit]
         if which == "this":
-            start = {
-                "week": now - timedelta(days=now.weekday()),
-                "month": now.replace(day=1),
-                "year": now.replace(month=1, day=1),
+            return {
+                "week": today - timedelta(days=7),
+                "month": today.replace(day=1),
+                "year": today.replace(month=1, day=1),
             }[unit]
-            start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-            return _ts(start), None
-        return _ts(now - span), None
-    if m := _YEAR.search(q):
-        year = int(m[1])
-        return _ts(_day(year, 1, 1)), _ts(_day(year, 12, 31)) + 86399
-    return None, None
+        if which == "past":  # the last seven days, month or year
+            return today - timedelta(days={"week": 7, "month": 31, "year": 366}[unit])
+        # "last week": the whole previous calendar period, whichever day it is now
+        return today - timedelta(days={"week": 14, "month": 62, "year": 731}[unit])
+    return None
 
 
 def _ts(moment: datetime) -> int:

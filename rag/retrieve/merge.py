@@ -5,6 +5,7 @@ every outlet a question names gets its evidence and one long article cannot fill
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rag.retrieve.planner import Part
 from rag.retrieve.retriever import SearchFilters
@@ -41,8 +42,8 @@ def round_robin(lists: Sequence[Sequence[Hit]], *, top_k: int, per_article: int)
 def part_filters(part: Part, base: SearchFilters) -> SearchFilters | None:
     """The filters for one part: its outlets within the caller's (None when they exclude
     each other), and the day it states within the caller's dates (dropped if they clash)."""
-    sources = part.sources
-    if base.sources:
+    sources = part.sources or base.sources
+    if base.sources and part.sources:
         sources = tuple(s for s in part.sources if s in base.sources)
         if not sources:
             return None
@@ -52,4 +53,4 @@ def part_filters(part: Part, base: SearchFilters) -> SearchFilters | None:
         hi = min(part.until_ts, until if until is not None else part.until_ts)
         if lo <= hi:
             since, until = lo, hi
-    return SearchFilters(sources=sources, since_ts=since, until_ts=until)
+    return replace(base, sources=sources, since_ts=since, until_ts=until)

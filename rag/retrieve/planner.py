@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.retrieve.intent import stated_days
 
@@ -129,7 +129,8 @@ class OutletNames:
 @dataclass(frozen=True)
 class Part:
     """One sub-query: the words of the question about one outlet's article, that outlet, and
-    the publication day the words give (inclusive epoch seconds, padded a day for time zones)."""
+    the publication day the words give (inclusive epoch seconds, padded a day for time zones).
+    A part with no outlets searches every outlet the caller allows (the recent-coverage part)."""
 
     text: str
     sources: tuple[str, ...]
@@ -149,6 +150,12 @@ class QueryPlan:
     def sources(self) -> tuple[str, ...]:
         """Every outlet the question names."""
         return tuple(sorted({s for p in self.parts for s in p.sources}))
+
+    def with_recent(self, since_ts: int, until_ts: int) -> QueryPlan:
+        """The plan plus a search of the whole question in what was published between
+        ``since_ts`` and ``until_ts``, so recent coverage gets its own evidence."""
+        recent = Part(self.question, (), since_ts, until_ts)
+        return replace(self, parts=(*self.parts, recent))
 
 
 def plan_query(question: str, outlets: OutletNames) -> QueryPlan:

@@ -39,6 +39,9 @@ class SearchFilters:
     sources: tuple[str, ...] = ()
     since_ts: int | None = None
     until_ts: int | None = None
+    as_of_ts: int | None = None
+    """The moment a question is asked as of: articles published later do not exist yet.
+    Unlike ``until_ts`` it keeps undated articles (nothing says they came later)."""
 
     def describe(self) -> dict[str, object]:
         """The filters as plain values for an answer's header (dates as YYYY-MM-DD)."""
@@ -48,6 +51,8 @@ class SearchFilters:
         for key, ts in (("since", self.since_ts), ("until", self.until_ts)):
             if ts is not None:
                 out[key] = datetime.fromtimestamp(ts, UTC).date().isoformat()
+        if self.as_of_ts is not None:
+            out["as_of"] = datetime.fromtimestamp(self.as_of_ts, UTC).date().isoformat()
         return out
 
     def to_llama(self) -> MetadataFilters | None:
@@ -67,6 +72,10 @@ class SearchFilters:
                 MetadataFilter(key="published_ts", value=self.until_ts, operator=FilterOperator.LTE)
             )
             filters.append(MetadataFilter(key="published_ts", value=0, operator=FilterOperator.GTE))
+        if self.as_of_ts is not None:  # undated articles are stored as -1: they stay
+            filters.append(
+                MetadataFilter(key="published_ts", value=self.as_of_ts, operator=FilterOperator.LTE)
+            )
         if not filters:
             return None
         return MetadataFilters(filters=filters, condition=FilterCondition.AND)
@@ -74,7 +83,8 @@ class SearchFilters:
     def mask(self, table: ChunkColumns) -> np.ndarray | None:
         """Which chunks pass the filters, one bool per row of ``table`` (None when nothing
         is filtered)."""
-        if not (self.sources or self.since_ts is not None or self.until_ts is not None):
+        bounds = (self.since_ts, self.until_ts, self.as_of_ts)
+        if not self.sources and all(b is None for b in bounds):
             return None
         keep = np.ones(len(table.published_ts), dtype=bool)
         if self.sources:
@@ -84,6 +94,8 @@ class SearchFilters:
             keep &= ts >= self.since_ts
         if self.until_ts is not None:
             keep &= (ts >= 0) & (ts <= self.until_ts)
+        if self.as_of_ts is not None:
+            keep &= ts <= self.as_of_ts
         return keep
 
 

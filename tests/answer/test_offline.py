@@ -151,3 +151,21 @@ def test_words_opening_a_question_are_not_names() -> None:
         "Verge",
         "Corvid Labs",
     ]
+
+
+def test_relative_times_are_read_from_the_moment_asked() -> None:
+    thursday = datetime(2023, 1, 5, 23, 59, 59, tzinfo=UTC)  # asked as of Thursday 2023-01-05
+
+    def since(question: str) -> str:
+        ts = read_intent(question, now=thursday).since_ts
+        return datetime.fromtimestamp(ts, UTC).date().isoformat() if ts is not None else "-"
+
+    assert since("Who won the game this week?") == "2022-12-29"  # the last seven days, and one
+    assert since("What happened yesterday?") == "2023-01-04"
+    assert since("What did the court rule on Monday?") == "2023-01-02"
+    assert since("What happened on Thursday?") == "2023-01-05"  # today is a Thursday
+    assert since("Which film topped the box office last weekend?") == "2022-12-31"
+    assert since("Which company cut jobs this month?") == "2023-01-01"
+    assert since("What happened in the past week?") == "2022-12-29"
+    assert since("Who announced layoffs recently?") == "-"  # vague: newer first, no filter
+    assert read_intent("Who announced layoffs recently?", now=thursday).recent

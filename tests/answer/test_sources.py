@@ -53,14 +53,17 @@ def test_quotes_of_one_article_share_its_number() -> None:
         assert BODY_A[q.start : q.end] == q.text
 
 
-def test_numbers_that_already_name_articles_are_kept() -> None:
+def test_numbers_that_already_name_articles_are_kept_when_asked() -> None:
     answer = _answer(
         [("Beta two.", (2,)), ("Alpha one.", (1,))],
         [_cite(2, "b", "Beta two.", BODY_B), _cite(1, "a", "Alpha one.", BODY_A)],
     )
-    grouped = by_article(answer)
-    assert [s.citations for s in grouped.sentences] == [(2,), (1,)]
-    assert [c.n for c in grouped.citations] == [1, 2]
+    kept = by_article(answer, keep_numbers=True)  # an LLM streamed these numbers
+    assert [s.citations for s in kept.sentences] == [(2,), (1,)]
+    assert [c.n for c in kept.citations] == [1, 2]
+    renumbered = by_article(answer)  # otherwise the first cited is [1]
+    assert [s.citations for s in renumbered.sentences] == [(1,), (2,)]
+    assert [c.article_id for c in renumbered.citations] == ["b", "a"]
 
 
 def test_a_sentence_citing_two_quotes_of_one_article_names_it_once() -> None:

@@ -60,13 +60,13 @@ def test_every_article_gets_its_sentences_with_a_vector_each(corpus_engine: News
         assert np.allclose(np.linalg.norm(table.vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_answering_embeds_only_the_question(corpus_engine: NewsRAG) -> None:
-    embedded: list[int] = []
+def test_answering_embeds_no_sentence(corpus_engine: NewsRAG) -> None:
+    embedded: list[str] = []
     embedder = corpus_engine.extractive.embedder
     original = embedder._embed  # what chunks and questions alike are embedded through
 
     def counting(model, texts, **kw):  # noqa: ANN001, ANN202 - a spy on the real method
-        embedded.append(len(texts))
+        embedded.extend(texts)
         return original(model, texts, **kw)
 
     embedder._embed = counting
@@ -78,8 +78,11 @@ def test_answering_embeds_only_the_question(corpus_engine: NewsRAG) -> None:
     finally:
         del embedder._embed
     assert answer.short_answer == again.short_answer == "Harbor Capital"
-    # the question alone (retrieval and answer share it); every sentence vector was stored
-    assert first == [1]
+    # the question first (retrieval and answer share it), then only the few short names the
+    # short answer weighs against "firm"; every sentence vector was stored
+    question = "Which firm led the Series C funding round of Corvid Labs?"
+    assert first[0] == question
+    assert all(len(text.split()) <= 3 for text in first[1:]), first  # names, never sentences
     assert embedded == []  # asked again: remembered
 
 

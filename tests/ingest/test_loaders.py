@@ -282,6 +282,21 @@ def test_file_over_the_size_limit(write_file: WriteFile) -> None:
     assert "max_file_mb" in error.reason
 
 
+def test_jsonl_size_limit_is_each_records(write_file: WriteFile) -> None:
+    """A JSONL file is a collection: over the limit as a whole is fine, one record is not."""
+    small = [json.dumps(record(title=f"Story {i}", body="word " * 100)) for i in range(4)]
+    huge = json.dumps(record(title="Huge", body="word " * 1000))
+    path = write_file("many.jsonl", "\n".join([*small[:2], huge, *small[2:]]) + "\n")
+    assert path.stat().st_size > 0.003 * 1024 * 1024
+    items = load(path, IngestSettings(max_file_mb=0.003))
+    assert [getattr(i, "title", None) for i in items] == ["Story 0", "Story 1", None] + [
+        "Story 2",
+        "Story 3",
+    ]
+    assert isinstance(items[2], ItemError) and items[2].item == f"{path}#3"
+    assert "line 3 is over the 0.003 MB limit for one article" in items[2].reason
+
+
 def test_unreadable_file(write_file: WriteFile, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_file("secret.md", "# Title\n\nBody")
     path.chmod(0)

@@ -1,0 +1,267 @@
+"""Candidate short answers in a sentence, by kind: names (people, organisations, places,
+titles), amounts of money, numbers with their unit, dates, and quoted titles.
+
+Each candidate carries the evidence of its kind that the sentence itself gives: a title word
+before a name ("chief executive Karen Holt"), a company suffix ("Harbor Capital"), a place in
+the gazetteer, a first name, quotation marks around a title. The extractor in ``short`` weighs
+them against the kind the question asks for.
+
+Example:
+    >>> [(s.text, s.kind) for s in find_spans("CEO Karen Holt said Orbital Cloud Inc. will cut "
+    ...  "400 jobs in Texas.", "person")][:1]
+    [('Karen Holt', 'person')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answer.gazetteer import is_first_name, place_type
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’.&+-]*|[“”\"()$£€¥%,;:]")
+# words written with a capital that do not begin a name (sentence openers, days, months…)
+_NOT_NAME = set(
+    """the a an in on at for but and or as it its this that these those he she they we i his
+    her their our my your after before when while if since with from by of to yet so
+    meanwhile however still last next earlier later according despite although though
+    because now then there here what which who whom whose why how where also once during
+    under over into about among between monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december mr mrs ms dr sir st one two three four five six seven eight nine ten some many
+    most all both each every no not only just even photo image video watch read click
+    subscribe advertisement related more""".split()  # noqa: SIM905
+)
+_COMMON_CAPS = {"ai", "ceo", "cto", "cfo", "tv", "pc", "gdp", "covid", "covid-19", "ok", "am", "pm",
+                "ipo", "esg", "llm", "gpu", "gpus", "cpu", "api", "app"}  # fmt: skip
+# a capitalised word opening a sentence with the ending of a common word, not of a name
+_COMMON_OPENER = re.compile(
+    r"^[A-Z][a-z]+(?:ing|ings|ed|ly|ers|ies|tion|tions|ment|ments|ness|ity|ous|ive|able|ful)$"
+)
+_DESCRIBING = re.compile(r"-(?:owned|based|led|backed|born|made|era|style|like|linked|run)$")
+_CONNECTORS = {"of", "for", "de", "da", "del", "della", "di", "la", "le", "van", "von", "der",
+               "den", "bin", "al", "el", "y", "&", "and", "the", "du", "dos", "das"}  # fmt: skip
+_TITLES = set(
+    """president vice ceo cto cfo coo chief executive chairman chairwoman chair founder
+    cofounder co-founder director minister secretary senator sen. rep. representative gov.
+    governor mayor judge justice pope king queen prince princess emperor general gen. lt.
+    sgt. captain coach manager actor actress singer rapper star player quarterback pitcher
+    striker goalkeeper author writer novelist director producer host anchor comedian
+    musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
+    sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
+    bishop cardinal ex-president former late mrs""".split()  # noqa: SIM905
+)
+_SPEECH = re.compile(
+    r"^\s*(?:,\s*)?(?:said|says|told|added|wrote|explained|argued|noted|announced|stated|"
+    r"tweeted|posted)\b",
+    re.I,
+)
+_TITLE_AFTER = re.compile(
+    r"^\s+(?:as\s+)?(?:its\s+|the\s+|new\s+|interim\s+)*(?:chief executive|chief|ceo|president|"
+    r"chair(?:man|woman)?|director|head|coach|manager|captain|secretary|minister)\b"
+)
+_AGE = re.compile(r"^\s*,\s*\d{1,3}\s*,")
+_APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's founder"
+    r"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){0,4}?(?:president|ceo|chief|founder|"
+    r"co-founder|director|minister|secretary|spokes\w+|head|chair\w*|leader|executive|"
+    r"analyst|professor|coach|manager|actor|actress|singer|author|player|star|governor|"
+    r"senator|mayor|who)\b",
+    re.I,
+)
+_ORG_SUFFIX = set(
+    """inc inc. corp corp. co co. ltd ltd. llc plc group bank airlines airline airways capital
+    partners university college institute labs lab technologies technology motors foods
+    holdings systems media news network networks studios records entertainment
+    pharmaceuticals energy club fc united city council committee commission agency
+    association federation league party union foundation fund trust insurance financial
+    services industries international company corporation ventures games software robotics
+    semiconductor semiconductors department ministry court board authority administration
+    service police army navy times post journal guardian telegraph tribune herald press""".split()  # noqa: SIM905
+)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONEY = re.compile(
+    r"(?:[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
+    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|trillion)?\s?(?:dollars|pounds|euros|yen)\b)",
+    re.I,
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    "ninety|hundred|dozen|dozens|hundreds|thousands"
+)
+_NUMBER = re.compile(
+    rf"(?<![\w$£€¥.])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+    r"(?:\s?(?:million|billion|trillion|percent|per cent))?(?![\w])",
+    re.I,
+)
+_DATE = re.compile(
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b|\b\d{{1,2}}\s+{_MONTH}"
+    rf"(?:\s+\d{{4}})?\b|\b{_MONTH}\s+\d{{4}}\b|\b(?:19|20)\d{{2}}\b",
+    re.I,
+)
+_BARE_MONTH = re.compile(  # capitalised, so "may" the verb is not a month
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+_QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One candidate answer: its text, where it is in the sentence, the kind it looks like,
+    and how sure the sentence makes that (``evidence``: 0 none, 1 some, 2 strong)."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    evidence: int = 0
+    detail: str = ""  # a place's type ("country", "state", "city", "region")
+
+
+def find_spans(sentence: str, kind: str) -> list[Span]:
+    """The candidates in ``sentence`` that could answer a question of ``kind``."""
+    if kind == "money":
+        return _matches(_MONEY, sentence, "money")
+    if kind == "number":
+        return _numbers(sentence)
+    if kind == "date":
+        dates = _matches(_DATE, sentence, "date")
+        months = [m for m in _matches(_BARE_MONTH, sentence, "date")
+                  if not any(d.start <= m.start < d.end for d in dates)]  # fmt: skip
+        return dates + months
+    spans = _names(sentence)
+    if kind == "place":
+        spans = spans + _places_inside(spans)
+    if kind == "title":
+        spans = _quoted(sentence) + spans
+    return spans
+
+
+def _places_inside(spans: list[Span]) -> list[Span]:
+    """The place at either end of a longer name ("Los Angeles" in "Los Angeles Unified School
+    District", "New Orleans" in "Mardi Gras New Orleans")."""
+    out = []
+    for span in spans:
+        words = span.text.split()
+        if span.kind == "place" or len(words) < 2:
+            continue
+        for n in range(len(words) - 1, 0, -1):
+            for piece, at in ((" ".join(words[:n]), 0), (" ".join(words[-n:]), None)):
+                if kind := place_type(piece):
+                    offset = span.start if at == 0 else span.end - len(piece)
+                    out.append(Span(piece, offset, offset + len(piece), "place", 1, kind))
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def _matches(pattern: re.Pattern[str], sentence: str, kind: str) -> list[Span]:
+    return [
+        Span(m.group(0).strip(), m.start(), m.end(), kind, 1) for m in pattern.finditer(sentence)
+    ]
+
+
+def _numbers(sentence: str) -> list[Span]:
+    """Numbers and percentages, not those that are part of a date or an amount of money."""
+    taken = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
+    taken += [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
+    out = []
+    for m in _NUMBER.finditer(sentence):
+        if any(a <= m.start() < b for a, b in taken) or m.group(0).lower() == "one":
+            continue  # "one of the …" is rarely the number asked for
+        out.append(Span(m.group(0), m.start(), m.end(), "number", 1))
+    return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
+                  for m in _MONEY.finditer(sentence)]  # fmt: skip
+
+
+def _quoted(sentence: str) -> list[Span]:
+    return [Span(m.group(1).strip(" ,."), m.start(1), m.end(1), "title", 2)
+            for m in _QUOTED.finditer(sentence) if len(m.group(1).split()) <= 10]  # fmt: skip
+
+
+def _names(sentence: str) -> list[Span]:
+    """Runs of capitalised words ("Karen Holt", "Bank of America", "Bed Bath & Beyond"),
+    each typed by what surrounds it."""
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    spans: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        if not _capital(tokens[i][0], first=i == 0):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and not tokens[j - 1][0].endswith(("’s", "'s")):
+            word = tokens[j][0]
+            if _capital(word, first=False):
+                j += 1
+            elif (
+                word.lower() in _CONNECTORS
+                and j + 1 < len(tokens)
+                and _capital(tokens[j + 1][0], first=False)
+                and (word.lower() != "and" or j == i + 1)  # "Dario and Daniela Amodei"
+            ):
+                j += 2
+            else:
+                break
+        if i == 0 and _COMMON_OPENER.search(tokens[0][0]) and j > 1:
+            i += 1  # "Producers of David Attenborough": the opener is no part of the name
+            if tokens[i][0].lower() in _CONNECTORS:
+                i += 1
+            continue
+        if i == 0 and j == 1 and _COMMON_OPENER.search(tokens[0][0]):
+            i = j  # "Viewing the comet …": a word opening the sentence, not a name
+            continue
+        start, end = tokens[i][1], tokens[j - 1][2]
+        text = sentence[start:end].rstrip(".,’'")
+        if text.endswith(("’s", "'s")):
+            text = text[:-2]
+        end = start + len(text)
+        spans.append(_typed(sentence, text, start, end, [t[0] for t in tokens[:i][-3:]]))
+        i = j
+    return [s for s in spans if s.text]
+
+
+def _capital(word: str, *, first: bool) -> bool:
+    """Whether ``word`` can be part of a name: capitalised ("Holt", "McCarthy", "XVI") or a
+    short code with a digit ("3M", "QX-9"), not a sentence opener, a title or a common
+    abbreviation."""
+    lowered = re.sub(r"['’]s$", "", word.lower()).strip(".’'")
+    if _DESCRIBING.search(lowered):
+        return False  # "Chinese-owned", "Trump-backed": describes a name, is not one
+    if word[:1].isdigit():
+        if not any(c.isalpha() for c in word) or "-year" in lowered or len(word) > 6:
+            return False
+    elif not word[:1].isupper():
+        return False
+    return lowered not in _NOT_NAME and lowered not in _TITLES and lowered not in _COMMON_CAPS
+
+
+def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) -> Span:
+    """The kind ``text`` looks like here, and how strongly the sentence says so."""
+    words = text.split()
+    after = sentence[end:]
+    lowered = [w.lower() for w in before]
+    if kind := place_type(text):
+        return Span(text, start, end, "place", 2, kind)
+    if words[-1].lower().strip(".,") in _ORG_SUFFIX or "&" in text:
+        return Span(text, start, end, "organisation", 2)
+    titled = bool(lowered) and (lowered[-1] in _TITLES or lowered[-1].rstrip("s") in _TITLES)
+    titled_after = _TITLE_AFTER.match(after)  # "named Priya Raman chief executive"
+    personal = titled or titled_after or _SPEECH.match(after) or _AGE.match(after)
+    personal = personal or _APPOSITION.match(after)
+    if personal and (len(words) >= 2 or is_first_name(words[0])):
+        return Span(text, start, end, "person", 2)
+    if 2 <= len(words) <= 4 and is_first_name(words[0]) and all(w[:1].isupper() for w in words):
+        return Span(text, start, end, "person", 1)
+    if text.isupper() and 2 <= len(text) <= 6:  # "NASA", "FDA", "BBC"
+        return Span(text, start, end, "organisation", 1)
+    if re.match(r"^\s*(?:,\s*)?(?:a|an|the)\s+\w+\s+(?:company|firm|startup|maker|giant)\b",
+                after, re.I):  # fmt: skip
+        return Span(text, start, end, "organisation", 2)
+    return Span(text, start, end, "name", 0)

@@ -1,0 +1,260 @@
+"""Short answers of the kind a question asks for, read from the quoted evidence: a person for
+"who", a place for "which country", an amount for "how much did it cost", a number with its
+unit for "how many years".
+
+Every candidate span of the right shape in the best sentences gets a vote: the sentence's
+relevance, times how well the span's kind fits the kind asked (a gazetteer place for "which
+country", a name after "chief executive" for "who"), times how close it sits to the words the
+question shares with the sentence. Spans the question already names never count. The answer is
+the span with the most votes, and only when it has enough of them and clearly leads: a wrong
+short answer costs the reader more than none.
+
+Example:
+    >>> typed_answer("Which team does Damar Hamlin play for?", Asked("organisation", "team"),
+    ...              [("Damar Hamlin, a safety for the Buffalo Bills, collapsed.", 1.0)])
+    'Buffalo Bills'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rag.answer.base import singular
+from rag.answer.spans import Span, find_spans
+from rag.index.words import tokenize
+from rag.retrieve.answer_kind import Asked
+
+# how well a span of one kind (columns) answers a question of another (rows)
+_FIT: dict[str, dict[str, float]] = {
+    "person": {"person": 1.0, "name": 0.35, "organisation": 0.05, "place": 0.02, "title": 0.02},
+    # "who invested?": a person, or a company acting like one
+    "who": {"person": 1.0, "name": 0.5, "organisation": 0.6, "place": 0.02, "title": 0.02},
+    "organisation": {"organisation": 1.0, "name": 0.55, "person": 0.1, "place": 0.15,
+                     "title": 0.1},
+    "place": {"place": 1.0, "name": 0.2, "organisation": 0.05, "person": 0.02, "title": 0.02},
+    "title": {"title": 1.0, "name": 0.4, "organisation": 0.1, "person": 0.05, "place": 0.02},
+    "thing": {"name": 0.55, "title": 0.5, "organisation": 0.35, "person": 0.1, "place": 0.15},
+    "money": {"money": 1.0},
+    "number": {"number": 1.0, "money": 0.4},
+    "date": {"date": 1.0},
+}  # fmt: skip
+Likeness = Callable[[str, list[str]], Sequence[float]]
+_NAMED = {"person", "organisation", "place"}
+_MIN_VOTES = 0.25  # the best candidate's share of the best sentence's full vote
+_LEAD = 1.5  # how far ahead of the runner-up it must be, unless backed by two sentences
+_MIN_COVERAGE = 0.5  # the answer's sentence holds this much of what the question asks
+_STOP = set(
+    """what which who whom whose when where why how is was are were be been the a an of in on
+    at to for from by with and or this that these those did does do has have had will would
+    can could should its his her their it he she they week year day new""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which of the question's words (weighted by rarity, summing to 1) each sentence holds."""
+
+    weights: Mapping[str, float]
+    forms: Sequence[frozenset[str]]  # per sentence, the word forms it holds
+
+    def of(self, rows: Iterable[int]) -> float:
+        """The share of the question the sentences ``rows`` hold together."""
+        held: set[str] = set()
+        for row in rows:
+            held |= self.forms[row]
+        return sum(w for form, w in self.weights.items() if form in held)
+
+
+@dataclass
+class _Votes:
+    text: str
+    total: float = 0.0
+    sentences: int = 0
+    best_fit: float = 0.0
+    coverage: float = 0.0  # the share of the question's words the sentences holding it hold
+    rows: set[int] = field(default_factory=set)  # the sentences it was read in
+
+
+def typed_answer(
+    question: str,
+    asked: Asked,
+    sentences: Sequence[tuple[str, float]],
+    *,
+    exclude: Sequence[str] = (),
+    likeness: Likeness | None = None,
+    coverage: Coverage | None = None,
+) -> str | None:
+    """The short answer of kind ``asked.kind`` the sentences agree on, or None.
+
+    Args:
+        question: as asked (its own names are never the answer).
+        asked: the kind of answer the question wants (``read_kind``).
+        sentences: (text, relevance) of the quoted sentences, best first.
+        exclude: names never to answer with (the indexed outlets).
+        likeness: ``likeness(phrase, names)``, the cosine of each name to the phrase that
+            describes the answer ("pharmacy chain", "US state"), from the embedding model;
+            None leaves it out.
+        coverage: which of the question's words each sentence holds; an answer is only given
+            when the sentences it is read in hold, together, enough of what is asked (so a
+            name two sentences agree on answers a question that strings two facts together).
+            None: all count.
+    """
+    fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
+    if fits is None or not sentences:
+        return None
+    given = _words(question) | {w for e in exclude for w in _words(e)}
+    initials = _initials(question)
+    wanted = _words(question) - _STOP
+    top = max(score for _, score in sentences) or 1.0
+    votes: dict[str, _Votes] = {}
+    for row, (text, score) in enumerate(sentences):
+        share = coverage.of([row]) if coverage is not None else 1.0
+        weight = max(score, 0.0) / top
+        near = _anchors(text, wanted)
+        seen: set[str] = set()
+        for span in find_spans(text, asked.kind):
+            fit = fits.get(span.kind, 0.0) * (1.0 if span.evidence or span.kind == "name" else 0.8)
+            fit *= _place_fit(span, asked)
+            span = _with_unit(text, span, asked)
+            key = _key(span.text)
+            words = _words(span.text)
+            if not key or fit <= 0 or words <= given or key in seen or span.text in initials:
+                continue  # "NIT" when the question says "National Invitational Tournament"
+            if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
+                fit *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
+            if words & wanted:  # "NFL Players' Association" for a question about an NFL team
+                fit *= 0.5
+            if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
+                fit *= 0.3  # "QX-7" is a product code, not the company or person asked for
+            seen.add(key)
+            vote = votes.setdefault(key, _Votes(surface(span.text, span.kind)))
+            # a name in a sentence holding all of what is asked counts most
+            vote.total += weight * share * fit * _closeness(span, near, asked, text)
+            vote.sentences += 1
+            vote.best_fit = max(vote.best_fit, fit)
+            vote.rows.add(row)
+    for vote in votes.values():
+        vote.coverage = coverage.of(vote.rows) if coverage is not None else 1.0
+    if likeness is not None and asked.phrase and len(votes) > 1:
+        names = list(votes)
+        likes = likeness(asked.phrase, [votes[k].text for k in names])
+        for key, like in zip(names, likes, strict=True):
+            votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor
+    return _decide(_merged(votes))
+
+
+def _decide(votes: list[_Votes]) -> str | None:
+    """The leader, when its votes are enough and clearly ahead (or agreed on by two
+    sentences)."""
+    if not votes:
+        return None
+    ranked = sorted(votes, key=lambda v: -v.total)
+    best = ranked[0]
+    runner = ranked[1].total if len(ranked) > 1 else 0.0
+    if best.total < _MIN_VOTES or best.best_fit < 0.5 or best.coverage < _MIN_COVERAGE:
+        return None
+    if best.total >= _LEAD * runner or (best.sentences >= 2 and best.total > runner):
+        return best.text
+    return None
+
+
+def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
+    """A shorter form inside a longer one ("Benedict XVI" in "Pope Benedict XVI") counts for
+    the form seen most (the longer on a tie)."""
+    items = sorted(votes.values(), key=lambda v: -len(v.text))
+    kept: list[_Votes] = []
+    for vote in items:
+        home = next((k for k in kept if f" {_key(vote.text)} " in f" {_key(k.text)} "), None)
+        if home is None:
+            kept.append(vote)
+            continue
+        if vote.sentences > home.sentences and len(vote.text.split()) > 1:
+            home.text = vote.text  # a full name seen more often; never a lone surname
+        home.total += vote.total
+        home.sentences = max(home.sentences, vote.sentences)
+        home.best_fit = max(home.best_fit, vote.best_fit)
+        home.rows |= vote.rows
+        home.coverage = max(home.coverage, vote.coverage)
+    return kept
+
+
+# the place types a noun asks for ("which country" wants a country, not its capital)
+_PLACE_TYPES = {
+    "country": {"country"}, "nation": {"country"}, "state": {"state"}, "province": {"state"},
+    "city": {"city"}, "town": {"city"}, "capital": {"city"}, "village": {"city"},
+    "continent": {"region"}, "region": {"region", "state"},
+}  # fmt: skip
+_CORPORATE = re.compile(r"(?:,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|Corporation|Incorporated)\.?)+$")
+
+
+def _place_fit(span: Span, asked: Asked) -> float:
+    """1, or 0.1 for a place of another type than the noun asks for (a city for "which
+    country")."""
+    wanted = _PLACE_TYPES.get(asked.noun.rstrip("s")) if asked.kind == "place" else None
+    if wanted is None or span.kind != "place" or not span.detail:
+        return 1.0
+    return 1.0 if span.detail in wanted else 0.1
+
+
+def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
+    """A number in the unit the question asks for ("600 years" for "how many years") is
+    marked as such; the answer stays the number itself."""
+    if span.kind != "number" or not asked.unit:
+        return span
+    unit = asked.unit.rstrip("s")
+    if re.match(rf"\s+{re.escape(unit)}s?\b", sentence[span.end :], re.I):
+        return Span(span.text, span.start, span.end, span.kind, 2)
+    return span
+
+
+def surface(text: str, kind: str) -> str:
+    """The form to answer with: no "Inc." or "Corp." after a company's name."""
+    return _CORPORATE.sub("", text) if kind in ("organisation", "name", "thing") else text
+
+
+def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> float:
+    """How closely the question's words surround the span: 1 for a span between two of them
+    ("named Priya Raman chief executive"), less with distance and on one side only; a number
+    in the unit asked for, or a name followed by the noun asked for, counts as close."""
+    if span.kind == "number" and span.evidence >= 2:
+        return 1.0
+    noun = asked.noun if asked.phrase and not asked.phrase.startswith("a ") else ""
+    if noun and re.search(rf"\b{re.escape(noun)}", sentence[span.end : span.end + 30]):
+        return 1.0  # "the Buffalo Bills team"
+    left = [span.start - a for a in anchors if a < span.start]
+    right = [a - span.end for a in anchors if a >= span.end]
+    near_left = 1.0 / (1.0 + min(left) / 20.0) if left else 0.0
+    near_right = 1.0 / (1.0 + min(right) / 20.0) if right else 0.0
+    # a span opening or closing the sentence has nothing on that side to be near: its
+    # subject ("Bed Bath & Beyond said …") or its last words ("… led by Harbor Capital.")
+    if not sentence[: span.start].strip(" “\"'"):
+        near_left = near_right
+    if not sentence[span.end :].strip(" .,;:!?”\"')"):
+        near_right = near_left
+    return 0.3 + 0.35 * near_left + 0.35 * near_right
+
+
+def _anchors(sentence: str, wanted: set[str]) -> list[int]:
+    """Character positions of the question's words in the sentence."""
+    return [m.start() for m in re.finditer(r"[\w'’-]+", sentence) if _words(m.group(0)) & wanted]
+
+
+def _initials(text: str) -> set[str]:
+    """Acronyms of the capitalised phrases in ``text`` ("NIT" for "National Invitational
+    Tournament")."""
+    out = set()
+    for m in re.finditer(r"(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){1,6}[A-Z][\w’'-]*", text):
+        words = [w for w in m.group(0).split() if w[:1].isupper()]
+        out.add("".join(w[0] for w in words))
+    return out
+
+
+def _words(text: str) -> set[str]:
+    """Stemmed words, a plural's "s" dropped, so "TPUs" meets "TPU"."""
+    return {singular(w) for w in tokenize(text)}
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))

@@ -1,0 +1,244 @@
+"""What kind of short answer a question asks for, read from its wording without an LLM:
+"Who …" a person, "Which country …" a place, "How much did it cost …" an amount of money,
+"How many …" a number, "When …" a date, "Which film …" a title, "Was … ?" yes or no.
+
+The kind tells the short-answer extractor what span to look for in the quoted evidence, and
+what never to answer with (a place for a "who", a name the question already gives).
+
+Example:
+    >>> read_kind("Which team does Damar Hamlin play for?")
+    Asked(kind='organisation', noun='team', unit='')
+    >>> read_kind("How many points did he score?").kind, read_kind("How much did it cost?").kind
+    ('number', 'money')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+AnswerKind = Literal[
+    "person",
+    "organisation",
+    "place",
+    "money",
+    "number",
+    "date",
+    "title",
+    "thing",
+    "yesno",
+    "other",
+]
+
+
+def _word_set(text: str) -> set[str]:
+    return set(text.split())
+
+
+# the noun after "which"/"what"/"this" -> the kind of its answer (singular forms; plurals are
+# matched by dropping a final "s")
+_NOUNS: dict[str, AnswerKind] = {}
+for _kind, _words in {
+    "person": """person individual man woman boy girl people actor actress singer rapper artist
+        musician player athlete star celebrity president leader politician senator governor
+        lawmaker congressman congresswoman representative official minister king queen prince
+        princess pope ceo chief executive founder billionaire author writer director comedian
+        host journalist judge coach quarterback pitcher golfer driver candidate republican
+        democrat tycoon entrepreneur chef icon legend figure boxer footballer striker
+        goalkeeper rider skier swimmer gymnast runner cyclist investor activist economist
+        scientist doctor astronaut explorer monarch royal emperor dictator general officer
+        spokesperson lawyer attorney prosecutor suspect victim winner nominee champion
+        personality influencer youtuber presenter anchor producer composer designer
+        philanthropist cofounder co-founder chairman chairwoman chair mayor premier chancellor
+        secretary ambassador envoy commissioner pilot soldier""",
+    "organisation": """company firm business brand retailer chain airline automaker carmaker bank
+        network studio team club group band organisation organization agency party university
+        college school league startup start-up giant maker manufacturer publisher platform
+        app service channel outlet newspaper magazine union charity restaurant store
+        supermarket insurer lender broadcaster streamer carrier operator conglomerate
+        corporation institution regulator court committee department ministry government
+        administration foundation nonprofit lab laboratory developer exchange fund
+        automobile""",
+    "place": """country nation city town state province region island capital continent county
+        village area part place location territory neighborhood neighbourhood district
+        borough coast river lake mountain ocean sea state's""",
+    "title": """film movie book show series song album novel memoir play musical documentary
+        podcast painting sitcom franchise title single opera ballet poem cartoon comedy drama
+        remake sequel trailer episode comic strip""",
+    "date": """year date day month decade century""",
+    "number": """magnitude rate percentage percent share number total count age score
+        temperature speed population height weight distance length""",
+    "money": """fee wage fortune jackpot cost price salary budget bill""",
+    "thing": """product model device drug vaccine variant virus disease species animal food dish
+        sport language word term award prize medal trophy event holiday festival storm
+        hurricane tornado vehicle car phone ship rocket spacecraft satellite chatbot tool
+        ingredient plant fruit vegetable seed color colour element planet comet
+        material currency cryptocurrency coin stock item gift symbol name slogan drink beverage
+        pet creature rodent bird fish insect dinosaur vegetable meat dessert snack weather
+        program programme project plan policy law bill deal treaty agreement scheme
+        initiative campaign technology energy fuel chemical substance""",
+}.items():
+    _NOUNS.update(dict.fromkeys(_words.split(), _kind))
+
+_START = r"(?:^|[.?!:]\s+)\W*"  # the start of the question or of one of its sentences
+_MONEY_VERBS = re.compile(
+    r"\b(cost|pay|paid|worth|rais|spen[dt]|fine|pric|earn|salar|sell|sold|budget|bid|offer|"
+    r"valu|revenue|profit|loss|debt|make|made|gross|charg|settle|damages|award|donat|invest|"
+    r"fund|loan|bonus|jackpot|dollar|pound|euro|yen|billion|million|bill)\w*",
+    re.I,
+)
+_CHANGE = re.compile(
+    r"\b(increas|ris[ei]|rose|fall|fell|drop|grow|grew|declin|jump|climb|surg|soar|plung|"
+    r"shrink|shrank|gain|cut|slash|reduc|lower|boost)\w*",
+    re.I,
+)
+_HOW = re.compile(
+    r"\b(how (?:many|much|old|long|far|tall|high|big|large|fast|deep|often|strong|hot|cold)|"
+    r"what percentage|"
+    r"what percent|what share|what proportion|what number|what age|by how much)\b",
+    re.I,
+)
+_WHEN = re.compile(
+    rf"{_START}(when|what date|what day|what year|what month|on what date|in what year|"
+    r"in which year|which year|which month|which day)\b|\b(?:by|since|until) when\W*$|"
+    r"\bwhen (?:did|does|do|is|was|were|will)\b",
+    re.I,
+)
+_WHO = re.compile(rf"{_START}(who|whom|whose)\b|\b(?:to|by|for|with|from|of) (who|whom)\b", re.I)
+_WHERE = re.compile(
+    rf"{_START}where\b|\bwhere (?:did|does|do|is|was|were|are|will|has|have)\b|"
+    r"\b(?:from|to|in) where\W*$|\blocated where\b",
+    re.I,
+)
+_YESNO = re.compile(
+    r"^(?:\W*)(is|was|are|were|did|does|do|has|have|had|can|could|will|would|should)\b|"
+    r"\btrue or false\b",
+    re.I,
+)
+_SCORE = re.compile(r"\b(final score|what was the score|by what score|what score)\b", re.I)
+_WHICH = re.compile(r"\b(which|what|this|these)\s+(?=[\w“\"'])", re.I)
+_WORDS = re.compile(r"[\w'’.&-]+")
+_BE = {"is", "was", "are", "were"}
+_THE = {"the", "a", "an", "its", "his", "her", "their", "this"}
+# "which type of X": the kind is X's
+_TRANSPARENT = set(
+    ["type", "kind", "sort", "genre", "form", "brand", "breed", "variety", "class", "category"]
+)
+# words that end the noun phrase after "which": "which team did …", "what share of …"
+_PHRASE_END = _word_set(
+    """did does do is was are were has have had will would can could should of in on at to for
+    from by with about after before during as that who whom which whose when where than and
+    or but if not the a an its his her their this these those"""
+)
+_WHICH_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\s+(?:the|these|its|their)\s+", re.I)
+_LEAD = re.compile(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", re.I)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The kind of answer asked for; ``noun`` the word that says so ("team", "film"), for
+    numbers the ``unit`` asked in ("years" in "how many years"), and ``phrase`` the words that
+    describe the answer ("home goods chain", "US state", "a person")."""
+
+    kind: AnswerKind = "other"
+    noun: str = ""
+    unit: str = ""
+    phrase: str = ""
+
+
+def read_kind(question: str) -> Asked:
+    """The kind of short answer ``question`` asks for ("other" when it asks for none)."""
+    q = _LEAD.sub("", question.strip())
+    if _SCORE.search(q):
+        return Asked("number", "score")
+    if m := _HOW.search(q):
+        return _how(q, m)
+    if _WHEN.search(q):
+        return Asked("date")
+    if found := _which(q):
+        return found
+    if _WHO.search(q):
+        return Asked("person", "who", phrase="a person")
+    if _WHERE.search(q):
+        return Asked("place", "where", phrase="a place")
+    if _YESNO.search(q):
+        return Asked("yesno")
+    return Asked()
+
+
+def _how(q: str, m: re.Match[str]) -> Asked:
+    phrase = m.group(1).lower()
+    after = q[m.end() :]
+    if phrase == "how much" and _CHANGE.search(after):  # "how much have prices risen": a share
+        return Asked("number", "how much")
+    if phrase == "how much" and (
+        _MONEY_VERBS.search(after) or re.search(r"[$£€¥]|\bmoney\b", after)
+    ):
+        return Asked("money", "how much")
+    if phrase == "how many":  # "how many years": the unit is the next word
+        unit = re.match(r"\s+([a-z][\w-]*)", after, re.I)
+        word = unit.group(1).lower() if unit else ""
+        return Asked("number", "how many", "" if word in _PHRASE_END else word)
+    if phrase in ("how old", "what age"):
+        return Asked("number", "age")
+    return Asked("number", phrase)
+
+
+def _which(q: str) -> Asked | None:
+    """ "which team …", "what film …", "this opponent": the kind of the noun named."""
+    if m := _WHICH_OF.search(q):  # "which of these companies": the noun comes later
+        q = q[: m.start()] + "which " + q[m.end() :]
+    for m in _WHICH.finditer(q):
+        determiner = m.group(1).lower()
+        if determiner in ("this", "these") and "?" in q:
+            continue  # "this week", "these talks" in a real question: not the thing asked
+        if q[: m.start()].rstrip().endswith(","):
+            continue  # ", which officials said …": a relative clause, not the question
+        words = _WORDS.findall(q[m.end() : m.end() + 80])
+        lowered = [w.lower() for w in words[:2]]
+        if determiner == "what" and len(lowered) == 2 and lowered[0] in _BE and lowered[1] in _THE:
+            words = words[2:]  # "what is the current debt limit": the noun phrase after it
+        if words and words[0].lower() == "of":  # "which of these companies"
+            words = words[2:] if len(words) > 1 and words[1].lower() in _PHRASE_END else words[1:]
+        phrase: list[str] = []
+        for word in words[:5]:
+            if word.lower() in _PHRASE_END:
+                if word.lower() == "of" and phrase and phrase[-1].lower() in _TRANSPARENT:
+                    phrase = []  # "which type of renewable energy": the kind is the energy's
+                    continue
+                break
+            phrase.append(word.strip(".,;:?!’'"))
+        # "which country's prime minister": what is asked is the possessor
+        owner = next((w for w in phrase if re.search(r"['’]s?$", w)), None)
+        if owner is not None:
+            phrase = phrase[: phrase.index(owner) + 1]
+            phrase[-1] = re.sub(r"['’]s?$", "", owner)
+        # the head noun: the first one the phrase names ("which climate action group plans"),
+        # or one of a definite kind right after it ("which country singer"), unless that reads
+        # as a verb ("which city hosts")
+        kinds = [_noun_kind(word) for word in phrase]
+        first = next((i for i, kind in enumerate(kinds) if kind is not None), None)
+        if first is not None:
+            head = first
+            while (
+                head + 1 < len(kinds)
+                and kinds[head + 1] not in (None, "thing")
+                and not phrase[head + 1].lower().endswith("s")
+            ):
+                head += 1
+            described = " ".join(phrase[: head + 1])
+            return Asked(kinds[head], phrase[head].lower(), phrase=described)  # type: ignore[arg-type]
+        if determiner == "which" and phrase:  # "which woodland creatures": something named
+            return Asked("thing", phrase[-1].lower(), phrase=" ".join(phrase))
+    return None
+
+
+def _noun_kind(word: str) -> AnswerKind | None:
+    w = word.lower()
+    for form in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
+        if form in _NOUNS:
+            return _NOUNS[form]
+    if w.endswith("ies") and (w[:-3] + "y") in _NOUNS:
+        return _NOUNS[w[:-3] + "y"]
+    return None
