@@ -16,6 +16,18 @@ from rag.types import Answer, Hit
 
 NOT_FOUND = "I could not find this in the indexed articles."
 _NOT_PLURAL = {"plus", "thus", "onus", "opus"}
+# adjectives of peoples and regions: they describe ("a South Asian country"), name nothing
+_DEMONYM = re.compile(
+    r"(?:(?:North|South|East|West|Central|Southeast|Northern|Southern|Eastern|Western)\s+)?"
+    r"(?:American|Asian|African|European|Latin|Arab|Arabic|Middle Eastern|Nordic|Scandinavian|"
+    r"British|Brits?|English|Scottish|Welsh|Irish|French|German|Dutch|Belgian|Swiss|Austrian|"
+    r"Italian|Spanish|Portuguese|Greek|Turkish|Russian|Ukrainian|Polish|Czech|Hungarian|"
+    r"Romanian|Swedish|Norwegian|Danish|Finnish|Chinese|Japanese|Korean|Indian|Pakistani|"
+    r"Afghan|Iranian|Iraqi|Israeli|Palestinian|Saudi|Syrian|Egyptian|Nigerian|Kenyan|"
+    r"Australian|Canadian|Mexican|Brazilian|Argentine|Argentinian|Colombian|Venezuelan|"
+    r"Cuban|Chilean|Peruvian|Thai|Vietnamese|Indonesian|Filipino|Malaysian|Asian-American|"
+    r"African-American|Hispanic|Muslim|Christian|Jewish|Catholic|Buddhist|Hindu)"
+)
 # a capitalised word opening the question or one of its sentences, not followed by another
 _OPENER = re.compile(r"(?:^|[.?!:]\s+)[\"“‘']?([A-Z][a-z]+)\b(?!\s+[A-Z])")
 
@@ -75,6 +87,8 @@ def asked_names(question: str, *, outlets: Sequence[str] = ()) -> list[str]:
         key = name.lower().removeprefix("the ").strip()
         if name in openers and not _named_elsewhere(question, name):
             continue
+        if _DEMONYM.fullmatch(name):
+            continue  # "a South Asian country", "French": describes, names nothing to find
         if len(key) >= 3 and key not in known_outlets:
             out.append(name)
     return out

@@ -42,7 +42,7 @@ _FIT: dict[str, dict[str, float]] = {
 }  # fmt: skip
 Likeness = Callable[[str, list[str]], Sequence[float]]
 _NAMED = {"person", "organisation", "place"}
-_MIN_VOTES = 0.25  # the best candidate's share of the best sentence's full vote
+_MIN_VOTES = 0.12  # the best candidate's share of the best sentence's full vote
 _LEAD = 1.5  # how far ahead of the runner-up it must be, unless backed by two sentences
 _MIN_COVERAGE = 0.5  # the answer's sentence holds this much of what the question asks
 _STOP = set(
@@ -105,7 +105,7 @@ def typed_answer(
     if fits is None or not sentences:
         return None
     given = _words(question) | {w for e in exclude for w in _words(e)}
-    initials = _initials(question)
+    initials = _initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
     wanted = _words(question) - _STOP
     top = max(score for _, score in sentences) or 1.0
     votes: dict[str, _Votes] = {}
@@ -120,8 +120,14 @@ def typed_answer(
             span = _with_unit(text, span, asked)
             key = _key(span.text)
             words = _words(span.text)
-            if not key or fit <= 0 or words <= given or key in seen or span.text in initials:
-                continue  # "NIT" when the question says "National Invitational Tournament"
+            if (
+                not key
+                or fit <= 0
+                or words <= given
+                or key in seen
+                or _abbreviated(span.text, initials)
+            ):
+                continue  # "NIT" for "National Invitational Tournament", or the reverse
             if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
                 fit *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
             if words & wanted:  # "NFL Players' Association" for a question about an NFL team
@@ -167,6 +173,8 @@ def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
     kept: list[_Votes] = []
     for vote in items:
         home = next((k for k in kept if f" {_key(vote.text)} " in f" {_key(k.text)} "), None)
+        if home is None:  # "TPUs" and "Tensor Processing Units" are one answer
+            home = next((k for k in kept if _spells(k.text, vote.text)), None)
         if home is None:
             kept.append(vote)
             continue
@@ -198,6 +206,13 @@ def _place_fit(span: Span, asked: Asked) -> float:
     return 1.0 if span.detail in wanted else 0.1
 
 
+def _spells(longer: str, acronym: str) -> bool:
+    """Whether ``longer`` spells out ``acronym`` ("Tensor Processing Units", "TPUs")."""
+    short = acronym.rstrip("s")
+    capitals = "".join(w[0] for w in longer.split() if w[:1].isupper())
+    return short.isupper() and len(short) >= 2 and capitals == short
+
+
 def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
     """A number in the unit the question asks for ("600 years" for "how many years") is
     marked as such; the answer stays the number itself."""
@@ -223,6 +238,10 @@ def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> f
     noun = asked.noun if asked.phrase and not asked.phrase.startswith("a ") else ""
     if noun and re.search(rf"\b{re.escape(noun)}", sentence[span.end : span.end + 30]):
         return 1.0  # "the Buffalo Bills team"
+    if noun and re.search(
+        rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start]
+    ):
+        return 1.0  # "its flagship model, Claude", "the chain Bed Bath & Beyond"
     left = [span.start - a for a in anchors if a < span.start]
     right = [a - span.end for a in anchors if a >= span.end]
     near_left = 1.0 / (1.0 + min(left) / 20.0) if left else 0.0
@@ -239,6 +258,15 @@ def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> f
 def _anchors(sentence: str, wanted: set[str]) -> list[int]:
     """Character positions of the question's words in the sentence."""
     return [m.start() for m in re.finditer(r"[\w'’-]+", sentence) if _words(m.group(0)) & wanted]
+
+
+def _abbreviated(name: str, initials: set[str]) -> bool:
+    """Whether ``name`` is one of the question's acronyms ("NIT"), or spells one out
+    ("Amazon Web Services" for "AWS")."""
+    if name in initials or name.rstrip("s") in initials:
+        return True
+    capitals = "".join(w[0] for w in name.split() if w[:1].isupper())
+    return len(capitals) >= 2 and capitals in initials
 
 
 def _initials(text: str) -> set[str]:

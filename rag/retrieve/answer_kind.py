@@ -51,7 +51,9 @@ for _kind, _words in {
         spokesperson lawyer attorney prosecutor suspect victim winner nominee champion
         personality influencer youtuber presenter anchor producer composer designer
         philanthropist cofounder co-founder chairman chairwoman chair mayor premier chancellor
-        secretary ambassador envoy commissioner pilot soldier""",
+        secretary ambassador envoy commissioner pilot soldier analyst strategist expert
+        researcher engineer economist banker trader lobbyist adviser advisor consultant
+        whistleblower hacker billionaire heir mother father son daughter wife husband""",
     "organisation": """company firm business brand retailer chain airline automaker carmaker bank
         network studio team club group band organisation organization agency party university
         college school league startup start-up giant maker manufacturer publisher platform
@@ -122,9 +124,7 @@ _WORDS = re.compile(r"[\w'’.&-]+")
 _BE = {"is", "was", "are", "were"}
 _THE = {"the", "a", "an", "its", "his", "her", "their", "this"}
 # "which type of X": the kind is X's
-_TRANSPARENT = set(
-    ["type", "kind", "sort", "genre", "form", "brand", "breed", "variety", "class", "category"]
-)
+_TRANSPARENT = _word_set("type kind sort genre form breed variety class category name")
 # words that end the noun phrase after "which": "which team did …", "what share of …"
 _PHRASE_END = _word_set(
     """did does do is was are were has have had will would can could should of in on at to for
@@ -202,7 +202,7 @@ def _which(q: str) -> Asked | None:
         if words and words[0].lower() == "of":  # "which of these companies"
             words = words[2:] if len(words) > 1 and words[1].lower() in _PHRASE_END else words[1:]
         phrase: list[str] = []
-        for word in words[:5]:
+        for word in words[:7]:
             if word.lower() in _PHRASE_END:
                 if word.lower() == "of" and phrase and phrase[-1].lower() in _TRANSPARENT:
                     phrase = []  # "which type of renewable energy": the kind is the energy's
@@ -210,7 +210,7 @@ def _which(q: str) -> Asked | None:
                 break
             phrase.append(word.strip(".,;:?!’'"))
         # "which country's prime minister": what is asked is the possessor
-        owner = next((w for w in phrase if re.search(r"['’]s?$", w)), None)
+        owner = next((w for w in phrase if re.search(r"['’]s?$", w) and w[:1].islower()), None)
         if owner is not None:
             phrase = phrase[: phrase.index(owner) + 1]
             phrase[-1] = re.sub(r"['’]s?$", "", owner)
