@@ -4,7 +4,7 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -27,6 +27,7 @@ _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wir
 _COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
 _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
+_STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POOL = 6  # the sentences a short answer is read from
 _KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
@@ -325,8 +326,21 @@ def _coverage(request: AnswerRequest, candidates: list[_Candidate]) -> Coverage:
         weights[form] = max(weights.get(form, 0.0), float(weight))
     total = sum(weights.values()) or 1.0
     share = {form: weight / total for form, weight in weights.items()}
-    forms = [frozenset(singular(w) for w in c.words) & share.keys() for c in candidates]
+    forms = [_held(share.keys(), {singular(w) for w in c.words}) for c in candidates]
     return Coverage(share, forms)
+
+
+def _held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:
+    """The wanted word forms the sentence holds, a form also meeting a longer or shorter one
+    of the same stem ("founders" the question, "founded" the sentence: "founder", "found")."""
+    held = set()
+    for form in wanted:
+        if form in words or (
+            len(form) >= _STEM
+            and any(len(w) >= _STEM and (w.startswith(form) or form.startswith(w)) for w in words)
+        ):
+            held.add(form)
+    return frozenset(held)
 
 
 def _best_dense(hits: list[Hit]) -> float:
