@@ -15,13 +15,18 @@ from tests.conftest import free_port, wait_until_up
 
 
 @contextmanager
-def serve_chains(folder: Path, chains: Mapping[str, str]) -> Iterator[str]:
+def serve_chains(folder: Path, chains: Mapping[str, str | list[str]]) -> Iterator[str]:
     """``python -m llama_cpp.server`` with one tiny model per ``alias -> output text`` (each
-    word of a text distinct); yields the server's /v1 URL and stops the server after."""
+    word of a text distinct; a list gives the pieces themselves, so one may end a line);
+    yields the server's /v1 URL and stops the server after."""
     port = free_port()
     models = [
         {
-            "model": str(write_chain_model(folder / f"{alias}.gguf", text.split())),
+            "model": str(
+                write_chain_model(
+                    folder / f"{alias}.gguf", text if isinstance(text, list) else text.split()
+                )
+            ),
             "model_alias": alias,
             "chat_format": "chatml",
             "n_ctx": 8192,

@@ -13,6 +13,7 @@ from evals.quiz_report import Scored, figures, score_answer
 from evals.realtimeqa import load_realtimeqa, run_quiz
 from rag import NewsragError
 from rag.cli import main
+from tests.answer.conftest import serve_chains
 from tests.conftest import make_settings
 
 ARTICLES = [
@@ -141,3 +142,27 @@ def test_a_folder_without_the_split_is_one_clear_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1 and "No RealTime QA split at" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.loopback
+def test_an_llm_answers_the_quiz_with_llm(
+    split: Path, tmp_path: Path, model_loaded: None
+) -> None:
+    """`--llm` as in `eval multihop`: a real llama.cpp server whose tiny model always says the
+    same short answer and sentence."""
+    words = ["Short", "answer:", "Karen", "Holt\n", "She", "leads", "Orbital", "[1]."]
+    (tmp_path / "gguf").mkdir()
+    with serve_chains(tmp_path / "gguf", {"quiz": words}) as server:
+        out = tmp_path / "run"
+        args = ["eval", "realtimeqa", "--dataset-dir", str(split), "--limit", "1",
+                "--data-dir", str(tmp_path / "data"), "--out", str(out),
+                "--llm", f"openai_like:quiz@{server}"]  # fmt: skip
+        # two passages: the tiny model's prompt (about a token per byte) fits its context
+        result = CliRunner().invoke(main, args, env={"NEWSRAG_RETRIEVAL__TOP_K": "2"})
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["answerer"] == f"openai_like:quiz@{server}"
+    (row,) = [json.loads(line) for line in (out / "per_question.jsonl").read_text().splitlines()]
+    assert row["ours"]["short"] == "Karen Holt" and row["ours"]["scored"]["exact"] is True
+    assert doc["ours"]["answerable"]["exact_match"] == 1.0

@@ -62,6 +62,11 @@ def test_the_first_answers_over_the_shipped_article(page: Any) -> None:
     expect(tpu.locator(".nr-text")).to_contain_text("TPUs (Tensor Processing Units)")
     off = ask(page, "Who won the 2022 World Cup?")
     expect(off.locator(".nr-abstain-banner")).to_be_visible()
+    page.locator("#as-of textarea").fill("2024-01-01")  # an undated article is never "later"
+    dated = ask(page, "Who founded Anthropic?")
+    expect(dated.locator(".nr-header")).to_contain_text("Filters: as of 2024-01-01")
+    expect(dated.locator(".nr-short")).to_have_text("Dario and Daniela Amodei")
+    page.locator("#as-of textarea").fill("")
 
     settle(page)
     page.locator("#chat .nr-q").first.evaluate("el => el.scrollIntoView({block: 'start'})")

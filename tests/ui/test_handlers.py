@@ -56,6 +56,17 @@ def test_refusals_show_in_place_of_the_answer(corpus_engine: NewsRAG) -> None:
     assert "No answerer named &#x27;nobody&#x27;" in chat[-1]["content"]
 
 
+def test_the_as_of_filter_asks_as_if_on_that_day(corpus_engine: NewsRAG) -> None:
+    question = "What is the latest news about Orbital Cloud?"
+    *_, (chat, turns, _) = respond(corpus_engine, question, [], as_of="2025-06-01")
+    html = chat[-1]["content"]
+    assert "Filters: as of 2025-06-01" in html
+    assert "2025-05-30" in html and "2025-06-18" not in html  # the later article is unseen
+    *_, (chat, turns, box) = respond(corpus_engine, question, [], as_of="yesterday-ish")
+    assert turns is None and box == question
+    assert "Cannot read the as_of date &#x27;yesterday-ish&#x27;" in chat[-1]["content"]
+
+
 def test_library_lists_wire_copies_with_their_original(corpus_engine: NewsRAG) -> None:
     view = library_view(corpus_engine, "corvid labs", "Oldest first")
     assert view.summary == "2 of 10 articles from 2 outlets, 2025-01-14 to 2025-01-15"
