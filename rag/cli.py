@@ -251,6 +251,8 @@ def ask(
         return
     if answer.short_answer:
         click.echo(f"Short answer: {answer.short_answer}\n")
+    if answer.notice:
+        click.echo(f"({answer.notice})\n")
     for sentence in answer.sentences:
         marks = "".join(f"[{n}]" for n in sentence.citations)
         flag = "  (unverified)" if sentence.verified is False else ""
@@ -281,6 +283,8 @@ def answer_json(answer: Any) -> dict[str, Any]:
         "answer": answer.text,
         "short_answer": answer.short_answer,
         "abstained": answer.abstained,
+        "notice": answer.notice,
+        "answer_kind": answer.answer_kind,
         "answerer": answer.answerer,
         "searched": answer.searched,
         "filters": answer.filters,

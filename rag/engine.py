@@ -259,15 +259,27 @@ class NewsRAG:
         searched = (rewrite or condense)(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         intent = read_intent(searched, now=moment)
-        if since is None and until is None:  # dates the question itself states
-            filters = with_dates(filters, *_reported(intent.hard_dates, moment))
+        # dates the question states about the articles ("published on October 4, 2023", "in
+        # June 2025") filter; the time of the event it asks about ("this week", "yesterday")
+        # is searched first, with older coverage after it; the caller's since/until win
+        period = None
+        if since is None and until is None:
+            stated = _period(intent.hard_dates, moment)
+            inside = lexical.columns.published_between(*stated) if stated else 0
+            if intent.soft_dates and stated is not None and inside < len(lexical):
+                period = stated  # (a period holding every article changes nothing)
+            elif stated is not None:
+                filters = with_dates(filters, *intent.hard_dates)
 
         def search(text: str) -> list[Hit]:
             return self.retriever.search(
                 text, top_k=top_k, filters=filters, plan=self._plan(text, lexical)
             )
 
-        plan = self._recent(self._plan(searched, lexical), moment, lexical)
+        plan = self._plan(searched, lexical)
+        if period is not None:
+            plan = plan.with_period(*period)
+        plan = self._recent(plan, moment, lexical)
         hits = self.retriever.search(searched, top_k=top_k, filters=filters, plan=plan)
         t1 = time.perf_counter()
         request = AnswerRequest(
@@ -281,6 +293,7 @@ class NewsRAG:
             searched=searched,
             as_of=moment,
             idf=lexical.idf,
+            period=period,
         )
         # an article from an outlet the index does not hold cannot be cited, by any answerer
         items = _abstention(request, plan.unindexed) if plan.unindexed else chosen.stream(request)
@@ -392,14 +405,15 @@ class NewsRAG:
         self._lexical.refresh()
 
 
-def _reported(
-    dates: tuple[int | None, int | None], as_of: datetime | None
-) -> tuple[int | None, int | None]:
-    """A period the question states, as a publication range; none when it starts after the
-    moment asked as of ("a park that will open in 2024": when it opens, not when reported)."""
-    since, _ = dates
-    now = (as_of or datetime.now(UTC)).timestamp()
-    return (None, None) if since is not None and since > now else dates
+def _period(dates: tuple[int | None, int | None], as_of: datetime | None) -> tuple[int, int] | None:
+    """A period the question states, as a publication range ending by the moment asked as
+    of; none when it states none, or one that starts after that moment ("a park that will
+    open in 2024": when it opens, not when it was reported)."""
+    since, until = dates
+    now = int((as_of or datetime.now(UTC)).timestamp())
+    if since is None and until is None or (since is not None and since > now):
+        return None
+    return (since if since is not None else 0, min(until, now) if until is not None else now)
 
 
 def _abstention(request: AnswerRequest, unindexed: Sequence[str]) -> Iterator[str | Answer]:

@@ -139,6 +139,9 @@ class Answer:
     searched: str = ""
     filters: dict[str, object] = field(default_factory=dict)
     answerer: str = "extractive"
+    notice: str = ""
+    """A note for the reader about what the answer could not do ("Nothing published since
+    2025-05-26 answers this; the sentences below are older."), or ""."""
     answer_kind: str = ""
     """What kind of short answer the question asks for, as read from it: "person",
     "organisation", "place", "money", "number", "date", "title", "yesno" or "other"."""

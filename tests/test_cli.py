@@ -63,6 +63,8 @@ def test_ask_json_schema_in_a_new_process(data_dir: Path) -> None:
         "answer",
         "short_answer",
         "abstained",
+        "notice",
+        "answer_kind",
         "answerer",
         "searched",
         "filters",

@@ -118,6 +118,8 @@ def answer_html(answer: Answer, *, turn: int, bodies: Mapping[str, str]) -> str:
             '<div class="nr-abstain-banner" role="status">Not found in the indexed articles'
             " — nothing below is an answer.</div>"
         )
+    if answer.notice:
+        out.append(f'<div class="nr-notice" role="note">{esc(answer.notice)}</div>')
     if answer.short_answer and not answer.abstained:
         out.append(f'<div class="nr-short">{esc(answer.short_answer)}</div>')
     out.append(f'<p class="nr-text">{_text_html(answer, turn, numbers)}</p>')
@@ -253,6 +255,8 @@ def answer_markdown(answer: Answer) -> str:
         lines.append("**Not found in the indexed articles.**")
     elif answer.short_answer:
         lines.append(f"**{esc(answer.short_answer)}**\n")
+    if answer.notice:
+        lines.append(f"_{esc(answer.notice)}_\n")
     if answer.sentences:
         lines.append(" ".join(_sentence_markdown(s) for s in answer.sentences))
     else:

@@ -43,6 +43,7 @@ sup.nr-dangling { color: #b3261e; }
 .nr-num { color: var(--color-accent); margin-right: .2em; }
 .nr-meta { font-size: .8em; color: var(--body-text-color-subdued); }
 .nr-meta.nr-quiet { font-style: italic; opacity: .75; }
+.nr-notice { font-size: .85em; font-style: italic; color: var(--body-text-color-subdued); }
 .nr-para {
   margin: .35em 0 0; padding: 0 0 0 .6em; border-left: 3px solid var(--border-color-primary);
   font-size: .9em; font-style: normal;

@@ -48,6 +48,8 @@ class AnswerRequest:
         as_of: the moment the question is asked as of (None: now).
         idf: how rare each of some index words is (``LexicalIndex.idf``), to weigh the
             question's words; None weighs them alike.
+        period: the publication period the question names ("this week"), inclusive epoch
+            seconds: its articles come first, older ones may still answer.
     """
 
     question: str
@@ -60,6 +62,7 @@ class AnswerRequest:
     searched: str = ""
     as_of: datetime | None = None
     idf: Callable[[Sequence[str]], np.ndarray] | None = None
+    period: tuple[int, int] | None = None
 
     @property
     def standalone(self) -> str:

@@ -27,6 +27,7 @@ _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wir
 _COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
 _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
+_PERIOD = 0.1  # how much a sentence from the period the question names gains
 _STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POOL = 6  # the sentences a short answer is read from
 _KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
@@ -105,6 +106,9 @@ class ExtractiveAnswerer:
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
         score = score + 0.1 * _answer_shaped(request, candidates)
+        inside = _in_period(candidates, request.period)
+        if request.period is not None:
+            score = score + _PERIOD * inside  # "this week": that week's sentences first
         # Nothing retrieved is close enough and no sentence holds most of what the question
         # asks about, or most of the names it asks about appear in no passage (on-topic
         # questions about facts no article holds).
@@ -129,10 +133,12 @@ class ExtractiveAnswerer:
             outlets=request.outlets,
             likeness=self._likeness,
             coverage=Coverage(covered.weights, [covered.forms[i] for i in pool]),
+            current=[bool(inside[i]) for i in pool],
         )
         lead = next((i for i in pool if short and short in candidates[i].text), None)
         answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
-        return by_article(replace(answer, short_answer=short))
+        notice = _older_notice(request, answer, candidates, inside)
+        return by_article(replace(answer, short_answer=short, notice=notice))
 
     def _likeness(self, phrase: str, names: list[str]) -> np.ndarray:
         """Cosine of each name to the phrase describing the answer ("pharmacy chain"), with
@@ -268,6 +274,33 @@ def _pool(candidates: list[_Candidate], score: np.ndarray, size: int) -> list[in
             if len(out) == size:
                 break
     return out
+
+
+def _in_period(candidates: list[_Candidate], period: tuple[int, int] | None) -> np.ndarray:
+    """1 for a sentence of an article published in ``period`` (all 1 when there is none)."""
+    if period is None:
+        return np.ones(len(candidates))
+    since, until = period
+    out = np.zeros(len(candidates))
+    for i, c in enumerate(candidates):
+        if c.hit.published_at:
+            ts = datetime.fromisoformat(c.hit.published_at).timestamp()
+            out[i] = float(since <= ts <= until)
+    return out
+
+
+def _older_notice(
+    request: AnswerRequest, answer: Answer, candidates: list[_Candidate], inside: np.ndarray
+) -> str:
+    """When the question names a period and no quoted sentence is from it, say so."""
+    if request.period is None or not answer.sentences:
+        return ""
+    quoted = {s.text for s in answer.sentences}
+    if any(inside[i] for i, c in enumerate(candidates) if c.text in quoted):
+        return ""
+    since, until = (datetime.fromtimestamp(ts, UTC).date().isoformat() for ts in request.period)
+    span = f"between {since} and {until}" if since > "1970-01-01" else f"up to {until}"
+    return f"Nothing published {span} answers this; the sentences below are older."
 
 
 def _freshness(candidates: list[_Candidate], as_of: datetime | None) -> np.ndarray:

@@ -131,11 +131,14 @@ def date_answer(
     hits: Sequence[Hit],
     *,
     coverage: Coverage | None = None,
+    current: Sequence[bool] | None = None,
 ) -> str | None:
     """The date the quoted sentences give near what the question asks ("2017" for "what
     year", "May" for "which month"); else, when the best sentence dates its event relative to
     the article ("on Friday", "yesterday", "this week"), the article's publication day."""
-    found = typed_answer(question, Asked("date", asked.noun), sentences, coverage=coverage)
+    found = typed_answer(
+        question, Asked("date", asked.noun), sentences, coverage=coverage, current=current
+    )
     if found is not None:
         return _granular(found, asked.noun)
     if asked.noun in ("year", "month", "decade", "century") or not sentences or not hits:
@@ -186,16 +189,19 @@ def short_answer(
     outlets: Sequence[str] = (),
     likeness: Likeness | None = None,
     coverage: Coverage | None = None,
+    current: Sequence[bool] | None = None,
 ) -> str | None:
     """The short answer of the kind the question asks for, or None when the evidence does
     not settle it: a name, place, title, amount or number from the quoted sentences, a date,
-    or yes/no when article dates decide it. ``likeness`` and ``coverage`` as for
+    or yes/no when article dates decide it. ``likeness``, ``coverage`` and ``current`` as for
     ``typed_answer``."""
     kind = intent.asked.kind
     if _UNRESOLVED.search(question) and not names(_TITLES.sub(",", question)):
         return None  # "who is its CEO?" with nothing before it: whose is unknown
     if kind == "date" or intent.kind == "date":
-        return date_answer(question, intent.asked, sentences, hits, coverage=coverage)
+        return date_answer(
+            question, intent.asked, sentences, hits, coverage=coverage, current=current
+        )
     if kind == "yesno" or intent.kind == "yesno":
         return order_answer(question, search) if search is not None else None
     if intent.kind == "entity" and len(clauses(question)) >= _MANY_CLAUSES:
@@ -210,5 +216,6 @@ def short_answer(
             exclude=outlets,
             likeness=likeness,
             coverage=coverage,
+            current=current,
         )
     return None

@@ -44,7 +44,8 @@ Likeness = Callable[[str, list[str]], Sequence[float]]
 _NAMED = {"person", "organisation", "place"}
 _MIN_VOTES = 0.12  # the best candidate's share of the best sentence's full vote
 _LEAD = 1.5  # how far ahead of the runner-up it must be, unless backed by two sentences
-_MIN_COVERAGE = 0.5  # the answer's sentence holds this much of what the question asks
+_OLDER = 0.5  # what a sentence from before the period the question names counts for
+_MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the question asks
 _STOP = set(
     """what which who whom whose when where why how is was are were be been the a an of in on
     at to for from by with and or this that these those did does do has have had will would
@@ -75,6 +76,7 @@ class _Votes:
     best_fit: float = 0.0
     coverage: float = 0.0  # the share of the question's words the sentences holding it hold
     rows: set[int] = field(default_factory=set)  # the sentences it was read in
+    current: bool = False  # read in a sentence from the period the question names
 
 
 def typed_answer(
@@ -85,6 +87,7 @@ def typed_answer(
     exclude: Sequence[str] = (),
     likeness: Likeness | None = None,
     coverage: Coverage | None = None,
+    current: Sequence[bool] | None = None,
 ) -> str | None:
     """The short answer of kind ``asked.kind`` the sentences agree on, or None.
 
@@ -100,6 +103,8 @@ def typed_answer(
             when the sentences it is read in hold, together, enough of what is asked (so a
             name two sentences agree on answers a question that strings two facts together).
             None: all count.
+        current: whether each sentence is from the period the question names ("this week");
+            the answer must come from one that is, and others count for less. None: all are.
     """
     fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
     if fits is None or not sentences:
@@ -112,6 +117,8 @@ def typed_answer(
     for row, (text, score) in enumerate(sentences):
         share = coverage.of([row]) if coverage is not None else 1.0
         weight = max(score, 0.0) / top
+        now = current is None or current[row]
+        weight *= 1.0 if now else _OLDER
         near = _anchors(text, wanted)
         seen: set[str] = set()
         for span in find_spans(text, asked.kind):
@@ -141,6 +148,7 @@ def typed_answer(
             vote.sentences += 1
             vote.best_fit = max(vote.best_fit, fit)
             vote.rows.add(row)
+            vote.current = vote.current or now
     for vote in votes.values():
         vote.coverage = coverage.of(vote.rows) if coverage is not None else 1.0
     if likeness is not None and asked.phrase and len(votes) > 1:
@@ -161,6 +169,8 @@ def _decide(votes: list[_Votes]) -> str | None:
     runner = ranked[1].total if len(ranked) > 1 else 0.0
     if best.total < _MIN_VOTES or best.best_fit < 0.5 or best.coverage < _MIN_COVERAGE:
         return None
+    if not best.current:
+        return None  # "this week": older coverage may be quoted, but it does not answer
     if best.total >= _LEAD * runner or (best.sentences >= 2 and best.total > runner):
         return best.text
     return None
@@ -184,6 +194,7 @@ def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
         home.sentences = max(home.sentences, vote.sentences)
         home.best_fit = max(home.best_fit, vote.best_fit)
         home.rows |= vote.rows
+        home.current = home.current or vote.current
         home.coverage = max(home.coverage, vote.coverage)
     return kept
 

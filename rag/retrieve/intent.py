@@ -63,6 +63,7 @@ class Intent:
     recent: bool = False
     multi_source: bool = False
     asked: Asked = Asked()
+    soft_dates: bool = False  # the dates name the event's time, not the articles' (a preference)
 
     @property
     def answer_kind(self) -> str:
@@ -90,6 +91,9 @@ def read_intent(question: str, *, now: datetime | None = None) -> Intent:
     elif _YESNO.match(q):
         kind = "yesno"
     since, until = _time_range(q, now)
+    soft = since is None and until is None
+    if soft:
+        since, until = _event_period(q, now)
     multi = bool(_MULTI.search(q)) or len(_SOURCE_WORD.findall(q)) >= 2
     return Intent(
         kind=kind,
@@ -98,6 +102,7 @@ def read_intent(question: str, *, now: datetime | None = None) -> Intent:
         recent=bool(_RECENT.search(q)),
         multi_source=multi,
         asked=read_kind(q),
+        soft_dates=soft and (since is not None or until is not None),
     )
 
 
@@ -145,9 +150,17 @@ def _time_range(q: str, now: datetime) -> tuple[int | None, int | None]:
         if re.search(r"\b(in|during)\s*$", q[: m.start()], re.I):
             last = calendar.monthrange(year, month)[1]
             return _ts(_day(year, month, 1)), _ts(_day(year, month, last)) + 86399
+    return None, None
+
+
+def _event_period(q: str, now: datetime) -> tuple[int | None, int | None]:
+    """The time of the event a question asks about, relative to ``now`` ("this week",
+    "yesterday", "on Monday") or a year ("declined in 2022": reported then or later): a
+    period whose coverage comes first, not a filter, since news reports an event before and
+    after the day it names."""
     if since := _relative_start(q, now):
         return _ts(since), None
-    if m := _YEAR.search(q):  # "declined in 2022": reported then or later, not only then
+    if m := _YEAR.search(q):
         return _ts(_day(int(m[1]), 1, 1)), None
     return None, None
 

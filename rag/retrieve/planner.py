@@ -151,6 +151,12 @@ class QueryPlan:
         """Every outlet the question names."""
         return tuple(sorted({s for p in self.parts for s in p.sources}))
 
+    def with_period(self, since_ts: int, until_ts: int) -> QueryPlan:
+        """The plan plus a search of the whole question in the period it names ("this week"),
+        searched first: that period's coverage leads, older coverage still follows."""
+        period = Part(self.question, (), since_ts, until_ts)
+        return replace(self, parts=(period, *self.parts))
+
     def with_recent(self, since_ts: int, until_ts: int) -> QueryPlan:
         """The plan plus a search of the whole question in what was published between
         ``since_ts`` and ``until_ts``, so recent coverage gets its own evidence."""

@@ -146,9 +146,7 @@ def test_a_folder_without_the_split_is_one_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.loopback
-def test_an_llm_answers_the_quiz_with_llm(
-    split: Path, tmp_path: Path, model_loaded: None
-) -> None:
+def test_an_llm_answers_the_quiz_with_llm(split: Path, tmp_path: Path, model_loaded: None) -> None:
     """`--llm` as in `eval multihop`: a real llama.cpp server whose tiny model always says the
     same short answer and sentence."""
     words = ["Short", "answer:", "Karen", "Holt\n", "She", "leads", "Orbital", "[1]."]

@@ -233,3 +233,12 @@ def test_missing_outlet_and_date_are_left_quiet() -> None:
     assert '<div class="nr-meta">2025-05-30</div>' in dated
     markdown = answer_markdown(_answer(citations=(bare,)))
     assert "unknown outlet" not in markdown and "undated" not in markdown
+
+
+def test_a_notice_is_shown_with_the_answer() -> None:
+    notice = "Nothing published between 2025-06-01 and 2025-06-08 answers this; these are older."
+    answer = _answer(notice=notice)
+    assert f'<div class="nr-notice" role="note">{notice}</div>' in answer_html(
+        answer, turn=1, bodies={}
+    )
+    assert f"_{notice}_" in answer_markdown(answer)
