@@ -27,6 +27,7 @@ _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wir
 _COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
 _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
+_SHAPED_GAIN = 0.1  # how much a sentence holding a span of the kind asked gains
 _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POOL = 6  # the sentences a short answer is read from
@@ -105,7 +106,7 @@ class ExtractiveAnswerer:
         score = score + 0.1 * _freshness(candidates, request.as_of)
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
-        score = score + 0.1 * _answer_shaped(request, candidates)
+        score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
         inside = _in_period(candidates, request.period)
         if request.period is not None:
             score = score + _PERIOD * inside  # "this week": that week's sentences first
