@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rag.answer.base import Answerer, AnswerRequest, abstain
 from rag.answer.extractive import ExtractiveAnswerer
@@ -32,6 +32,10 @@ from rag.retrieve.intent import read_intent
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
 from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
+
+if TYPE_CHECKING:
+    from llama_index.core.base.base_query_engine import BaseQueryEngine
+    from llama_index.core.base.base_retriever import BaseRetriever
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -380,6 +384,24 @@ class NewsRAG:
             sources=sources, since=since, until=until, lexical=lexical, as_of=as_of
         )
         return question, filters, lexical
+
+    # -- LlamaIndex ------------------------------------------------------------------------------
+    def as_query_engine(self, *, streaming: bool = False, **ask_options: object) -> BaseQueryEngine:
+        """This engine as a LlamaIndex query engine (``NewsQueryEngine``): ``query`` gives a
+        ``Response`` with the cited answer, the cited chunks as ``source_nodes`` and the short
+        answer in ``metadata``. ``ask_options`` are those of ``ask`` (sources, since, until,
+        as_of, top_k, answerer, history)."""
+        from rag.query_engine import NewsQueryEngine
+
+        return NewsQueryEngine(self, streaming=streaming, **ask_options)
+
+    def as_retriever(self, **search_options: object) -> BaseRetriever:
+        """This engine's hybrid search as a LlamaIndex retriever (``NewsRetriever``).
+        ``search_options`` are those of ``search`` (sources, since, until, as_of, top_k,
+        mode)."""
+        from rag.query_engine import NewsRetriever
+
+        return NewsRetriever(self, **search_options)
 
     # -- listing --------------------------------------------------------------------------------
     def articles(self) -> list[ArticleInfo]:
