@@ -3,11 +3,12 @@ e.g. ``NEWSRAG_RETRIEVAL__TOP_K=8`` or ``NEWSRAG_CHROMA__HOST=127.0.0.1``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from rag.errors import ConfigError
 
@@ -231,6 +232,36 @@ class UISettings(BaseModel):
     max_upload_files: int = Field(50, ge=1, description="Most files taken in one upload.")
 
 
+class ApiSettings(BaseModel):
+    """The OpenAI-compatible API (``/v1``) and the MCP endpoint (``/mcp``) of ``newsrag ui``
+    and ``newsrag serve``."""
+
+    keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Bearer keys callers must send (a JSON list, or keys separated by commas). "
+        "Required when set, and always when the server binds an address other than loopback.",
+    )
+
+    @field_validator("keys", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):  # NEWSRAG_API__KEYS=key1,key2 or a JSON list
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+class McpSettings(BaseModel):
+    """The tools offered to MCP clients (``newsrag mcp``, ``newsrag ui --mcp``)."""
+
+    allow_ingest: bool = Field(
+        False,
+        description="Offer the ingest_url tool (off: the tools only read). URLs follow the "
+        "app's address rules (ui.allow_private_urls, ingest.allowed_hosts).",
+    )
+
+
 class Settings(BaseSettings):
     """All of newsrag's configuration. Every on-disk file lives under ``data_dir``."""
 
@@ -248,6 +279,8 @@ class Settings(BaseSettings):
         default_factory=list, description="Configured LLM answerers (NEWSRAG_LLMS as JSON)."
     )
     ui: UISettings = UISettings()
+    api: ApiSettings = ApiSettings()
+    mcp: McpSettings = McpSettings()
 
 
 def from_env(**overrides: Any) -> Settings:

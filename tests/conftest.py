@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import ipaddress
 import os
@@ -12,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,3 +193,22 @@ def make_hit(chunk_id: str, article_id: str, *, text: str | None = None, end: in
         end=end,
         position=0,
     )
+
+
+def run_async(make: Callable[[], Any]) -> Any:
+    """Run the coroutine ``make()`` returns to completion on a loop of its own thread, so it
+    works even while another loop runs in this one (Playwright's sync API keeps one)."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(make())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

@@ -3,7 +3,6 @@ QueryEngineTool and a RetrieverQueryEngine, and by an agent whose (mock) LLM pic
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.core.tools import QueryEngineTool
 
 from rag import NewsRAG, NewsragError
+from tests.conftest import run_async
 
 pytestmark = pytest.mark.slow
 QUESTION = "Who is the CEO of Corvid Labs?"
@@ -42,7 +42,7 @@ def test_query_gives_the_cited_answer_with_its_sources(corpus_engine: NewsRAG) -
         body = corpus_engine.article_text(meta["article_id"])
         assert body[meta["quote_start"] : meta["quote_end"]] == meta["quote"]
         assert f"[{meta['n']}]" in str(response)
-    again = asyncio.run(engine.aquery(QUESTION))
+    again = run_async(lambda: engine.aquery(QUESTION))
     assert str(again) == str(response)
 
 
@@ -108,7 +108,7 @@ def test_query_engine_tool_and_an_agent_choosing_it(corpus_engine: NewsRAG) -> N
                 results.append(event)
         return await handler, results
 
-    final, results = asyncio.run(run())
+    final, results = run_async(run)
     assert [r.tool_name for r in results] == ["ai_news"]
     assert "Mira Okafor" in results[0].tool_output.content
     assert str(final).strip() == "Done."

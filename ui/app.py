@@ -168,17 +168,23 @@ def start(
     share: bool = False,
     auth: list[tuple[str, str]] | None = None,
     block: bool = True,
+    mcp: bool = False,
 ) -> None:
     """Queue and launch ``demo``: bound to ``host`` (loopback by default), a public share
-    link only when asked, uploads capped at ``ingest.max_file_mb``, several users at once.
+    link only when asked, uploads capped at ``ingest.max_file_mb``, several users at once,
+    and beside the page the OpenAI-compatible ``/v1`` API (and with ``mcp`` the MCP tools at
+    ``/mcp``), which take the same logins or ``NEWSRAG_API__KEYS``.
 
     Args:
         block: False returns at once (the server runs in a thread; ``demo.close()`` ends it).
     """
+    from ui.server import attach, endpoints
+
     if auth is None and not _is_loopback(host):
         log.warning("serving on %s without a login; set NEWSRAG_UI__AUTH=user:password", host)
     if share:
         log.warning("--share: the app is reachable by anyone with the public link")
+    extra = endpoints(app, host=host, logins=auth, mcp=mcp)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64).launch(
         server_name=host,
         server_port=port,
@@ -186,11 +192,15 @@ def start(
         auth=auth,
         show_error=True,
         quiet=not block,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         max_file_size=int(app.settings.ingest.max_file_mb * 1_000_000),
         theme=theme(),
         css=CSS,
+        app_kwargs={"lifespan": extra.lifespan} if extra.lifespan else None,
     )
+    attach(demo.app, extra)
+    if block:
+        demo.block_thread()
 
 
 def serve(
@@ -200,9 +210,11 @@ def serve(
     port: int,
     share: bool = False,
     auth: list[tuple[str, str]] | None = None,
+    mcp: bool = False,
 ) -> None:
-    """Run the app until interrupted (``auth``: the logins from ``credentials``)."""
-    start(build(app), app, host=host, port=port, share=share, auth=auth)
+    """Run the app until interrupted (``auth``: the logins from ``credentials``; ``mcp``:
+    also serve the MCP tools at ``/mcp``)."""
+    start(build(app), app, host=host, port=port, share=share, auth=auth, mcp=mcp)
 
 
 def _is_loopback(host: str) -> bool:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     multiple=True,
     help="Ingest these paths before serving (unchanged articles are skipped).",
 )
+@click.option("--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP).")
 @command
 def ui(
     settings: Settings,
@@ -46,8 +47,9 @@ def ui(
     share: bool,
     auth_file: Path | None,
     ingest_first: tuple[str, ...],
+    mcp: bool,
 ) -> None:
-    """Serve the chat app in the browser."""
+    """Serve the chat app in the browser (with the OpenAI-compatible API at /v1)."""
     # Gradio keeps incoming uploads in its own folder (/tmp/gradio): keep them under the data
     # directory too, so nothing the app receives is written anywhere else
     os.environ.setdefault(
@@ -61,16 +63,82 @@ def ui(
     host, port = host or settings.ui.host, port or settings.ui.port
     check_address(host, port)  # and so does an address it cannot serve on
     app = NewsRAG(settings)
-    if ingest_first:
-        report = app.ingest(list(ingest_first))
+    ingest_before(app, ingest_first)
+    serve(app, host=host, port=port, share=share, auth=auth, mcp=mcp)
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 7860).")
+@click.option(
+    "--ingest",
+    "ingest_first",
+    multiple=True,
+    help="Ingest these paths before serving (unchanged articles are skipped).",
+)
+@click.option("--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP).")
+@command
+def serve_api(
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    ingest_first: tuple[str, ...],
+    mcp: bool,
+) -> None:
+    """Serve the OpenAI-compatible API (/v1) without the page, for headless use."""
+    import uvicorn
+
+    from rag import NewsRAG
+    from ui.app import credentials
+    from ui.server import endpoints, headless
+
+    secret = settings.ui.auth.get_secret_value() if settings.ui.auth else None
+    logins = credentials(secret, settings.ui.auth_file)
+    host, port = host or settings.ui.host, port or settings.ui.port
+    check_address(host, port)
+    app = NewsRAG(settings)
+    ingest_before(app, ingest_first)
+    extra = endpoints(app, host=host, logins=logins, mcp=mcp)
+    if not extra.access.keys and not extra.access.logins and extra.access.required:
         click.echo(
-            f"{report.added} added, {report.updated} updated, {report.skipped} unchanged, "
-            f"{report.rejected} rejected",
+            f"warning: serving on {host} with no NEWSRAG_API__KEYS: every call will be refused",
             err=True,
         )
-        for error in report.errors:
-            click.echo(f"rejected: {error.item}: {error.reason}", err=True)
-    serve(app, host=host, port=port, share=share, auth=auth)
+    click.echo(f"OpenAI-compatible API at http://{host}:{port}/v1", err=True)
+    uvicorn.run(headless(app, extra), host=host, port=port, log_level="warning")
+
+
+@click.command("mcp")
+@click.option(
+    "--ingest",
+    "ingest_first",
+    multiple=True,
+    help="Ingest these paths before serving (unchanged articles are skipped).",
+)
+@command
+def mcp_stdio(settings: Settings, ingest_first: tuple[str, ...]) -> None:
+    """Serve the MCP tools over stdio, for MCP clients that start a command."""
+    from rag import NewsRAG
+    from ui.tools import build_tools
+
+    app = NewsRAG(settings)
+    ingest_before(app, ingest_first)
+    build_tools(app, allow_ingest=settings.mcp.allow_ingest).run("stdio")
+
+
+def ingest_before(app: object, items: tuple[str, ...]) -> None:
+    """Ingest ``items`` (if any) before serving, reporting on stderr (stdout may be a
+    protocol's)."""
+    if not items:
+        return
+    report = app.ingest(list(items))  # type: ignore[attr-defined]
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.skipped} unchanged, "
+        f"{report.rejected} rejected",
+        err=True,
+    )
+    for error in report.errors:
+        click.echo(f"rejected: {error.item}: {error.reason}", err=True)
 
 
 def check_address(host: str, port: int) -> None:

@@ -43,6 +43,16 @@ def test_login_is_required_when_configured(guarded: Any) -> None:
     assert "/ask" in client.view_api(return_format="dict")["named_endpoints"]
 
 
+def test_the_app_serves_the_openai_api_behind_its_login(guarded: Any) -> None:
+    url = guarded.local_url.rstrip("/")
+    refused = httpx.get(f"{url}/v1/models")
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "invalid_api_key"
+    models = httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer ann:s3cret"})
+    assert models.status_code == 200 and [m["id"] for m in models.json()["data"]] == ["newsrag"]
+    # the page's own routes are still the app's
+    assert httpx.get(f"{url}/config").status_code == 401
+
+
 def test_uploads_are_capped_at_the_ingest_limit(guarded: Any, engine: NewsRAG) -> None:
     assert guarded.max_file_size == int(engine.settings.ingest.max_file_mb * 1_000_000)
 
