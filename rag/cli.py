@@ -332,6 +332,72 @@ def stats(settings: Settings, as_json: bool, list_articles: bool) -> None:
 
 
 @main.command()
+@click.option(
+    "--feeds",
+    "feeds_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The feed list to watch (default: NEWSRAG_FEEDS__FILE, corpus/feeds.yaml).",
+)
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron and systemd timers).")
+@click.option("--json", "as_json", is_flag=True, help="Print each poll's report as JSON.")
+@command
+def watch(settings: Settings, feeds_file: Path | None, once: bool, as_json: bool) -> None:
+    """Keep the index fresh: poll the feeds every NEWSRAG_FEEDS__EVERY minutes (15)."""
+    import threading
+
+    from rag.engine import NewsRAG
+    from rag.watch import feed_list
+
+    app = NewsRAG(settings)
+    feeds = feed_list(feeds_file, settings.feeds.file)
+
+    def show(report: Any) -> None:
+        if as_json:
+            click.echo(json.dumps(asdict(report)))
+            return
+        click.echo(
+            f"{report.feeds} feeds: {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.failed} failed, {report.backing_off} "
+            f"backing off ({report.chunks_embedded} chunks embedded in {report.seconds:.1f} s)"
+        )
+        for error in report.errors:
+            click.echo(f"  {error.item}: {error.reason}", err=True)
+
+    if once:
+        report = app.watcher.poll(feeds)
+        show(report)
+        if report.failed and report.failed == report.feeds - report.backing_off:
+            sys.exit(1)  # every feed it tried failed: offline, or a bad list
+        return
+    click.echo(f"watching {len(feeds)} feeds every {settings.feeds.every:g} min", err=True)
+    app.watcher.run(feeds, stop=threading.Event(), on_poll=show)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@command
+def feeds(settings: Settings, as_json: bool) -> None:
+    """How each watched feed is doing: last success, last error and why, back-off."""
+    from rag.engine import NewsRAG
+
+    health = NewsRAG(settings).feed_health()
+    if as_json:
+        click.echo(json.dumps([asdict(h) for h in health], indent=2))
+        return
+    if not health:
+        click.echo("No feed has been polled yet. Run `newsrag watch --once`.")
+    for h in health:
+        state = "ok" if not h.failures else f"failing ({h.failures}x): {h.error}"
+        when = h.last_success[:16].replace("T", " ") or "never"
+        click.echo(
+            f"{h.name or h.url}: {state}; last success {when}; {h.entries_seen} entries, "
+            f"{h.articles_added} articles added"
+            + (f"; next try {h.next_poll[:16].replace('T', ' ')}" if h.next_poll else "")
+        )
+
+
+@main.command()
 @click.argument("key")
 @command
 def delete(settings: Settings, key: str) -> None:

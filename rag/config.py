@@ -232,6 +232,29 @@ class UISettings(BaseModel):
     max_upload_files: int = Field(50, ge=1, description="Most files taken in one upload.")
 
 
+class FeedSettings(BaseModel):
+    """Watching RSS/Atom feeds (``newsrag watch``, ``newsrag ui --watch``)."""
+
+    file: Path = Field(Path("corpus/feeds.yaml"), description="The feed list watched.")
+    every: float = Field(
+        15.0,
+        gt=0,
+        description="Minutes between polls; also '30s', '15m', '2h'.",
+    )
+    parallel: int = Field(4, ge=1, le=32, description="Feeds fetched at once.")
+    max_backoff_hours: float = Field(
+        6.0, gt=0, description="Longest wait before retrying a failing feed (it doubles)."
+    )
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _minutes(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip()[-1:].lower() in ("s", "m", "h"):
+            number, unit = value.strip()[:-1], value.strip()[-1].lower()
+            return float(number) * {"s": 1 / 60, "m": 1.0, "h": 60.0}[unit]
+        return value
+
+
 class ApiSettings(BaseModel):
     """The OpenAI-compatible API (``/v1``) and the MCP endpoint (``/mcp``) of ``newsrag ui``
     and ``newsrag serve``."""
@@ -280,6 +303,7 @@ class Settings(BaseSettings):
     )
     ui: UISettings = UISettings()
     api: ApiSettings = ApiSettings()
+    feeds: FeedSettings = FeedSettings()
     mcp: McpSettings = McpSettings()
 
 

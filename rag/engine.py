@@ -31,11 +31,23 @@ from rag.retrieve.filters import (
 from rag.retrieve.intent import read_intent
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
-from rag.types import Answer, ArticleInfo, Hit, IngestReport, Stats
+from rag.types import (
+    Answer,
+    Article,
+    ArticleInfo,
+    FeedHealth,
+    Hit,
+    IngestReport,
+    ItemError,
+    PollReport,
+    Stats,
+)
 
 if TYPE_CHECKING:
     from llama_index.core.base.base_query_engine import BaseQueryEngine
     from llama_index.core.base.base_retriever import BaseRetriever
+
+    from rag.watch import FeedWatcher
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -156,7 +168,6 @@ class NewsRAG:
         Returns:
             Counts of added, updated, skipped and rejected articles, with per-item reasons.
         """
-        from rag.index.writer import Indexer  # only ingest needs it: `ask` starts without it
         from rag.ingest.sources import load_feed_urls, load_sources
 
         loaded: list[Iterable] = [
@@ -164,10 +175,43 @@ class NewsRAG:
         ]
         if feeds is not None:
             loaded.append(load_feed_urls(Path(feeds), settings=self.settings.ingest))
+        return self.ingest_items((x for source in loaded for x in source), progress=progress)
+
+    def ingest_items(
+        self, items: Iterable[Article | ItemError], *, progress: Progress | None = None
+    ) -> IngestReport:
+        """Store articles already read (``Article`` records, and the ``ItemError`` of items
+        that could not be read, which are reported): skip unchanged, replace changed."""
+        from rag.index.writer import Indexer
+
         indexer = Indexer(self.store, self.embedder, self.settings.ingest)
-        report = indexer.run((x for source in loaded for x in source), progress=progress)
+        report = indexer.run(items, progress=progress)
         self.refresh_lexical()
         return report
+
+    # -- feeds ----------------------------------------------------------------------------------
+    @cached_property
+    def watcher(self) -> FeedWatcher:
+        """The feed watcher of this engine (its state lives under ``DATA_DIR/feeds/``)."""
+        from rag.watch import FeedWatcher
+
+        return FeedWatcher(self)
+
+    def poll_feeds(self, feeds: str | Path | Sequence[str] | None = None) -> PollReport:
+        """Poll the watched feeds once (a YAML feed list, URLs, or ``feeds.file``): a
+        conditional GET each, new and edited entries stored, unchanged ones left alone,
+        failing feeds backed off. See ``rag.watch``.
+
+        Raises:
+            NewsragError: the feed list cannot be read.
+        """
+        from rag.watch import feed_list
+
+        return self.watcher.poll(feed_list(feeds, self.settings.feeds.file))
+
+    def feed_health(self) -> list[FeedHealth]:
+        """How each watched feed is doing: last success, last error and why, back-off."""
+        return self.watcher.health()
 
     def delete(self, key: str) -> ArticleInfo:
         """Remove one article (by id or URL) and its chunks; returns what was removed."""

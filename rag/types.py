@@ -205,3 +205,40 @@ class Stats:
     location: str
     collection: str
     embedding: str = ""  # the model and how it embeds chunks and questions on this machine
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """How a watched feed is doing (``NewsRAG.feed_health``). Times are ISO 8601 UTC, ""
+    for never; ``error`` is the last error's reason, ``failures`` the consecutive ones, and
+    ``next_poll`` when a failing feed is tried again."""
+
+    url: str
+    name: str
+    last_poll: str
+    last_success: str
+    last_error: str
+    error: str
+    failures: int
+    next_poll: str
+    entries_seen: int
+    articles_added: int
+    articles_updated: int
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """One poll of the watched feeds: how many answered, were unchanged (304 or nothing new),
+    were skipped while backing off, or failed; the articles added and updated; and the entries
+    read and chunks embedded (both 0 when nothing changed)."""
+
+    feeds: int = 0
+    unchanged: int = 0
+    backing_off: int = 0
+    failed: int = 0
+    added: int = 0
+    updated: int = 0
+    entries_read: int = 0  # new or edited entries read (their pages fetched when short)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    errors: tuple[ItemError, ...] = ()

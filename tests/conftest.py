@@ -63,6 +63,8 @@ class LoopbackSite:
     base: str = ""
     routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
+    conditional: list[str] = field(default_factory=list)  # paths asked with If-None-Match & co
+    delays: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
 
     def add(
         self,
@@ -87,9 +89,18 @@ def site() -> Iterator[LoopbackSite]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             state.hits.append(self.path)
+            time.sleep(state.delays.get(self.path, 0.0))
             status, headers, body = state.routes.get(
                 self.path, (404, {"Content-Type": "text/plain"}, b"not found")
             )
+            tag, since = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+            if tag or since:
+                state.conditional.append(self.path)
+            unchanged = (tag and tag == headers.get("ETag")) or (
+                since and not tag and since == headers.get("Last-Modified")
+            )
+            if status == 200 and unchanged:  # a conditional GET of what did not change
+                status, body = 304, b""
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)

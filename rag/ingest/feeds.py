@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import feedparser
 
 logger = logging.getLogger(__name__)
+_SAYS = ("title", "link", "id", "summary", "content")  # an entry with none of these is nothing
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class FeedEntry:
     content: str
     summary: str
     is_html: bool
+    guid: str = ""  # the entry's id (RSS guid, Atom id), when it has one
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def parse_feed(data: bytes | str, *, origin: str) -> Feed:
         headers["content-location"] = origin
     parsed = feedparser.parse(io.BytesIO(raw), response_headers=headers)
     problem = parsed.get("bozo_exception")
-    if not parsed.entries and (not parsed.version or isinstance(problem, SAXParseException)):
+    usable = [item for item in parsed.entries if any(map(item.get, _SAYS))]
+    if not usable and (not parsed.version or isinstance(problem, SAXParseException)):
         # feedparser prepends an XML declaration line when the document has none
         shift = 0 if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") else 1
         detail = _describe_xml_error(problem, shift) if problem else "no <rss> or <feed> root"
@@ -113,6 +116,7 @@ def _entry(item: feedparser.FeedParserDict) -> FeedEntry:
         content=content,
         summary=item.get("summary", ""),
         is_html=any(kind in ("text/html", "application/xhtml+xml") for kind in types),
+        guid=str(item.get("id", "") or ""),
     )
 
 
@@ -139,3 +143,18 @@ def entry_article(
         published_at=entry.published,
         author=entry.author,
     )
+
+
+def entry_key(entry: FeedEntry) -> str:
+    """What identifies an entry across polls: its link, else its guid, else its title."""
+    return entry.link or entry.guid or entry.title
+
+
+def entry_fingerprint(entry: FeedEntry) -> str:
+    """A short hash of what the feed says about an entry (title, dates, text): it changes
+    when the entry is edited."""
+    import hashlib
+
+    when = entry.published.isoformat() if entry.published else ""
+    raw = "\x1f".join((entry.title, entry.link, when, entry.summary, entry.content))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]

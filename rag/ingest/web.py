@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +22,15 @@ import yaml
 from rag.config import IngestSettings
 from rag.errors import LoadError
 from rag.ingest.addresses import check_url
-from rag.ingest.feeds import Feed, FeedEntry, entry_article, entry_text, parse_feed
+from rag.ingest.feeds import (
+    Feed,
+    FeedEntry,
+    entry_article,
+    entry_fingerprint,
+    entry_key,
+    entry_text,
+    parse_feed,
+)
 from rag.ingest.normalize import html_to_text, make_article
 from rag.types import Article, ItemError
 
@@ -44,10 +52,25 @@ class FetchResult:
     status: int
     content_type: str
     content: bytes
+    etag: str = ""
+    last_modified: str = ""
+
+    @property
+    def unchanged(self) -> bool:
+        """A conditional request answered 304 Not Modified."""
+        return self.status == 304
 
 
-def fetch(url: str, *, settings: IngestSettings, client: httpx.Client | None = None) -> FetchResult:
-    """GET ``url`` following up to 5 redirects, reading at most ``settings.max_fetch_mb``.
+def fetch(
+    url: str,
+    *,
+    settings: IngestSettings,
+    client: httpx.Client | None = None,
+    etag: str = "",
+    last_modified: str = "",
+) -> FetchResult:
+    """GET ``url`` following up to 5 redirects, reading at most ``settings.max_fetch_mb``;
+    with ``etag``/``last_modified`` a conditional GET (304 comes back ``unchanged``).
 
     Unless ``settings.allow_private_urls``, the address of the URL and of every redirect hop
     must be public (see ``rag.ingest.addresses``).
@@ -69,8 +92,9 @@ def fetch(url: str, *, settings: IngestSettings, client: httpx.Client | None = N
         raise LoadError(url, f"unsupported URL scheme '{scheme}'; give an http:// or https:// URL")
     own = client is None
     client = client or http_client(settings)
+    conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
     try:
-        return _get(client, url, settings)
+        return _get(client, url, settings, {k: v for k, v in conditions.items() if v})
     except httpx.TooManyRedirects as exc:
         raise LoadError(url, f"too many redirects (more than {MAX_REDIRECTS})") from exc
     except httpx.TimeoutException as exc:
@@ -88,13 +112,15 @@ def fetch(url: str, *, settings: IngestSettings, client: httpx.Client | None = N
             client.close()
 
 
-def _get(client: httpx.Client, url: str, settings: IngestSettings) -> FetchResult:
+def _get(
+    client: httpx.Client, url: str, settings: IngestSettings, headers: dict[str, str]
+) -> FetchResult:
     """Follow redirects by hand, so each hop's address is checked before it is requested."""
     started = time.monotonic()
     for _ in range(MAX_REDIRECTS + 1):
         check_url(url, settings=settings)
-        with client.stream("GET", url) as response:
-            if not response.is_redirect:
+        with client.stream("GET", url, headers=headers) as response:
+            if not response.has_redirect_location:  # 304 Not Modified is a 3xx too
                 return _read(response, url, settings, started)
             target = urljoin(str(response.url), response.headers["location"].strip())
         if urlsplit(target).scheme.lower() not in ("http", "https"):
@@ -126,6 +152,8 @@ def _read(
         status=response.status_code,
         content_type=response.headers.get("content-type", ""),
         content=b"".join(chunks),
+        etag=response.headers.get("etag", ""),
+        last_modified=response.headers.get("last-modified", ""),
     )
 
 
@@ -166,6 +194,68 @@ def load_url(url: str, *, settings: IngestSettings) -> Iterator[Article | ItemEr
             feed = replace(feed, title=_host(result.url))
         for number, entry in enumerate(feed.entries, start=1):
             yield _feed_item(entry, feed, f"{url}#{number}", settings, client)
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """One conditional fetch of a feed: whether it changed, its validators for the next
+    request, the entries it lists (key -> fingerprint) and the items read for the entries
+    that are new or edited."""
+
+    url: str
+    unchanged: bool
+    etag: str = ""
+    last_modified: str = ""
+    entries: dict[str, str] | None = None
+    items: tuple[Article | ItemError, ...] = ()
+
+
+def poll_feed(
+    url: str,
+    *,
+    settings: IngestSettings,
+    etag: str = "",
+    last_modified: str = "",
+    known: Callable[[str, str], bool] = lambda key, fingerprint: False,
+    client: httpx.Client | None = None,
+) -> FeedPoll:
+    """Fetch a feed conditionally and read only its new or edited entries.
+
+    Args:
+        url: the feed's address.
+        etag, last_modified: the validators the feed sent last time ("" for none).
+        known: ``known(key, fingerprint)`` is True for an entry already indexed as it is now;
+            its page is not fetched again.
+
+    Raises:
+        LoadError: the feed cannot be fetched or is not a feed.
+    """
+    own = client is None
+    client = client or http_client(settings)
+    try:
+        result = fetch(
+            url, settings=settings, client=client, etag=etag, last_modified=last_modified
+        )
+        if result.unchanged:
+            return FeedPoll(url, True, etag or result.etag, last_modified or result.last_modified)
+        if not _is_feed(result):
+            raise LoadError(url, "is not an RSS/Atom feed (it returned a page)")
+        feed = parse_feed(result.content, origin=result.url)
+        if not feed.title:
+            feed = replace(feed, title=_host(result.url))
+        entries: dict[str, str] = {}
+        items: list[Article | ItemError] = []
+        for number, entry in enumerate(feed.entries, start=1):
+            key, fingerprint = entry_key(entry), entry_fingerprint(entry)
+            if not key or key in entries:  # a guid the feed repeats is one entry
+                continue
+            entries[key] = fingerprint
+            if not known(key, fingerprint):
+                items.append(_feed_item(entry, feed, f"{url}#{number}", settings, client))
+        return FeedPoll(url, False, result.etag, result.last_modified, entries, tuple(items))
+    finally:
+        if own:
+            client.close()
 
 
 def _is_feed(result: FetchResult) -> bool:
@@ -226,13 +316,19 @@ def _host(url: str) -> str:
 
 
 def read_feed_list(path: Path) -> list[str]:
+    """The feed URLs of a YAML feed list (``read_feeds`` without the names)."""
+    return [url for _, url in read_feeds(path)]
+
+
+def read_feeds(path: Path) -> list[tuple[str, str]]:
     """Read a YAML feed list: ``feeds:`` with URL strings or ``{name, url}`` maps, or a bare list.
 
     Args:
         path: the YAML file.
 
     Returns:
-        The feed URLs in file order, without duplicates.
+        (name, url) of each feed in file order, without duplicate URLs; a feed with no name
+        is named by its URL.
 
     Raises:
         LoadError: the file cannot be read, is not valid YAML, or has the wrong shape.
@@ -251,11 +347,11 @@ def read_feed_list(path: Path) -> list[str]:
     items = data.get("feeds") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise LoadError(str(path), hint)
-    urls: list[str] = []
+    feeds: dict[str, str] = {}  # url -> name
     for number, item in enumerate(items, start=1):
         url = item.get("url") if isinstance(item, dict) else item
         if not isinstance(url, str) or urlsplit(url.strip()).scheme not in ("http", "https"):
             raise LoadError(f"{path}#{number}", f"{item!r} is not an http(s) feed URL; {hint}")
-        if url.strip() not in urls:
-            urls.append(url.strip())
-    return urls
+        name = item.get("name") if isinstance(item, dict) else None
+        feeds.setdefault(url.strip(), str(name or url.strip()))
+    return [(name, url) for url, name in feeds.items()]
