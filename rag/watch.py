@@ -106,6 +106,15 @@ class FeedWatcher:
                     totals["failed"] += 1
                     states.save()
                     continue
+                if result.items and result.entries is not None:
+                    # before storing: the entries being read are recorded as unknown, so a
+                    # crash mid-way makes the next poll read them again whatever they say then
+                    known = _known(state, indexed)
+                    state.entries = {
+                        key: fingerprint if known(key, fingerprint) else ""
+                        for key, fingerprint in result.entries.items()
+                    }
+                    states.save()
                 self._store(state, result, now, totals, errors)
                 states.save()  # only once its articles are stored: a crash redoes this feed
         self.last_poll = now
@@ -184,8 +193,9 @@ class FeedWatcher:
 
 
 def _known(state: FeedState, indexed: set[str]) -> Callable[[str, str], bool]:
-    """An entry is known when it is recorded with the same fingerprint, or (never recorded)
-    when its link is already an indexed article."""
+    """An entry is known when it is recorded with the same fingerprint, or (never recorded by
+    a poll of this feed, e.g. ingested by ``newsrag ingest --feeds``) when its link is already
+    an indexed article. An entry recorded as "" was being read when a poll stopped."""
 
     def known(key: str, fingerprint: str) -> bool:
         if key in state.entries:
