@@ -398,6 +398,101 @@ def feeds(settings: Settings, as_json: bool) -> None:
 
 
 @main.command()
+@click.option(
+    "--since",
+    default="7d",
+    show_default=True,
+    help="How far back: a duration (24h, 7d, 2w) or a date (YYYY-MM-DD).",
+)
+@click.option(
+    "--as-of", "as_of", default=None, help="The end of the period (YYYY-MM-DD; default now)."
+)
+@click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--limit", type=click.IntRange(1, 200), default=None, help="Stories at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON.")
+@command
+def digest(
+    settings: Settings,
+    since: str,
+    as_of: str | None,
+    sources: tuple[str, ...],
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """What's new: the period's stories (each outlet's coverage of one event grouped),
+    ranked by how many outlets reported each and how recent it is."""
+    from rag.engine import NewsRAG
+
+    found = NewsRAG(settings).digest(since, as_of=as_of, sources=sources, limit=limit)
+    if as_json:
+        click.echo(json.dumps(asdict(found), indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"Stories from {found.since[:10]} to {found.until[:10]} "
+        f"({found.articles} {'article' if found.articles == 1 else 'articles'}):"
+    )
+    if found.notice:
+        click.echo(f"({found.notice})")
+    for story in found.stories:
+        outlets = len(story.outlets)
+        by = f"{outlets} outlets" if outlets > 1 else story.outlets[0]
+        click.echo(f"\n{story.citation.n}. {story.headline} — reported by {by}")
+        click.echo(f"   {story.lead} [{story.citation.n}]")
+        for article in story.articles:
+            line = " · ".join(p for p in (article.published_at[:10], article.source) if p)
+            click.echo(
+                f"   - {line}: {article.title}" + (f"\n     {article.url}" if article.url else "")
+            )
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--since", default=None, help="Only developments on/after this date.")
+@click.option("--until", default=None, help="Only developments on/before this date.")
+@click.option(
+    "--as-of", "as_of", default=None, help="Read the news as of this date (later articles unseen)."
+)
+@click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--limit", type=click.IntRange(1, 100), default=None, help="Developments at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@command
+def timeline(
+    settings: Settings,
+    topic: str,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+    sources: tuple[str, ...],
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """How TOPIC unfolded: its dated developments in order, one cited sentence each (one
+    development from several outlets shown once, citing all)."""
+    from rag.engine import NewsRAG
+
+    found = NewsRAG(settings).timeline(
+        topic, since=since, until=until, as_of=as_of, sources=sources, limit=limit
+    )
+    if as_json:
+        click.echo(json.dumps(asdict(found), indent=2, ensure_ascii=False))
+        return
+    if found.notice:
+        click.echo(found.notice)
+    for d in found.developments:
+        marks = "".join(f"[{n}]" for n in d.citations)
+        click.echo(f"{d.day}  {d.text} {marks}")
+    if found.citations:
+        click.echo("")
+    for c in found.citations:
+        byline = ", ".join(p for p in (c.source, c.published_at[:10]) if p)
+        click.echo(
+            f"[{c.n}] {c.title}"
+            + (f" — {byline}" if byline else "")
+            + (f"\n    {c.url}" if c.url else "")
+        )
+
+
+@main.command()
 @click.argument("key")
 @command
 def delete(settings: Settings, key: str) -> None:

@@ -31,16 +31,20 @@ from rag.retrieve.filters import (
 from rag.retrieve.intent import read_intent
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
+from rag.retrieve.story_request import StoryRequest, read_story_request
 from rag.types import (
     Answer,
+    AnswerSentence,
     Article,
     ArticleInfo,
+    Digest,
     FeedHealth,
     Hit,
     IngestReport,
     ItemError,
     PollReport,
     Stats,
+    Timeline,
 )
 
 if TYPE_CHECKING:
@@ -306,6 +310,13 @@ class NewsRAG:
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         searched = (rewrite or condense)(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
+        story = read_story_request(searched)
+        if story is not None:  # "What happened this week?", "How did … unfold?"
+            answer = self._story_answer(story, question, sources, since, until, moment)
+            t1 = time.perf_counter()
+            yield answer.text
+            yield replace(answer, timings_ms={"total": round((t1 - t0) * 1000, 1)})
+            return
         intent = read_intent(searched, now=moment)
         # dates the question states about the articles ("published on October 4, 2023", "in
         # June 2025") filter; the time of the event it asks about ("this week", "yesterday")
@@ -389,6 +400,47 @@ class NewsRAG:
         plan = self._plan(question, lexical)
         return self.retriever.search(question, top_k=top_k, filters=filters, mode=mode, plan=plan)
 
+    def _story_answer(
+        self,
+        story: StoryRequest,
+        question: str,
+        sources: Sequence[str],
+        since: str | None,
+        until: str | None,
+        as_of: datetime | None,
+    ) -> Answer:
+        """The digest or timeline a question asks for, as a cited answer (one line per story
+        or development)."""
+        from rag.digest import digest_lines
+        from rag.timeline import timeline_lines
+
+        if story.kind == "digest":
+            found = self.digest(since or story.since, as_of=until or as_of, sources=sources)
+            lines, citations = digest_lines(found), tuple(s.citation for s in found.stories)
+            opening = f"What happened from {_day(found.since)} to {_day(found.until)}"
+            opening += ", by how many outlets reported it:" if lines else ""
+            notice, searched = found.notice, f"digest since {found.since[:10]}"
+        else:
+            found = self.timeline(story.topic, since=since, until=until, as_of=as_of,
+                                  sources=sources)  # fmt: skip
+            lines, citations = timeline_lines(found), found.citations
+            opening = f"How “{story.topic}” unfolded, in {len(lines)} dated developments:"
+            notice, searched = found.notice, story.topic
+        sentences = (AnswerSentence(opening), *lines) if lines else ()
+        text = "\n".join(
+            f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".rstrip() for s in sentences
+        )
+        return Answer(
+            question=question,
+            text=text or notice,
+            citations=tuple(citations),
+            abstained=not lines,
+            sentences=sentences,
+            searched=searched,
+            notice=notice if lines else "",
+            answer_kind=story.kind,
+        )
+
     def _plan(self, question: str, lexical: LexicalIndex) -> QueryPlan:
         """The question's per-outlet parts, against the outlets indexed now."""
         names = self._outlet_names
@@ -428,6 +480,52 @@ class NewsRAG:
             sources=sources, since=since, until=until, lexical=lexical, as_of=as_of
         )
         return question, filters, lexical
+
+    # -- stories ----------------------------------------------------------------------------------
+    def digest(
+        self,
+        since: str = "7d",
+        *,
+        as_of: str | date | datetime | None = None,
+        sources: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> Digest:
+        """What's new: the stories of the period from ``since`` ("24h", "7d", "2w" back
+        from ``as_of``, or a date) to ``as_of`` (default now), each the articles about one
+        event grouped, ranked by how many outlets covered it and how recent it is. See
+        ``rag.digest``.
+
+        Raises:
+            NewsragError: a date or duration cannot be read.
+        """
+        from rag.digest import STORIES, build_digest
+
+        return build_digest(self, since, as_of=as_of, sources=sources, limit=limit or STORIES)
+
+    def timeline(
+        self,
+        topic: str,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        as_of: str | date | datetime | None = None,
+        sources: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> Timeline:
+        """How ``topic`` unfolded: its dated developments, oldest first, each one cited
+        sentence (the same development from several outlets is one entry citing all). A
+        sentence is dated by the day it states, else its date heading, else its article's
+        publication. See ``rag.timeline``.
+
+        Raises:
+            NewsragError: the topic is empty, nothing is indexed, or a date is invalid.
+        """
+        from rag.timeline import DEVELOPMENTS, build_timeline
+
+        return build_timeline(
+            self, topic, since=since, until=until, as_of=as_of, sources=sources,
+            limit=limit or DEVELOPMENTS,
+        )  # fmt: skip
 
     # -- LlamaIndex ------------------------------------------------------------------------------
     def as_query_engine(self, *, streaming: bool = False, **ask_options: object) -> BaseQueryEngine:
@@ -469,6 +567,11 @@ class NewsRAG:
     def refresh_lexical(self) -> None:
         """Bring the BM25 cache in step with Chroma now."""
         self._lexical.refresh()
+
+
+def _day(moment: str) -> str:
+    when = datetime.fromisoformat(moment)
+    return f"{when:%B} {when.day}, {when.year}"
 
 
 def _period(dates: tuple[int | None, int | None], as_of: datetime | None) -> tuple[int, int] | None:

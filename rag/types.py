@@ -242,3 +242,60 @@ class PollReport:
     chunks_embedded: int = 0
     seconds: float = 0.0
     errors: tuple[ItemError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Development:
+    """One dated development of a story: ``text`` is a sentence of the first cited article,
+    ``citations`` the numbers (``Timeline.citations``) of every article reporting it, and
+    ``dated_by`` how its day was found: "stated" (the sentence says it), "heading" (a date
+    heading above it) or "lead" (its article's publication, for an article's lead)."""
+
+    day: str  # YYYY-MM-DD
+    text: str
+    citations: tuple[int, ...]
+    outlets: tuple[str, ...] = ()
+    dated_by: str = "lead"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """How a story unfolded: its developments, oldest first, and the articles they cite
+    (one ``Citation`` per article, every sentence used in ``quotes``)."""
+
+    topic: str
+    developments: tuple[Development, ...]
+    citations: tuple[Citation, ...]
+    articles_read: int = 0
+    since: str = ""
+    until: str = ""
+    notice: str = ""  # why it is empty, and what to do
+
+
+@dataclass(frozen=True)
+class Story:
+    """The articles about one event: the headline and cited lead sentence of its most
+    central article, the outlets that reported it (newest report first) and its articles."""
+
+    headline: str
+    lead: str
+    citation: Citation
+    outlets: tuple[str, ...]
+    articles: tuple[ArticleInfo, ...]
+    latest: str
+    earliest: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A period's stories, ranked by how many outlets covered each and how recent it is.
+    ``articles`` counts the dated articles of the period; ``undated`` those indexed without a
+    date (never in a digest); ``latest`` is the newest publication indexed at all."""
+
+    since: str
+    until: str
+    stories: tuple[Story, ...]
+    articles: int = 0
+    undated: int = 0
+    latest: str = ""
+    notice: str = ""  # why it is empty (and what to do), or what it leaves out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import ipaddress
+import json
 import os
 import socket
 import subprocess
@@ -223,3 +224,31 @@ def run_async(make: Callable[[], Any]) -> Any:
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+def _shared(relative: str) -> Path:
+    """A file of ../shared (read-only datasets beside the repository), wherever the clone is."""
+    homes = (Path(__file__).resolve().parents[2], Path.cwd().parent, Path("/work"))
+    found = [home / "shared" / relative for home in homes]
+    return next((path for path in found if path.exists()), found[0])
+
+
+MULTIHOP_CORPUS = _shared("datasets/multihop-rag/corpus.json")
+
+
+@pytest.fixture(scope="session")
+def openai_news(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> NewsRAG:
+    """MultiHop-RAG's coverage of OpenAI in November 2023 (read from ../shared at run
+    time) with unrelated articles of the same weeks; read-only tests share it."""
+    if not MULTIHOP_CORPUS.exists():
+        pytest.skip("needs ../shared/datasets/multihop-rag")
+    records = json.loads(MULTIHOP_CORPUS.read_text(encoding="utf-8"))
+    november = [r for r in records if "2023-11-10" <= r["published_at"][:10] <= "2023-11-30"]
+    story = [r for r in november if "OpenAI" in r["body"]]
+    others = [r for r in november if "OpenAI" not in r["body"] and "AI" not in r["title"]][:8]
+    folder = tmp_path_factory.mktemp("openai-news")
+    (folder / "articles.json").write_text(json.dumps(story + others), encoding="utf-8")
+    app = NewsRAG(make_settings(folder / "data"))
+    report = app.ingest([folder / "articles.json"])
+    assert report.added == len(story) + len(others) >= 12, report
+    return app

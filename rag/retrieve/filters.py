@@ -50,6 +50,18 @@ def as_of_moment(value: str | date | datetime | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
+def parse_day(value: str, name: str = "since") -> date:
+    """The day a ``since``/``until`` value names (YYYY-MM-DD or an ISO timestamp).
+
+    Raises:
+        NewsragError: the value is not a date.
+    """
+    ts = _epoch(value, name, end_of_day=False)
+    if ts is None:
+        raise NewsragError(f"The {name} date is empty. Use YYYY-MM-DD, e.g. 2025-01-31.")
+    return datetime.fromtimestamp(ts, UTC).date()
+
+
 def known_sources(lexical: LexicalIndex) -> list[str]:
     """The outlet names in the index, sorted."""
     return list(lexical.columns.outlets)
