@@ -427,21 +427,27 @@ def digest(
     if as_json:
         click.echo(json.dumps(asdict(found), indent=2, ensure_ascii=False))
         return
-    click.echo(
-        f"Stories from {found.since[:10]} to {found.until[:10]} "
-        f"({found.articles} {'article' if found.articles == 1 else 'articles'}):"
+    period = (
+        f"from {found.since[:10]} to {found.until[:10]}"
+        if found.latest
+        else "of the undated articles"
     )
+    noun = "article" if found.articles == 1 else "articles"
+    click.echo(f"Stories {period} ({found.articles} {noun}):")
     if found.notice:
         click.echo(f"({found.notice})")
     for story in found.stories:
-        outlets = len(story.outlets)
-        by = f"{outlets} outlets" if outlets > 1 else story.outlets[0]
-        click.echo(f"\n{story.citation.n}. {story.headline} — reported by {by}")
+        known = [o for o in story.outlets if o != "unknown outlet"]
+        by = f"{len(known)} outlets" if len(known) > 1 else (known[0] if known else "")
+        click.echo(
+            f"\n{story.citation.n}. {story.headline}" + (f" — reported by {by}" if by else "")
+        )
         click.echo(f"   {story.lead} [{story.citation.n}]")
         for article in story.articles:
             line = " · ".join(p for p in (article.published_at[:10], article.source) if p)
             click.echo(
-                f"   - {line}: {article.title}" + (f"\n     {article.url}" if article.url else "")
+                f"   - {line + ': ' if line else ''}{article.title}"
+                + (f"\n     {article.url}" if article.url else "")
             )
 
 

@@ -40,6 +40,7 @@ WINDOW_DAYS = 3  # articles on one event are published within this many days of 
 STORIES = 20  # stories at most
 LEAD_SENTENCES = 2  # the sentences of a lead compared, with the headline, for grouping
 
+UNKNOWN_OUTLET = "unknown outlet"
 _OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _DURATION = re.compile(r"^\s*(\d+)\s*(h|d|w)\s*$", re.I)
@@ -102,10 +103,19 @@ def build_digest(
         )
         start, end = latest - (end - start), latest
     inside = [(a, when) for a, when in dated if when is not None and start <= when <= end]
+    if as_of is None and latest is None and length:
+        # nothing is dated (files without a date): what the undated articles report
+        inside = [(a, end) for a, when in dated if when is None]
+        moved = (
+            "No indexed article has a publication date, so none can be placed in a period; "
+            "these are the stories of the undated articles."
+        )
     leads = _leads(app, inside)
     stories = _stories(app, leads, period=(end - start).total_seconds())[:limit]
     undated = sum(1 for _, when in dated if when is None)
     notice = _notice(start, end, leads, latest, undated, filtered=bool(wanted))
+    if latest is None and leads:
+        notice = ""  # the undated articles are the digest; ``moved`` says so
     return Digest(
         since=start.isoformat(timespec="seconds"),
         until=end.isoformat(timespec="seconds"),
@@ -149,15 +159,17 @@ def _notice(
 
 
 def digest_lines(digest: Digest) -> list[AnswerSentence]:
-    """The digest as answer sentences, one per story: headline, lead, how many outlets."""
+    """The digest as answer sentences, one per story: headline, lead, how many outlets
+    (an unknown outlet or date is left unsaid)."""
     lines = []
     for story in digest.stories:
-        outlets = len(story.outlets)
-        by = f"reported by {outlets} outlets" if outlets > 1 else f"reported by {story.outlets[0]}"
-        day = story.latest[:10]
+        known = [o for o in story.outlets if o != UNKNOWN_OUTLET]
+        by = f"reported by {len(known)} outlets" if len(known) > 1 else ""
+        by = by or (f"reported by {known[0]}" if known else "")
+        about = ", ".join(p for p in (by, story.latest[:10]) if p)
         lines.append(
             AnswerSentence(
-                text=f"{story.headline} ({by}, {day}): {story.lead}",
+                text=f"{story.headline}" + (f" ({about})" if about else "") + f": {story.lead}",
                 citations=(story.citation.n,),
             )
         )
@@ -263,7 +275,8 @@ def _weight(story: Story, end: datetime, period: float) -> float:
     """How much a story counts: its outlets (more articles from one outlet count a quarter
     each), halved when it is a whole period older than the newest article."""
     extra = len(story.articles) - len(story.outlets)
-    age = (end - datetime.fromisoformat(story.latest)).total_seconds()
+    latest = _moment(story.latest) or end
+    age = (end - latest).total_seconds()
     return (len(story.outlets) + 0.25 * extra) * 0.5 ** (age / period)
 
 
@@ -303,15 +316,15 @@ def _story(n: int, members: list[_Lead], vectors: np.ndarray) -> Story:
         centre = min(range(2), key=lambda i: members[i].published)
     lead = members[centre]
     ordered = sorted(members, key=lambda m: m.published, reverse=True)
-    outlets = tuple(dict.fromkeys(m.info.source or "unknown outlet" for m in ordered))
+    outlets = tuple(dict.fromkeys(m.info.source or UNKNOWN_OUTLET for m in ordered))
     return Story(
         headline=lead.info.title,
         lead=re.sub(r"\s+", " ", lead.text).strip(),
         citation=_citation(n, lead),
         outlets=outlets,
         articles=tuple(m.info for m in ordered),
-        latest=ordered[0].published.isoformat(timespec="seconds"),
-        earliest=ordered[-1].published.isoformat(timespec="seconds"),
+        latest=ordered[0].info.published_at,
+        earliest=ordered[-1].info.published_at,
     )
 
 

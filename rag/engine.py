@@ -311,12 +311,16 @@ class NewsRAG:
         searched = (rewrite or condense)(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         story = read_story_request(searched)
+        told = ""
         if story is not None:  # "What happened this week?", "How did … unfold?"
             answer = self._story_answer(story, question, sources, since, until, moment)
-            t1 = time.perf_counter()
-            yield answer.text
-            yield replace(answer, timings_ms={"total": round((t1 - t0) * 1000, 1)})
-            return
+            if not (answer.abstained and story.kind == "timeline"):
+                t1 = time.perf_counter()
+                yield answer.text
+                yield replace(answer, timings_ms={"total": round((t1 - t0) * 1000, 1)})
+                return
+            # no dated developments: what the articles say about the topic instead
+            told = f"{answer.text} This answers it as a question instead."
         intent = read_intent(searched, now=moment)
         # dates the question states about the articles ("published on October 4, 2023", "in
         # June 2025") filter; the time of the event it asks about ("this week", "yesterday")
@@ -364,6 +368,7 @@ class NewsRAG:
             timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
             yield replace(
                 item,
+                notice=" ".join(p for p in (told, item.notice) if p),
                 searched=searched,
                 filters=filters.describe(),
                 answerer=chosen.name,
@@ -418,7 +423,9 @@ class NewsRAG:
             found = self.digest(since or story.since, as_of=until or as_of, sources=sources)
             lines, citations = digest_lines(found), tuple(s.citation for s in found.stories)
             opening = f"What happened from {_day(found.since)} to {_day(found.until)}"
-            opening += ", by how many outlets reported it:" if lines else ""
+            opening += ", by how many outlets reported it:"
+            if not found.latest:  # nothing indexed is dated
+                opening = "What the indexed articles report (none of them is dated):"
             notice, searched = found.notice, f"digest since {found.since[:10]}"
         else:
             found = self.timeline(story.topic, since=since, until=until, as_of=as_of,

@@ -310,7 +310,11 @@ def _timeline(
         period = " in that period" if since or until else ""
         notice = (
             f"No dated development about “{topic}” was found{period} in the "
-            f"{articles} articles that mention it most."
+            + (
+                "article that mentions it."
+                if articles == 1
+                else f"{articles} articles that mention it most."
+            )
             if articles
             else f"No indexed article is about “{topic}”."
         )

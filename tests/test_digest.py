@@ -114,3 +114,24 @@ def test_newsrag_digest_json_and_an_empty_week(openai_news: NewsRAG) -> None:
     # asked "now", long after the newest article: the same length of time up to it instead
     now = subprocess.run(run, capture_output=True, text=True, env=env, check=True).stdout
     assert "up to the newest article, 2023-11-30" in now and "reported by" in now
+
+
+def test_undated_articles_still_answer_what_happened(engine: NewsRAG, tmp_path: Path) -> None:
+    (tmp_path / "deal.md").write_text(
+        "# Nimbus and Coralline agree a chip deal\n\nNimbus Robotics agreed to buy chip "
+        "designer Coralline for $2.1 billion in cash, the companies said.\n\nThe deal is the "
+        "largest in robotics this year, and regulators must still approve it.\n",
+        encoding="utf-8",
+    )
+    engine.ingest([tmp_path / "deal.md"])
+    digest = engine.digest()
+    assert [s.headline for s in digest.stories] == ["Nimbus and Coralline agree a chip deal"]
+    assert "No indexed article has a publication date" in digest.notice
+    assert engine.digest(as_of="2025-06-05").stories == ()  # a period asked for is kept
+    answer = engine.ask("What happened this week?")
+    assert answer.answer_kind == "digest" and "none of them is dated" in answer.text
+    assert answer.citations[0].quote.startswith("Nimbus Robotics agreed")
+    # no dated development: the timeline question is answered as a question, and says so
+    unfolded = engine.ask("How did the Nimbus Coralline deal unfold?")
+    assert unfolded.answer_kind != "timeline" and not unfolded.abstained
+    assert "No dated development" in unfolded.notice and unfolded.citations
