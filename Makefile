@@ -42,7 +42,7 @@ $(DEV_STAMP): pyproject.toml $(RUN_STAMP)
 	touch $@
 
 run: setup
-	$(BIN)/newsrag ui --ingest corpus --host $(HOST) --port $(PORT)
+	$(BIN)/newsrag ui --ingest corpus --watch --host $(HOST) --port $(PORT)
 
 # the browser tests drive Debian's chromium (never `playwright install`); installed only when missing
 system-deps:

@@ -24,31 +24,46 @@ from rag import ArticleInfo, ConfigError, NewsRAG
 from ui.api import add_api
 from ui.chat import CONCURRENCY, chat_tab, clean_turns, messages, wire_chat
 from ui.examples import example_questions
-from ui.library import corpus_words, library_tab, library_view
+from ui.feed_status import feed_health_view, feed_section, freshness_line, refresh_seconds
+from ui.library import ORDERS, corpus_words, library_tab, library_view
 from ui.render import esc
 from ui.style import CSS, theme
 from ui.uploads import read_feeds
+from ui.watch import BackgroundWatch
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FEEDS = Path("corpus/feeds.yaml")
 
 
-def build(app: NewsRAG, *, feeds_file: Path | None = DEFAULT_FEEDS) -> Any:
+def build(
+    app: NewsRAG,
+    *,
+    feeds_file: Path | None = DEFAULT_FEEDS,
+    watch: BackgroundWatch | None = None,
+) -> Any:
     """The Gradio Blocks for ``app``.
 
     Args:
         app: the engine; the app uses only its public API.
         feeds_file: the feed list offered in the Library tab (missing = no feeds offered).
+        watch: the feeds polled in the background (``newsrag ui --watch``): the title then
+            says how fresh the index is, the Library shows each feed's health, and an open
+            page follows each poll without a reload.
     """
     feeds = read_feeds(feeds_file) if feeds_file and feeds_file.is_file() else []
     with gr.Blocks(title="newsrag", analytics_enabled=False) as demo:
         header = gr.HTML(elem_classes=["nr-top"])
+        freshness = gr.HTML(
+            elem_classes=["nr-top"], elem_id="feed-freshness", visible=watch is not None
+        )
+        seen = gr.State(None)  # the watch's (polls, changes) this page last showed
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat = chat_tab(app)
             with gr.Tab("Library", id="library"):
-                library = library_tab(app, feeds=feeds)
+                library = library_tab(app, feeds=feeds, source=str(feeds_file or DEFAULT_FEEDS))
+                health = feed_section(watch)
             with gr.Tab("Settings", id="settings"):
                 answerer = settings_tab(app)
         wire_chat(app, chat, answerer=answerer)
@@ -62,6 +77,7 @@ def build(app: NewsRAG, *, feeds_file: Path | None = DEFAULT_FEEDS) -> Any:
             view = corpus_view(articles)
             chat_value = messages(clean_turns(stored))
             listing = library_view(app, articles=articles)
+            feeds_view = feed_health_view(watch)
             return (
                 view.header,
                 gr.update(choices=view.outlets),
@@ -69,19 +85,66 @@ def build(app: NewsRAG, *, feeds_file: Path | None = DEFAULT_FEEDS) -> Any:
                 listing.summary,
                 listing.rows,
                 gr.update(choices=listing.choices),
+                freshness_line(watch),
+                feeds_view.summary,
+                feeds_view.rows,
+                (watch.polls, watch.changes) if watch else None,
             )
 
         corpus_outputs = [header, chat.outlets, chat.chatbot]
+        listing_outputs = [library.summary, library.table, library.choice]
+        feed_outputs = [freshness, health.summary, health.table, seen]
         demo.load(
             on_load,
             chat.turns,
-            [*corpus_outputs, library.summary, library.table, library.choice],
+            [*corpus_outputs, *listing_outputs, *feed_outputs],
             api_visibility="private",
         )
         for event in library.changed:
             event.then(lambda: corpus_updates(), None, corpus_outputs, api_visibility="private")
+        if watch is not None:
+            outputs = [*corpus_outputs, *listing_outputs, *feed_outputs]
+            follow_polls(app, watch, library=library, outputs=outputs)
         add_api(app)
     return demo
+
+
+def follow_polls(app: NewsRAG, watch: BackgroundWatch, *, library: Any, outputs: list[Any]) -> None:
+    """Keep an open page in step with the watch: a timer re-reads the freshness line, the
+    feed health after each poll, and what is indexed (title, outlets, examples, the
+    Library's list) after a poll that added or updated articles.
+
+    Args:
+        library: the Library tab (its search and sort shape the refreshed list).
+        outputs: title, outlets, chatbot; list summary, table, choice; freshness line, feed
+            summary, feed table and the page's ``seen`` state, in that order.
+    """
+    timer = gr.Timer(refresh_seconds(watch.every_minutes))
+
+    def on_tick(last: object, query: str, order: str) -> tuple[Any, ...]:
+        polls, changes = watch.polls, watch.changes
+        shown = tuple(last) if isinstance(last, tuple | list) and len(last) == 2 else (-1, -1)
+        corpus: list[Any] = [gr.skip()] * 6
+        if changes != shown[1]:
+            articles = app.articles()
+            view = corpus_view(articles)
+            listing = library_view(app, query or "", order or ORDERS[0], articles=articles)
+            corpus = [
+                view.header,
+                gr.update(choices=view.outlets),
+                gr.update(examples=view.examples),
+                listing.summary,
+                listing.rows,
+                gr.update(choices=listing.choices),
+            ]
+        health: list[Any] = [gr.skip()] * 2
+        if polls != shown[0]:
+            feeds_view = feed_health_view(watch)
+            health = [feeds_view.summary, feeds_view.rows]
+        return (*corpus, freshness_line(watch), *health, (polls, changes))
+
+    seen = outputs[-1]
+    timer.tick(on_tick, [seen, library.query, library.order], outputs, api_visibility="private")
 
 
 @dataclass(frozen=True)
@@ -169,6 +232,7 @@ def start(
     auth: list[tuple[str, str]] | None = None,
     block: bool = True,
     mcp: bool = False,
+    watch: BackgroundWatch | None = None,
 ) -> None:
     """Queue and launch ``demo``: bound to ``host`` (loopback by default), a public share
     link only when asked, uploads capped at ``ingest.max_file_mb``, several users at once,
@@ -176,7 +240,10 @@ def start(
     ``/mcp``), which take the same logins or ``NEWSRAG_API__KEYS``.
 
     Args:
-        block: False returns at once (the server runs in a thread; ``demo.close()`` ends it).
+        block: False returns at once (the server runs in a thread; ``demo.close()`` ends it,
+            and the caller stops ``watch``).
+        watch: feeds to poll in the background, started once the page is up (the first
+            poll never delays it) and, when blocking, stopped when the app closes.
     """
     from ui.server import attach, endpoints
 
@@ -199,8 +266,15 @@ def start(
         app_kwargs={"lifespan": extra.lifespan} if extra.lifespan else None,
     )
     attach(demo.app, extra)
-    if block:
-        demo.block_thread()
+    if watch is not None:
+        watch.start()
+    if not block:
+        return
+    try:
+        demo.block_thread()  # until Ctrl+C, which closes the app
+    finally:
+        if watch is not None:
+            watch.stop()
 
 
 def serve(
@@ -211,10 +285,14 @@ def serve(
     share: bool = False,
     auth: list[tuple[str, str]] | None = None,
     mcp: bool = False,
+    feeds_file: Path | None = DEFAULT_FEEDS,
+    watch: BackgroundWatch | None = None,
 ) -> None:
     """Run the app until interrupted (``auth``: the logins from ``credentials``; ``mcp``:
-    also serve the MCP tools at ``/mcp``)."""
-    start(build(app), app, host=host, port=port, share=share, auth=auth, mcp=mcp)
+    also serve the MCP tools at ``/mcp``; ``feeds_file``: the feeds offered in the Library;
+    ``watch``: feeds polled in the background while it runs)."""
+    demo = build(app, feeds_file=feeds_file, watch=watch)
+    start(demo, app, host=host, port=port, share=share, auth=auth, mcp=mcp, watch=watch)
 
 
 def _is_loopback(host: str) -> bool:

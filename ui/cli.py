@@ -14,7 +14,8 @@ from rag.cli import command
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
-    from rag import Settings
+    from rag import NewsRAG, Settings
+    from ui.watch import BackgroundWatch
 
 
 @click.command()
@@ -39,6 +40,20 @@ if TYPE_CHECKING:
     help="Ingest these paths before serving (unchanged articles are skipped).",
 )
 @click.option("--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP).")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep the index fresh: poll the feeds in the background, now and every "
+    "NEWSRAG_FEEDS__EVERY minutes (15).",
+)
+@click.option(
+    "--feeds",
+    "feeds_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The feed list watched and offered in the Library (default: NEWSRAG_FEEDS__FILE, "
+    "corpus/feeds.yaml).",
+)
 @command
 def ui(
     settings: Settings,
@@ -48,6 +63,8 @@ def ui(
     auth_file: Path | None,
     ingest_first: tuple[str, ...],
     mcp: bool,
+    watch: bool,
+    feeds_file: Path | None,
 ) -> None:
     """Serve the chat app in the browser (with the OpenAI-compatible API at /v1)."""
     # Gradio keeps incoming uploads in its own folder (/tmp/gradio): keep them under the data
@@ -62,9 +79,20 @@ def ui(
     auth = credentials(secret, auth_file or settings.ui.auth_file)  # fails before slow work
     host, port = host or settings.ui.host, port or settings.ui.port
     check_address(host, port)  # and so does an address it cannot serve on
+    feeds_file = feeds_file or settings.feeds.file
     app = NewsRAG(settings)
+    watching = background_watch(app, feeds_file) if watch else None  # a bad list fails here
     ingest_before(app, ingest_first)
-    serve(app, host=host, port=port, share=share, auth=auth, mcp=mcp)
+    serve(
+        app,
+        host=host,
+        port=port,
+        share=share,
+        auth=auth,
+        mcp=mcp,
+        feeds_file=feeds_file,
+        watch=watching,
+    )
 
 
 @click.command("serve")
@@ -124,6 +152,27 @@ def mcp_stdio(settings: Settings, ingest_first: tuple[str, ...]) -> None:
     app = NewsRAG(settings)
     ingest_before(app, ingest_first)
     build_tools(app, allow_ingest=settings.mcp.allow_ingest).run("stdio")
+
+
+def background_watch(app: NewsRAG, feeds_file: Path) -> BackgroundWatch:
+    """The feeds of ``feeds_file`` to poll while the app runs, reporting on stderr.
+
+    Raises:
+        NewsragError: the feed list cannot be read.
+    """
+    from rag.watch import feed_list
+    from ui.feed_status import minutes_words
+    from ui.watch import BackgroundWatch
+
+    feeds = feed_list(feeds_file, feeds_file)
+    every = minutes_words(app.settings.feeds.every)
+    click.echo(f"watching {len(feeds)} feeds from {feeds_file} every {every}", err=True)
+    return BackgroundWatch(
+        app,
+        feeds,
+        source=str(feeds_file),
+        say=lambda line: click.echo(line, err=True),
+    )
 
 
 def ingest_before(app: object, items: tuple[str, ...]) -> None:

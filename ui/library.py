@@ -205,8 +205,11 @@ class LibraryTab:
     changed: list[Any]  # events after which the corpus changed (ingest, delete)
 
 
-def library_tab(app: NewsRAG, *, feeds: Sequence[Feed]) -> LibraryTab:
-    """Lay out the Library tab inside the current ``gr.Tab`` and wire its events."""
+def library_tab(
+    app: NewsRAG, *, feeds: Sequence[Feed], source: str = "corpus/feeds.yaml"
+) -> LibraryTab:
+    """Lay out the Library tab inside the current ``gr.Tab`` and wire its events
+    (``feeds``: those offered to add, read from the feed list ``source``)."""
     with gr.Row():
         query = gr.Textbox(label="Search", placeholder="title, outlet or URL", scale=3)
         order = gr.Radio(list(ORDERS), value=ORDERS[0], label="Sort", scale=2)
@@ -239,7 +242,7 @@ def library_tab(app: NewsRAG, *, feeds: Sequence[Feed]) -> LibraryTab:
             placeholder="https://example.com/story.html",
         )
         picked = gr.CheckboxGroup(
-            [f.name for f in feeds], label="Feeds from corpus/feeds.yaml", visible=bool(feeds)
+            [f.name for f in feeds], label=f"Feeds from {source}", visible=bool(feeds)
         )
         add = gr.Button("Add to library", variant="primary", elem_id="add-btn")
         report = gr.HTML(elem_id="add-report")

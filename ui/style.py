@@ -10,6 +10,9 @@ import gradio as gr
 CSS = """
 .nr-top h1 { margin: 0 0 .1em; font-size: 1.6em; }
 .nr-top p { margin: 0; color: var(--body-text-color-subdued); }
+.nr-top p.nr-fresh { font-size: .85em; }
+#feed-freshness { margin-top: calc(-1 * var(--layout-gap, 16px)); }
+#feed-freshness .html-container { padding-top: 0; }
 .nr-q { margin: 0; }
 .nr-header { font-size: .82em; color: var(--body-text-color-subdued); margin-bottom: .35em; }
 .nr-short { font-size: 1.15em; font-weight: 600; margin: .1em 0 .3em; }
