@@ -2,6 +2,8 @@
 
 newsrag bench --articles 80 --serve-seconds 20 --scale 10000
 newsrag bench                      # the whole MultiHop-RAG corpus, 100k-chunk scale point
+newsrag bench --articles 20 --questions 5 --cold-runs 1 --callers 0 --scale 0 --no-llama-index \
+    --no-torch                     # little besides the feeds bench (about 20 s of it)
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import click
 
+from evals.bench.feeds import ENTRIES, CorpusTooSmall, measure_feeds
 from evals.bench.ingest import measure_ingest, subset_corpus
 from evals.bench.query import measure_queries
 from evals.bench.report import format_table, goal_rows, write_outputs
@@ -24,6 +27,7 @@ from evals.bench.scale import run_scale, stored_so_far
 from evals.bench.serve import measure_serving
 from rag import NewsRAG, NewsragError, Settings
 from rag.cli import command
+from rag.ingest.web import read_feeds
 
 _DEFAULT_DATASET = Path("../shared/datasets/multihop-rag")
 
@@ -109,13 +113,25 @@ def _questions(path: Path, n: int) -> list[str]:
     "size that runs out keeps what it stored, and the next run goes on from there.",
 )
 @click.option(
+    "--feeds/--no-feeds",
+    default=True,
+    help="Watch a loopback mirror of the feed list (feeds.file): first poll, a poll of "
+    "unchanged feeds, and a new entry's time to a cited answer.",
+)
+@click.option(
+    "--feed-entries",
+    type=click.IntRange(2),
+    default=ENTRIES,
+    help="Entries in each mirrored feed.",
+)
+@click.option(
     "--out", type=click.Path(path_type=Path), default=None, help="Default DATA_DIR/bench/out."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print bench.json instead of the table.")
 @command
 def bench(settings: Settings, **options: Any) -> None:
-    """Measure ingest, query, serving, memory and scale; print a table, write bench.json,
-    bench.md and bench.png."""
+    """Measure ingest, query, feed watching, serving, memory and scale; print a table, write
+    bench.json, bench.md and bench.png."""
     o = options
     corpus = o["corpus"] or _DEFAULT_DATASET / "corpus.json"
     queries = o["queries_file"] or corpus.parent / "queries-dev.json"
@@ -157,6 +173,17 @@ def bench(settings: Settings, **options: Any) -> None:
         )
     _note("queries")
     results["query"] = measure_queries(app, questions, cold_runs=o["cold_runs"], env=env)
+    if o["feeds"]:
+        _note("feeds")
+        try:
+            results["feeds"] = measure_feeds(
+                corpus,
+                settings=settings.model_copy(update={"data_dir": work / "feeds"}),
+                names=[name for name, _ in read_feeds(settings.feeds.file)],
+                entries=o["feed_entries"],
+            )
+        except CorpusTooSmall as exc:
+            click.echo(f"bench: feeds skipped: {exc} (lower --feed-entries)", err=True)
     if o["callers"]:
         _note("serving")
         del app  # one process at a time on the embedded store

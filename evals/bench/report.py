@@ -107,6 +107,8 @@ def goal_rows(results: dict[str, Any]) -> list[Row]:
         if q.cold_ask_s:
             cold = sorted(q.cold_ask_s)[len(q.cold_ask_s) // 2]
             rows.append(Row("cold `newsrag ask` (median)", f"{cold:.2f} s", "<= 4 s", cold <= 4))
+    if results.get("feeds"):
+        rows += feed_rows(results["feeds"])
     s = results.get("serve")
     if s:
         rows.append(
@@ -135,6 +137,52 @@ def goal_rows(results: dict[str, Any]) -> list[Row]:
             )
         )
     return rows
+
+
+def feed_rows(f: Any) -> list[Row]:
+    """The feeds bench's figures (a ``FeedBench``): a poll of unchanged feeds should send one
+    conditional request per feed and read and embed nothing."""
+    u, new = f.unchanged, f.new_entry
+    only_conditional = u.requests == u.conditional == f.feeds
+    return [
+        Row(
+            f"feeds: first poll ({f.feeds} feeds, {f.feeds * f.entries_per_feed} entries)",
+            f"{f.first.seconds:.1f} s, {f.first.chunks_embedded} chunks embedded",
+            "",
+            None,
+        ),
+        Row("feeds: poll of unchanged feeds", f"{u.seconds:.2f} s", "", None),
+        Row(
+            "feeds: its requests",
+            f"{u.requests} sent, {u.conditional} conditional, {u.not_modified} got 304",
+            f"{f.feeds}, all conditional",
+            only_conditional,
+        ),
+        Row(
+            "feeds: its entries read / chunks embedded",
+            f"{u.entries_read} / {u.chunks_embedded}",
+            "0 / 0",
+            u.entries_read == 0 and u.chunks_embedded == 0,
+        ),
+        Row(
+            "feeds: new entry, poll storing it",
+            f"{new.seconds:.2f} s ({new.requests} requests, {new.chunks_embedded} chunks embedded)",
+            "",
+            None,
+        ),
+        Row(
+            "feeds: new entry, first answer",
+            f"{f.answer_s * 1000:.0f} ms, {'cites it' if f.answerable else 'does not cite it'}",
+            "cites it",
+            f.answerable,
+        ),
+        Row(
+            "feeds: new entry published -> answered",
+            f"{f.answerable_s:.2f} s + up to {f.every_minutes:g} min until a poll (feeds.every)",
+            "",
+            None,
+        ),
+    ]
 
 
 def format_table(rows: list[Row]) -> str:
