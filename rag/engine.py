@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -81,6 +82,7 @@ class NewsRAG:
             table_model=self.embedder.name,
         )
         self._llm_answerers: dict[str, Answerer] = {}
+        self._writing = threading.RLock()  # one ingest or delete at a time in this process
         self._outlet_names: tuple[str, OutletNames] | None = None
 
     @classmethod
@@ -189,8 +191,9 @@ class NewsRAG:
         from rag.index.writer import Indexer
 
         indexer = Indexer(self.store, self.embedder, self.settings.ingest)
-        report = indexer.run(items, progress=progress)
-        self.refresh_lexical()
+        with self._writing:  # a feed poll and an upload store one after the other
+            report = indexer.run(items, progress=progress)
+            self.refresh_lexical()
         return report
 
     # -- feeds ----------------------------------------------------------------------------------
@@ -224,9 +227,10 @@ class NewsRAG:
             c.id
             for c in self.store.iter_chunks(documents=False, where={"article_id": info.article_id})
         ]
-        self.store.delete_ids(ids)
-        self.store.delete_article(info.article_id)
-        self.refresh_lexical()
+        with self._writing:
+            self.store.delete_ids(ids)
+            self.store.delete_article(info.article_id)
+            self.refresh_lexical()
         return info
 
     def find_article(self, key: str) -> ArticleInfo:

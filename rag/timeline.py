@@ -186,8 +186,9 @@ def _developments(app: NewsRAG, hit: Hit, body: str, table: object) -> list[_Sen
         elif not lead_taken and published is not None and heading is None:
             day, dated_by = published, "lead"
         else:
+            lead_taken = True
             continue
-        lead_taken = lead_taken or dated_by == "lead"
+        lead_taken = True  # only an article's first sentence is its lead
         vector = np.asarray(vectors[row], dtype=np.float32)  # type: ignore[index]
         out.append(_Sentence(hit, start, end, text, day, dated_by, vector))
     return out

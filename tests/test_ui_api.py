@@ -29,7 +29,11 @@ def served_api(corpus_engine: NewsRAG) -> Iterator[str]:
 def test_ask_endpoint_answers_with_sources(served_api: str) -> None:
     client = Client(served_api, verbose=False)
     endpoints = client.view_api(return_format="dict")["named_endpoints"]
-    assert set(endpoints) == {"/ask", "/ask_json"}  # the UI's own events stay private
+    assert set(endpoints) == {"/ask", "/ask_json", "/digest_json", "/timeline_json"}  # no UI events
+    digest = client.predict("30d", "2025-06-30", api_name="/digest_json")
+    assert digest["stories"][0]["citation"]["source"] == "TechPulse"
+    timeline = client.predict("Orbital Cloud", "", "", api_name="/timeline_json")
+    assert [d["day"] for d in timeline["developments"]][:2] == ["2025-04-02", "2025-05-30"]
     reply = client.predict("How many jobs did Orbital Cloud cut?", api_name="/ask")
     assert "400" in reply and "[1]" in reply
     assert "**Sources**" in reply and "AI Wire" in reply

@@ -1,4 +1,5 @@
-"""The app's stable API for ``gradio_client``: ``/ask`` (Markdown) and ``/ask_json``.
+"""The app's stable API for ``gradio_client``: ``/ask`` (Markdown), ``/ask_json``, and
+``/digest_json`` and ``/timeline_json`` (``NewsRAG.digest`` and ``NewsRAG.timeline``).
 
 Both take the question and, optionally, outlets, since/until dates (YYYY-MM-DD), the
 answerer's name, the conversation so far (``[{"role", "content"}, ...]``) for follow-ups, and
@@ -21,7 +22,8 @@ from ui.render import answer_markdown
 
 
 def add_api(app: NewsRAG) -> None:
-    """Register the stable API endpoints ``/ask`` and ``/ask_json`` in the current Blocks."""
+    """Register the stable API endpoints (/ask, /ask_json, /digest_json, /timeline_json) in
+    the current Blocks."""
 
     def _answer(
         question: str,
@@ -77,9 +79,28 @@ def add_api(app: NewsRAG) -> None:
         answer = _answer(question, outlets, since, until, answerer, history, as_of)
         return answer_json(answer)
 
+    def digest_json(since: str = "7d", as_of: str = "") -> dict[str, Any]:
+        """What's new: the stories of the period from since (24h, 7d, 2w or YYYY-MM-DD) to
+        as_of (YYYY-MM-DD; empty = now), ranked by how many outlets reported each; each with
+        headline, cited lead, outlets and articles."""
+        try:
+            return asdict(app.digest(since or "7d", as_of=as_of or None))
+        except NewsragError as exc:
+            raise gr.Error(str(exc)) from None
+
+    def timeline_json(topic: str, since: str = "", until: str = "") -> dict[str, Any]:
+        """How a topic unfolded: its dated developments in order, one cited sentence each,
+        the same development from several outlets once; since/until (YYYY-MM-DD) bound it."""
+        try:
+            return asdict(app.timeline(topic, since=since or None, until=until or None))
+        except NewsragError as exc:
+            raise gr.Error(str(exc)) from None
+
     options: dict[str, Any] = {"concurrency_limit": CONCURRENCY, "concurrency_id": "answer"}
     gr.api(ask, api_name="ask", **options)
     gr.api(ask_json, api_name="ask_json", **options)
+    gr.api(digest_json, api_name="digest_json", **options)
+    gr.api(timeline_json, api_name="timeline_json", **options)
 
 
 def final_answer(app: NewsRAG, question: str, **options: Any) -> Answer:

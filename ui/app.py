@@ -27,6 +27,7 @@ from ui.examples import example_questions
 from ui.feed_status import feed_health_view, feed_section, freshness_line, refresh_seconds
 from ui.library import ORDERS, corpus_words, library_tab, library_view
 from ui.render import esc
+from ui.stories import latest_tab, latest_view, timeline_tab
 from ui.style import CSS, theme
 from ui.uploads import read_feeds
 from ui.watch import BackgroundWatch
@@ -61,12 +62,22 @@ def build(
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat = chat_tab(app)
+            with gr.Tab("Latest", id="latest") as latest_tab_:
+                latest = latest_tab(app)
+            with gr.Tab("Timeline", id="timeline"):
+                timeline_tab(app)
             with gr.Tab("Library", id="library"):
                 library = library_tab(app, feeds=feeds, source=str(feeds_file or DEFAULT_FEEDS))
                 health = feed_section(watch)
             with gr.Tab("Settings", id="settings"):
                 answerer = settings_tab(app)
         wire_chat(app, chat, answerer=answerer)
+        latest_tab_.select(  # the period's stories, as indexed when the tab is opened
+            lambda period, as_of: latest_view(app, period, as_of),
+            [latest.period, latest.as_of],
+            latest.latest,
+            api_visibility="private",
+        )
 
         def corpus_updates(articles: list[ArticleInfo] | None = None) -> tuple[str, Any, Any]:
             view = corpus_view(app.articles() if articles is None else articles)

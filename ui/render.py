@@ -20,6 +20,7 @@ from rag import Answer, AnswerSentence, Citation
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _PARAGRAPH_MAX = 900  # characters of context shown around a quote in a very long paragraph
+LIST_KINDS = ("digest", "timeline")  # answers shown as a list, one story or development a line
 _UNVERIFIED_TIP = "Its cited source does not clearly support this sentence."
 
 
@@ -122,7 +123,8 @@ def answer_html(answer: Answer, *, turn: int, bodies: Mapping[str, str]) -> str:
         out.append(f'<div class="nr-notice" role="note">{esc(answer.notice)}</div>')
     if answer.short_answer and not answer.abstained:
         out.append(f'<div class="nr-short">{esc(answer.short_answer)}</div>')
-    out.append(f'<p class="nr-text">{_text_html(answer, turn, numbers)}</p>')
+    tag = "div" if answer.answer_kind in LIST_KINDS and answer.sentences else "p"
+    out.append(f'<{tag} class="nr-text">{_text_html(answer, turn, numbers)}</{tag}>')
     unverified = sum(1 for s in answer.sentences if s.verified is False)
     if unverified:
         noun = "sentence is" if unverified == 1 else "sentences are"
@@ -141,6 +143,14 @@ def answer_html(answer: Answer, *, turn: int, bodies: Mapping[str, str]) -> str:
 def _text_html(answer: Answer, turn: int, numbers: Mapping[int, Citation]) -> str:
     if not answer.sentences:
         return _link_markers(esc(answer.text), turn, numbers)
+    if answer.answer_kind in LIST_KINDS:  # a digest or a timeline: one line per item
+        opening, *items = answer.sentences
+        rows = "".join(
+            f'<li class="nr-item">{_link_markers(esc(s.text), turn, numbers)} '
+            f"{''.join(_marker_link(n, turn, numbers) for n in s.citations)}</li>"
+            for s in items
+        )
+        return f'{esc(opening.text)}<ul class="nr-items">{rows}</ul>'
     pieces = []
     for sentence in answer.sentences:
         marks = "".join(_marker_link(n, turn, numbers) for n in sentence.citations)
@@ -257,7 +267,11 @@ def answer_markdown(answer: Answer) -> str:
         lines.append(f"**{esc(answer.short_answer)}**\n")
     if answer.notice:
         lines.append(f"_{esc(answer.notice)}_\n")
-    if answer.sentences:
+    if answer.sentences and answer.answer_kind in LIST_KINDS:
+        opening, *items = answer.sentences
+        lines.extend([esc(opening.text), ""])
+        lines.extend(f"- {_sentence_markdown(s)}" for s in items)
+    elif answer.sentences:
         lines.append(" ".join(_sentence_markdown(s) for s in answer.sentences))
     else:
         lines.append(answer.text)

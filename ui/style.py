@@ -14,6 +14,14 @@ CSS = """
 #feed-freshness { margin-top: calc(-1 * var(--layout-gap, 16px)); }
 #feed-freshness .html-container { padding-top: 0; }
 .nr-q { margin: 0; }
+.nr-items { margin: .3em 0 0 1.1em; padding: 0; }
+.nr-item { margin: .15em 0; }
+.nr-stories, .nr-steps { margin: .4em 0 0 1.2em; padding: 0; }
+.nr-story { margin: .2em 0 .8em; }
+.nr-story-articles { margin: .1em 0 0 1em; font-size: .85em; }
+.nr-step { margin: .3em 0; list-style: none; }
+.nr-steps { margin-left: 0; }
+.nr-day { font-weight: 600; font-variant-numeric: tabular-nums; margin-right: .4em; }
 .nr-header { font-size: .82em; color: var(--body-text-color-subdued); margin-bottom: .35em; }
 .nr-short { font-size: 1.15em; font-weight: 600; margin: .1em 0 .3em; }
 .nr-text { margin: 0 0 .3em; line-height: 1.55; }

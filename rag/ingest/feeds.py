@@ -8,8 +8,10 @@ Example:
 
 from __future__ import annotations
 
+import html
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     import feedparser
 
 logger = logging.getLogger(__name__)
+_TAG = re.compile(r"<[A-Za-z/!]")  # markup holds a tag, so it is HTML
 _SAYS = ("title", "link", "id", "summary", "content")  # an entry with none of these is nothing
 
 
@@ -121,9 +124,12 @@ def _entry(item: feedparser.FeedParserDict) -> FeedEntry:
 
 
 def entry_text(entry: FeedEntry) -> str:
-    """The cleaned text of an entry: its full content, else its summary."""
+    """The cleaned text of an entry: its full content, else its summary (HTML only when it
+    holds a tag: many feeds send plain text typed as HTML)."""
     markup = entry.content or entry.summary
-    return html_to_text(markup).text if entry.is_html else clean_text(markup)
+    if entry.is_html and _TAG.search(markup):
+        return html_to_text(markup).text
+    return clean_text(html.unescape(markup) if entry.is_html else markup)  # plain text
 
 
 def entry_article(
