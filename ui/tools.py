@@ -5,6 +5,8 @@ definition, served over stdio by ``newsrag mcp`` and over streamable HTTP at ``/
 - ``ask_news``: a question answered from the indexed articles, with numbered citations.
 - ``search_news``: the ranked passages, each with its article.
 - ``list_sources``: what is indexed (outlets, dates, how many articles).
+- ``news_digest``: the period's stories, ranked by outlets and recency (``NewsRAG.digest``).
+- ``news_timeline``: a topic's dated developments in order (``NewsRAG.timeline``).
 - ``ingest_url``: add an article or feed by URL, only when the operator enables it
   (``NEWSRAG_MCP__ALLOW_INGEST=true``), under the app's address rules.
 
@@ -17,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import anyio
@@ -32,7 +35,8 @@ INSTRUCTIONS = (
     "newsrag answers questions about the AI-industry news articles indexed on this server, "
     "quoting them: every sentence of an answer ends in [n], and citations list the article, "
     "outlet, date, URL and exact quote for each n. Use ask_news for questions, search_news "
-    "for raw passages, list_sources to see what is indexed. Dates are YYYY-MM-DD; as_of asks "
+    "for raw passages, list_sources to see what is indexed, news_digest for what happened in a "
+    "period, news_timeline for how a story unfolded. Dates are YYYY-MM-DD; as_of asks "
     "as if on that day."
 )
 
@@ -134,6 +138,40 @@ def build_tools(app: NewsRAG, *, allow_ingest: bool = False, host: str = "127.0.
             "earliest": stats.earliest,
             "latest": stats.latest,
         }
+
+    @server.tool()
+    async def news_digest(
+        since: str = "7d", as_of: str | None = None, outlets: list[str] | None = None
+    ) -> dict[str, Any]:
+        """What's new in the indexed AI-industry news: the period's stories (each outlet's
+        coverage of one event grouped), ranked by how many outlets reported each and how
+        recent it is. Each story has a headline, a cited lead sentence, its outlets and its
+        articles with dates; notice says why a digest is empty or what it covers instead.
+
+        Args:
+            since: how far back: a duration (24h, 7d, 2w) or a date (YYYY-MM-DD).
+            as_of: the end of the period (YYYY-MM-DD; default now).
+            outlets: only articles from these outlets.
+        """
+        digest = await run(app.digest, since, as_of=as_of, sources=outlets or ())
+        return asdict(digest)
+
+    @server.tool()
+    async def news_timeline(
+        topic: str, since: str | None = None, until: str | None = None
+    ) -> dict[str, Any]:
+        """How a news story unfolded: the dated developments of a topic in date order, one
+        cited sentence each (the day it states, else its date heading, else its article's
+        publication), one development reported by several outlets listed once with all.
+
+        Args:
+            topic: what the story is about, e.g. "OpenAI board".
+            since: only developments on or after this date (YYYY-MM-DD).
+            until: only developments on or before this date (YYYY-MM-DD).
+        """
+        if not topic.strip():
+            raise ToolError("topic is empty: name a story, e.g. 'OpenAI board'")
+        return asdict(await run(app.timeline, topic, since=since, until=until))
 
     if allow_ingest:
 

@@ -38,13 +38,17 @@ async def _session_calls(session: ClientSession) -> dict[str, Any]:
     sources = await session.call_tool("list_sources", {})
     bad_date = await session.call_tool("ask_news", {"question": "Layoffs?", "as_of": "soon"})
     missing = await session.call_tool("ask_news", {})
+    digest = await session.call_tool("news_digest", {"since": "30d", "as_of": "2025-06-30"})
+    timeline = await session.call_tool("news_timeline", {"topic": "Orbital Cloud"})
     return {"tools": tools, "answer": answer, "search": search, "sources": sources,
-            "bad_date": bad_date, "missing": missing}  # fmt: skip
+            "bad_date": bad_date, "missing": missing, "digest": digest,
+            "timeline": timeline}  # fmt: skip
 
 
 def _check(found: dict[str, Any]) -> None:
     tools = found["tools"]
-    assert set(tools) == {"ask_news", "search_news", "list_sources"}  # read-only by default
+    read_only = {"ask_news", "search_news", "list_sources", "news_digest", "news_timeline"}
+    assert set(tools) == read_only  # by default
     for tool in tools.values():
         assert len(tool.description or "") > 60  # tells a model what it is for
     assert set(tools["ask_news"].inputSchema["properties"]) >= {"question", "outlets", "as_of"}
@@ -59,6 +63,10 @@ def _check(found: dict[str, Any]) -> None:
     bad = found["bad_date"]
     assert bad.isError and "Cannot read the as_of date 'soon'" in bad.content[0].text
     assert found["missing"].isError and "question" in found["missing"].content[0].text
+    stories = found["digest"].structuredContent["stories"]
+    assert stories[0]["citation"]["source"] == "TechPulse" and stories[0]["lead"]
+    developments = found["timeline"].structuredContent["developments"]
+    assert [d["day"] for d in developments][:2] == ["2025-04-02", "2025-05-30"]
 
 
 def test_stdio_tools_from_newsrag_mcp(tmp_path: Path) -> None:
