@@ -430,7 +430,8 @@ class NewsRAG:
             opening += ", by how many outlets reported it:"
             if not found.latest:  # nothing indexed is dated
                 opening = "What the indexed articles report (none of them is dated):"
-            notice, searched = found.notice, f"digest since {found.since[:10]}"
+            period = f"{found.since[:10]} to {found.until[:10]}" if found.latest else "undated"
+            notice, searched = found.notice, f"the digest, {period}"
         else:
             found = self.timeline(story.topic, since=since, until=until, as_of=as_of,
                                   sources=sources)  # fmt: skip
