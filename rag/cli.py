@@ -432,6 +432,9 @@ def digest(
         if found.latest
         else "of the undated articles"
     )
+    if not found.stories and not found.articles and not found.latest:
+        click.echo(found.notice or "No stories in that period.")
+        return
     noun = "article" if found.articles == 1 else "articles"
     click.echo(f"Stories {period} ({found.articles} {noun}):")
     if found.notice:

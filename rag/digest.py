@@ -29,6 +29,7 @@ import numpy as np
 
 from rag.errors import NewsragError
 from rag.ingest.sentences import sentence_spans
+from rag.recent import Recent
 from rag.retrieve.filters import as_of_moment, parse_day
 from rag.types import AnswerSentence, ArticleInfo, Citation, Digest, Quote, Story
 
@@ -43,6 +44,7 @@ LEAD_SENTENCES = 2  # the sentences of a lead compared, with the headline, for g
 UNKNOWN_OUTLET = "unknown outlet"
 _OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_SEEN: Recent[tuple[str, str], np.ndarray] = Recent(20_000)  # ~30 MB of 384-d vectors
 _DURATION = re.compile(r"^\s*(\d+)\s*(h|d|w)\s*$", re.I)
 _WORDS = {"today": "24h", "day": "24h", "yesterday": "48h", "week": "7d", "this week": "7d"}
 _WORDS |= {"month": "30d", "this month": "30d"}
@@ -103,7 +105,7 @@ def build_digest(
         )
         start, end = latest - (end - start), latest
     inside = [(a, when) for a, when in dated if when is not None and start <= when <= end]
-    if as_of is None and latest is None and length:
+    if as_of is None and latest is None and length and dated:
         # nothing is dated (files without a date): what the undated articles report
         inside = [(a, end) for a, when in dated if when is None]
         moved = (
@@ -262,8 +264,7 @@ def _stories(app: NewsRAG, leads: list[_Lead], *, period: float) -> list[Story]:
     articles."""
     if not leads:
         return []
-    vectors = app.embedder.embed([f"{lead.info.title}. {lead.context}" for lead in leads])
-    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors = _vectors(app, [f"{lead.info.title}. {lead.context}" for lead in leads])
     groups = _linked(leads, vectors)
     stories = [_story(n, [leads[i] for i in g], vectors[g]) for n, g in enumerate(groups, 1)]
     end = max(lead.published for lead in leads)
@@ -278,6 +279,17 @@ def _weight(story: Story, end: datetime, period: float) -> float:
     latest = _moment(story.latest) or end
     age = (end - latest).total_seconds()
     return (len(story.outlets) + 0.25 * extra) * 0.5 ** (age / period)
+
+
+def _vectors(app: NewsRAG, texts: list[str]) -> np.ndarray:
+    """Embeddings of headline + lead, remembered (the Latest view asks again and again)."""
+    found = [_SEEN.get((app.embedder.name, t)) for t in texts]
+    missing = [t for t, v in zip(texts, found, strict=True) if v is None]
+    if missing:
+        made = np.asarray(app.embedder.embed(missing), dtype=np.float32)
+        for text, vector in zip(missing, made, strict=True):
+            _SEEN.put((app.embedder.name, text), vector)
+    return np.stack([_SEEN.get((app.embedder.name, t)) for t in texts])  # type: ignore[misc]
 
 
 def _linked(leads: list[_Lead], vectors: np.ndarray) -> list[list[int]]:
