@@ -2,7 +2,7 @@
 
 Example:
     >>> example_questions(app.articles())
-    ['What is the latest on Orbital Cloud?', 'What happened with Halcyon Robotics?', ...]
+    ['What is the latest on Orbital Cloud?', ..., 'What happened this week?']
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ _CAPITALISED = re.compile(r"^(?:[A-Z][\w&.’'-]*|[A-Z0-9]{2,}[\w-]*)$")
 # capitalised words that do not name anything on their own
 _GENERIC = {"AI", "The", "A", "An", "New", "How", "Why", "What", "When", "Who", "Exclusive"}
 _JOINERS = {"and", "&"}
+DIGEST_QUESTION = "What happened this week?"
 
 
 def subject(title: str) -> str | None:
@@ -44,8 +45,15 @@ def subject(title: str) -> str | None:
 
 
 def example_questions(articles: Sequence[ArticleInfo], *, limit: int = 4) -> list[str]:
-    """Up to ``limit`` questions about different subjects, newest articles first, preferring
-    a different outlet for each. Articles are listed newest first by ``NewsRAG.articles``."""
+    """Up to ``limit`` questions: about different subjects, newest articles first, preferring
+    a different outlet for each (articles are listed newest first by ``NewsRAG.articles``),
+    and last "What happened this week?" (the digest)."""
+    if not articles:
+        return []
+    return [*_about_subjects(articles, limit=limit - 1), DIGEST_QUESTION]
+
+
+def _about_subjects(articles: Sequence[ArticleInfo], *, limit: int) -> list[str]:
     questions: list[str] = []
     seen_subjects: set[str] = set()
     seen_outlets: set[str] = set()

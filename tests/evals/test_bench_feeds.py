@@ -12,9 +12,9 @@ import pytest
 from evals.bench.feed_site import HTML, FeedSite
 from evals.bench.feeds import measure_feeds
 from evals.bench.report import feed_rows, format_table
-from tests.conftest import make_settings
+from tests.conftest import MULTIHOP_CORPUS, make_settings
 
-MULTIHOP = Path(__file__).resolve().parents[3] / "shared/datasets/multihop-rag/corpus.json"
+MULTIHOP = MULTIHOP_CORPUS
 pytestmark = pytest.mark.loopback
 
 

@@ -50,7 +50,9 @@ def test_ask_cite_follow_up_filter_reload_and_new_chat(
     titles = " ".join(a.title for a in served.app.articles())
     examples = page.locator("#chat button.example .example-text")
     expect(examples.first).to_be_visible()
-    for text in examples.all_inner_texts():  # each names something an indexed title names
+    texts = examples.all_inner_texts()
+    assert texts[-1] == "What happened this week?"  # the digest
+    for text in texts[:-1]:  # each names something an indexed title names
         name = re.sub(
             r"^(What is the latest on|What happened with|What do we know about) ", "", text
         )
