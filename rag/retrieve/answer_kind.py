@@ -108,6 +108,11 @@ _WHEN = re.compile(
     re.I,
 )
 _WHO = re.compile(rf"{_START}(who|whom|whose)\b|\b(?:to|by|for|with|from|of) (who|whom)\b", re.I)
+# "who is" and a name alone (capitalised words, none possessive): a question about that person
+_WHO_IS_NAMED = re.compile(
+    r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?:Dr\.?\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
+    r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s*\?*\s*$"
+)
 _WHERE = re.compile(
     rf"{_START}where\b|\bwhere (?:did|does|do|is|was|were|are|will|has|have)\b|"
     r"\b(?:from|to|in) where\W*$|\blocated where\b",
@@ -158,6 +163,8 @@ def read_kind(question: str) -> Asked:
         return Asked("date")
     if found := _which(q):
         return found
+    if _WHO_IS_NAMED.match(q):  # "Who is Sarah Krane?": who she is, not another name
+        return Asked("other", "who is")
     if _WHO.search(q):
         return Asked("person", "who", phrase="a person")
     if _WHERE.search(q):

@@ -12,6 +12,9 @@ from rag.retrieve.answer_kind import read_kind
     [
         ("Who is the CEO of Google?", "person", "who"),
         ("Who founded Anthropic?", "person", "who"),
+        ("Who is Google's CEO?", "person", "who"),
+        ("Who is Dario Amodei?", "other", "who is"),  # who he is, not another name
+        ("Who was Dr. Neil Tanaka?", "other", "who is"),
         ("The House was stuck this week. Which Republican lost the votes?", "person", "republican"),
         ("Which former pope was laid to rest this week?", "person", "pope"),
         ("Which team does Damar Hamlin play for?", "organisation", "team"),

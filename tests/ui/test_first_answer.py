@@ -58,6 +58,9 @@ def test_the_first_answers_over_the_shipped_article(page: Any) -> None:
     expect(claude.locator(".nr-text")).to_contain_text("Its flagship model, Claude")
     ceo = ask(page, "Who is the CEO of Google?")
     expect(ceo.locator(".nr-short")).to_have_text("Sundar Pichai")
+    who = ask(page, "Who is Dario Amodei?")  # who he is: quoted, with no other name offered
+    expect(who.locator(".nr-short")).to_have_count(0)
+    expect(who.locator(".nr-text")).to_contain_text("founded by former OpenAI executives")
     tpu = ask(page, "Which company makes the TPU chips Anthropic would use?")
     expect(tpu.locator(".nr-text")).to_contain_text("TPUs (Tensor Processing Units)")
     off = ask(page, "Who won the 2022 World Cup?")
