@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.errors import NewsragError
-from rag.ingest.sentences import sentence_spans
+from rag.ingest.sentences import is_page_furniture, sentence_spans
 from rag.recent import Recent
 from rag.retrieve.filters import as_of_moment, parse_day
 from rag.types import AnswerSentence, ArticleInfo, Citation, Digest, Quote, Story
@@ -247,6 +247,8 @@ def _states(sentence: str, outlet: str) -> bool:
     speaking of itself ("Engadget has been testing tech since 2004", "Our stories may
     include affiliate links")."""
     if len(sentence.split()) < 6 or sentence.rstrip().endswith("?"):
+        return False
+    if is_page_furniture(sentence):  # "For the latest on X, visit our live updates here."
         return False
     if _OUTLET_VOICE.search(_QUOTED.sub(" ", sentence)):  # first person outside quotes
         return False

@@ -30,7 +30,7 @@ import numpy as np
 
 from rag.answer.when import date_mentions
 from rag.index.words import tokenize
-from rag.ingest.sentences import sentence_spans
+from rag.ingest.sentences import is_page_furniture, sentence_spans
 from rag.retrieve.filters import parse_day
 from rag.types import AnswerSentence, Citation, Development, Hit, Quote, Timeline
 
@@ -47,11 +47,6 @@ RELEVANT = 0.7  # a development scores at least this share of the best one's sco
 _HEADING_CHARS = 40  # a line this short that is mostly a date heads the paragraphs below it
 _EMBED = re.compile(r"\(@\w+\)|pic\.twitter\.com|https?://")  # an embedded post, a link
 _FIRST_PERSON = re.compile(r"\s*(?:I|We|My|Our|Us)\b")
-_BOILERPLATE = re.compile(
-    r"^(?:sign up|subscribe|click|read more|follow us|photo|image|credit|advertisement|"
-    r"this story|this article|editor'?s note|update:?$)",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -204,7 +199,7 @@ def _reportable(text: str) -> bool:
         return False
     if _FIRST_PERSON.match(text):  # a statement quoted, or the writer's aside
         return False
-    return not _BOILERPLATE.match(text.strip()) and not text.lstrip().startswith(("“", '"'))
+    return not is_page_furniture(text) and not text.lstrip().startswith(("“", '"'))
 
 
 def _date_headings(body: str, published: date | None) -> list[tuple[int, date]]:

@@ -51,3 +51,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 offset = base + start + (len(piece) - len(piece.lstrip()))
                 spans.append((offset, offset + len(stripped)))
     return spans
+
+
+# a page's furniture, not its news: calls to action, pointers to other pages, captions
+_FURNITURE = re.compile(
+    r"^\W*(?:sign up|subscribe|click|read (?:more|our|the full)|follow (?:us|our|along|live)|"
+    r"visit our|for (?:the )?(?:latest|more)\b|here(?:'s|’s| is| are) (?:everything|what|how|"
+    r"the latest|a look|our)|watch:|listen:|photo|image|credit|advertisement|this story|"
+    r"this article|editor'?s note|update:?$|related:|see also|catch up)",
+    re.I,
+)
+
+
+def is_page_furniture(sentence: str) -> bool:
+    """Whether ``sentence`` is page furniture ("For the latest on Hamlin, visit our live
+    updates here.", "Here's everything that happened Thursday.", "Sign up for …") rather than
+    a report of something."""
+    return bool(_FURNITURE.match(sentence))

@@ -11,7 +11,7 @@ import pytest
 from rag.config import EmbeddingSettings
 from rag.embed.embedder import Embedder
 from rag.ingest.chunking import ChunkPlan, _joined, embed_header, split_article
-from rag.ingest.sentences import sentence_spans
+from rag.ingest.sentences import is_page_furniture, sentence_spans
 from rag.types import Article, Chunk
 
 
@@ -156,3 +156,18 @@ def test_loading_punkt_skips_nltks_sklearn_and_scipy_imports(before: str, loaded
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     ).stdout.split()
     assert out == [loaded, "0.5", "2"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "furniture"),
+    [
+        ("For the latest on Hamlin, visit our live updates here.", True),
+        ("Here's everything that happened Thursday with Hamlin.", True),
+        ("Sign up for our newsletter to get the news every morning.", True),
+        ("Hamlin had his breathing tube removed Friday, the Bills announced.", False),
+        ("Here, regulators say, the rules are stricter.", False),
+        ("Following the vote, the board resigned.", False),
+    ],
+)
+def test_page_furniture_is_not_news(sentence: str, furniture: bool) -> None:
+    assert is_page_furniture(sentence) is furniture
