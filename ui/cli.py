@@ -105,6 +105,19 @@ def ui(
     help="Ingest these paths before serving (unchanged articles are skipped).",
 )
 @click.option("--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP).")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep the index fresh: poll the feeds in the background, now and every "
+    "NEWSRAG_FEEDS__EVERY minutes (15).",
+)
+@click.option(
+    "--feeds",
+    "feeds_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The feed list watched (default: NEWSRAG_FEEDS__FILE, corpus/feeds.yaml).",
+)
 @command
 def serve_api(
     settings: Settings,
@@ -112,8 +125,11 @@ def serve_api(
     port: int | None,
     ingest_first: tuple[str, ...],
     mcp: bool,
+    watch: bool,
+    feeds_file: Path | None,
 ) -> None:
-    """Serve the OpenAI-compatible API (/v1) without the page, for headless use."""
+    """Serve the OpenAI-compatible API (/v1) without the page, for headless use (with
+    --watch, polling the feeds in the background as `newsrag ui --watch` does)."""
     import uvicorn
 
     from rag import NewsRAG
@@ -125,6 +141,7 @@ def serve_api(
     host, port = host or settings.ui.host, port or settings.ui.port
     check_address(host, port)
     app = NewsRAG(settings)
+    watching = background_watch(app, feeds_file or settings.feeds.file) if watch else None
     ingest_before(app, ingest_first)
     extra = endpoints(app, host=host, logins=logins, mcp=mcp)
     if not extra.access.keys and not extra.access.logins and extra.access.required:
@@ -133,7 +150,13 @@ def serve_api(
             err=True,
         )
     click.echo(f"OpenAI-compatible API at http://{host}:{port}/v1", err=True)
-    uvicorn.run(headless(app, extra), host=host, port=port, log_level="warning")
+    if watching is not None:
+        watching.start()
+    try:
+        uvicorn.run(headless(app, extra), host=host, port=port, log_level="warning")
+    finally:
+        if watching is not None:
+            watching.stop()
 
 
 @click.command("mcp")

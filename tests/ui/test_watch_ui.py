@@ -276,3 +276,46 @@ def test_offline_the_console_says_so_once(tmp_path: Path) -> None:
         "the 0 articles already indexed, and trying again in the background",
     ], lines
     assert not any("Traceback" in line or "127.0.0.1:" in line for line in lines), lines
+
+
+def test_headless_serve_watches_too(tmp_path: Path, site: LoopbackSite) -> None:
+    """`newsrag serve --watch`: the /v1 API answers from an article that reached its feed
+    after the server started, and Ctrl+C ends it cleanly."""
+    body = (
+        "Nimbus Robotics agreed to buy the chip designer Coralline for $2.1 billion in cash, "
+        "the companies said on Tuesday. " * 4
+    )
+    site.add("/wire.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+             "</channel></rss>", content_type="application/rss+xml")  # fmt: skip
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - name: Wire\n    url: {site.base}/wire.xml\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    env |= {"NEWSRAG_FEEDS__EVERY": "1s", "NEWSRAG_INGEST__ALLOW_PRIVATE_URLS": "true"}
+    port = free_port()
+    command = [sys.executable, "-m", "rag.cli", "serve", "--watch", "--feeds", str(feeds),
+               "--data-dir", str(tmp_path / "data"), "--port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/v1/models", proc, seconds=120, what="serve")
+        site.add("/wire.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire'
+                 f"</title><item><title>Nimbus buys Coralline</title><link>{site.base}/n/1"
+                 f"</link><description>{body}</description></item></channel></rss>",
+                 content_type="application/rss+xml")  # fmt: skip
+        asked = [{"role": "user", "content": "Who is buying Coralline?"}]
+        question = {"model": "newsrag", "messages": asked}
+
+        def answered() -> bool:
+            reply = httpx.post(f"http://127.0.0.1:{port}/v1/chat/completions", json=question,
+                               headers={"Authorization": "Bearer any"}, timeout=60)  # fmt: skip
+            return reply.is_success and "Nimbus buys Coralline" in reply.text
+
+        wait_for(answered, "an answer from the article the feed gained")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.stderr is not None
+    printed = proc.stderr.read()
+    assert f"watching 1 feeds from {feeds}" in printed and "1 new" in printed, printed
