@@ -234,6 +234,10 @@ def _shared(relative: str) -> Path:
 
 
 MULTIHOP_CORPUS = _shared("datasets/multihop-rag/corpus.json")
+NO_MULTIHOP = (
+    "MultiHop-RAG's articles are read at run time from ../shared/datasets/multihop-rag (never "
+    "copied into the repo), and no copy is beside this clone"
+)
 
 
 @pytest.fixture(scope="session")
@@ -241,7 +245,7 @@ def openai_news(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) ->
     """MultiHop-RAG's coverage of OpenAI in November 2023 (read from ../shared at run
     time) with unrelated articles of the same weeks; read-only tests share it."""
     if not MULTIHOP_CORPUS.exists():
-        pytest.skip("needs ../shared/datasets/multihop-rag")
+        pytest.skip(NO_MULTIHOP)
     records = json.loads(MULTIHOP_CORPUS.read_text(encoding="utf-8"))
     november = [r for r in records if "2023-11-10" <= r["published_at"][:10] <= "2023-11-30"]
     story = [r for r in november if "OpenAI" in r["body"]]

@@ -15,9 +15,6 @@ import pytest
 
 from rag import NewsRAG, NewsragError
 from rag.types import Development, Timeline
-from tests.conftest import MULTIHOP_CORPUS
-
-pytestmark = pytest.mark.skipif(not MULTIHOP_CORPUS.exists(), reason="needs ../shared/datasets")
 
 
 def _first(developments: Sequence[Development], pattern: str) -> Development:

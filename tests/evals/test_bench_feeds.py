@@ -12,20 +12,19 @@ import pytest
 from evals.bench.feed_site import HTML, FeedSite
 from evals.bench.feeds import measure_feeds
 from evals.bench.report import feed_rows, format_table
-from tests.conftest import MULTIHOP_CORPUS, make_settings
+from tests.conftest import MULTIHOP_CORPUS, NO_MULTIHOP, make_settings
 
-MULTIHOP = MULTIHOP_CORPUS
 pytestmark = pytest.mark.loopback
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not MULTIHOP.exists(), reason="needs ../shared/datasets/multihop-rag")
+@pytest.mark.skipif(not MULTIHOP_CORPUS.exists(), reason=NO_MULTIHOP)
 def test_unchanged_feeds_cost_one_conditional_request_each_and_a_new_entry_is_answerable(
     tmp_path: Path, model_loaded: None
 ) -> None:
     settings = make_settings(tmp_path / "feeds", feeds={"every": "30s"})
     names = ["TechCrunch AI", "The Verge AI", "Wired AI"]
-    bench = measure_feeds(MULTIHOP, settings=settings, names=names, entries=6)
+    bench = measure_feeds(MULTIHOP_CORPUS, settings=settings, names=names, entries=6)
 
     first = bench.first
     assert (first.entries_read, first.added, first.failed, first.errors) == (18, 18, 0, 0)

@@ -146,12 +146,13 @@ def _problems(state: dict[str, Any], clean: dict[str, Any]) -> list[str]:
 
 
 class Zygote:
-    """The forking process; ``run`` starts one ingest and returns its pid."""
+    """The forking process (``script``, ZYGOTE by default); ``run`` starts one run of it on a
+    data directory and an input, and returns its pid."""
 
-    def __init__(self) -> None:
+    def __init__(self, script: str = ZYGOTE) -> None:
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE],
+            [sys.executable, "-c", script],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -173,9 +174,9 @@ class Zygote:
         assert line != "eof", "the forking process died"
         return line
 
-    def run(self, data_dir: Path, corpus: Path) -> int:
+    def run(self, data_dir: Path, source: Path) -> int:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{data_dir}\t{corpus}\n")
+        self.proc.stdin.write(f"{data_dir}\t{source}\n")
         self.proc.stdin.flush()
         line = self.next()
         assert line.startswith("ready "), line

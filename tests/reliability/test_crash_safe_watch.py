@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import random
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -24,6 +20,7 @@ import pytest
 
 from rag import NewsRAG
 from tests.conftest import LoopbackSite, make_settings
+from tests.reliability.test_crash_safe_ingest import Zygote as CrashZygote
 from tests.reliability.test_crash_safe_ingest import _problems, _state
 
 pytestmark = [pytest.mark.slow, pytest.mark.loopback]
@@ -82,41 +79,11 @@ def _publish(site: LoopbackSite, version: int) -> None:
              headers={"ETag": f'"v{version}"'})  # fmt: skip
 
 
-class Zygote:
-    """The forking process; ``run`` starts one poll and returns its pid."""
+class Zygote(CrashZygote):
+    """The forking process of polls; ``run`` starts one poll and returns its pid."""
 
     def __init__(self) -> None:
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        assert self.next() == "zygote"
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.strip())
-        self.lines.put("eof")
-
-    def next(self) -> str:
-        line = self.lines.get(timeout=180)
-        assert line != "eof", "the forking process died"
-        return line
-
-    def run(self, data_dir: Path, feeds: Path) -> int:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{data_dir}\t{feeds}\n")
-        self.proc.stdin.flush()
-        line = self.next()
-        assert line.startswith("ready "), line
-        return int(line.split()[1])
+        super().__init__(ZYGOTE)
 
     def timed(self, data_dir: Path, feeds: Path, site: LoopbackSite, version: int) -> float:
         """Seconds from "ready" to "done" of an unkilled poll of the feed at ``version``."""
@@ -127,16 +94,6 @@ class Zygote:
         seconds = time.monotonic() - started
         self.until("exited")
         return seconds
-
-    def until(self, prefix: str) -> list[str]:
-        seen = [self.next()]
-        while not seen[-1].startswith(prefix):
-            seen.append(self.next())
-        return seen
-
-    def close(self) -> None:
-        self.proc.kill()
-        self.proc.wait(timeout=30)
 
 
 def test_sigkill_during_polls_then_repoll_equals_a_clean_poll(

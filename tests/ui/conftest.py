@@ -4,6 +4,7 @@ browser and recorded, so the tests also prove the page works offline."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STUB_LLM = "stub-llm (unreachable)"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")  # what the browser may reach
 
 
 @dataclass
@@ -60,15 +62,45 @@ def ui_engine(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> N
     return app
 
 
+@contextlib.contextmanager
+def serving(app: NewsRAG, *, feeds_file: Path | None = None, **options: Any) -> Iterator[Any]:
+    """The app over ``app`` served on a free port of 127.0.0.1 (``options`` those of
+    ``ui.app.start``: auth, watch); closed when the block ends."""
+    demo = build(app, feeds_file=feeds_file, watch=options.get("watch"))
+    start(demo, app, host="127.0.0.1", port=None, block=False, **options)
+    try:
+        yield demo
+    finally:
+        demo.close()
+
+
+def open_app(chromium: Any, url: str, *, refused: list[str] | None = None) -> Any:
+    """A page of the app at ``url`` in a fresh browser context (its own storage: a separate
+    user); requests leaving 127.0.0.1 are refused (and recorded in ``refused``). The caller
+    closes ``page.context``."""
+
+    def route(request_route: Any) -> None:
+        if request_route.request.url.startswith(LOCAL):
+            request_route.continue_()
+        else:
+            if refused is not None:
+                refused.append(request_route.request.url)
+            request_route.abort()
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(90_000)
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#chat")
+    return page
+
+
 @pytest.fixture(scope="session")
 def served(ui_engine: NewsRAG) -> Iterator[Served]:
     """The app as ``newsrag ui`` serves it, on a free port of 127.0.0.1."""
-    demo = build(ui_engine, feeds_file=ROOT / "corpus" / "feeds.yaml")
-    start(demo, ui_engine, host="127.0.0.1", port=None, block=False)
-    try:
+    with serving(ui_engine, feeds_file=ROOT / "corpus" / "feeds.yaml") as demo:
         yield Served(url=demo.local_url, app=ui_engine)
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="session")
@@ -91,29 +123,15 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture
 def new_page(chromium: Any, served: Served) -> Iterator[Callable[[], Any]]:
     """Open the app in a fresh browser context (its own storage: a separate user)."""
-    contexts: list[Any] = []
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            request_route.continue_()
-        else:
-            served.blocked.append(url)
-            request_route.abort()
+    pages: list[Any] = []
 
     def open_page() -> Any:
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(90_000)
-        context.route("**/*", route)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(served.url)
-        page.wait_for_selector("#chat")
-        return page
+        pages.append(open_app(chromium, served.url, refused=served.blocked))
+        return pages[-1]
 
     yield open_page
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 
 from rag import NewsRAG
 from tests.conftest import make_settings
-from tests.ui.conftest import ROOT, screenshot
+from tests.ui.conftest import ROOT, open_app, screenshot, serving
 from tests.ui.test_browser import ask, settle
-from ui.app import build, start
 
 pytestmark = [pytest.mark.browser, pytest.mark.loopback, pytest.mark.slow]
 
@@ -24,23 +23,15 @@ def seed_url(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> It
     """`newsrag ui --ingest corpus` on a fresh data directory, on a free loopback port."""
     app = NewsRAG(make_settings(tmp_path_factory.mktemp("seed-data")))
     assert app.ingest([str(ROOT / "corpus")]).added == 1
-    demo = build(app, feeds_file=ROOT / "corpus" / "feeds.yaml")
-    start(demo, app, host="127.0.0.1", port=None, block=False)
-    try:
+    with serving(app, feeds_file=ROOT / "corpus" / "feeds.yaml") as demo:
         yield demo.local_url
-    finally:
-        demo.close()
 
 
 @pytest.fixture
 def page(chromium: Any, seed_url: str) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(90_000)
-    page = context.new_page()
-    page.goto(seed_url)
-    page.wait_for_selector("#chat")
+    page = open_app(chromium, seed_url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_the_first_answers_over_the_shipped_article(page: Any) -> None:

@@ -18,7 +18,7 @@ from gradio_client import Client
 
 from rag import NewsRAG
 from tests.conftest import CORPUS, make_settings
-from ui.app import build, start
+from tests.ui.conftest import serving
 from ui.library import add_articles
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
@@ -40,13 +40,9 @@ def guarded(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> Ite
     data = tmp_path_factory.mktemp("guarded")
     app = NewsRAG(make_settings(data, llms=[LLM], ingest={"max_file_mb": 1}))
     app.ingest([str(CORPUS / "layoffs.md")])
-    demo = build(app, feeds_file=None)
-    start(demo, app, host="127.0.0.1", port=None, auth=[("ann", PASSWORD)], block=False)
-    demo.engine = app  # for the tests' own checks
-    try:
+    with serving(app, auth=[("ann", PASSWORD)]) as demo:
+        demo.engine = app  # for the tests' own checks
         yield demo
-    finally:
-        demo.close()
 
 
 def test_wrong_logins_are_refused_by_the_page_and_the_api(guarded: Any) -> None:

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 
 from rag import NewsRAG
 from tests.conftest import make_settings
-from tests.ui.conftest import screenshot
+from tests.ui.conftest import open_app, screenshot, serving
 from tests.ui.test_browser import DONE, ask, settle
-from ui.app import build, start
 
 pytestmark = [pytest.mark.browser, pytest.mark.loopback, pytest.mark.slow]
 
@@ -41,25 +40,15 @@ def evil_app(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> It
     (folder / "evil.md").write_text(EVIL, encoding="utf-8")
     app = NewsRAG(make_settings(folder / "data"))
     assert app.ingest([str(folder / "evil.md")]).added == 1
-    demo = build(app, feeds_file=None)
-    start(demo, app, host="127.0.0.1", port=None, block=False)
-    try:
+    with serving(app) as demo:
         yield demo.local_url
-    finally:
-        demo.close()
 
 
 @pytest.fixture
 def page(chromium: Any, evil_app: str) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(90_000)
-    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
-    page = context.new_page()
-    page.goto(evil_app)
-    page.wait_for_selector("#chat")
+    page = open_app(chromium, evil_app)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_stored_xss_is_inert_in_the_browser(page: Any) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from gradio_client import Client
 
 from rag import NewsRAG, Settings
-from ui.app import build, start
+from tests.ui.conftest import serving
 from ui.cli import ui
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
@@ -22,12 +22,8 @@ pytestmark = [pytest.mark.loopback, pytest.mark.slow]
 @pytest.fixture
 def guarded(engine: NewsRAG) -> Iterator[Any]:
     """The app over an empty engine, served with one login."""
-    demo = build(engine, feeds_file=None)
-    start(demo, engine, host="127.0.0.1", port=None, auth=[("ann", "s3cret")], block=False)
-    try:
+    with serving(engine, auth=[("ann", "s3cret")]) as demo:
         yield demo
-    finally:
-        demo.close()
 
 
 def test_login_is_required_when_configured(guarded: Any) -> None:

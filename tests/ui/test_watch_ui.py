@@ -24,8 +24,7 @@ from gradio_client import Client
 from rag import FeedHealth, NewsRAG, PollReport
 from rag.watch import feed_list
 from tests.conftest import LoopbackSite, free_port, make_settings, wait_until_up
-from tests.ui.conftest import ROOT, screenshot
-from ui.app import build, start
+from tests.ui.conftest import ROOT, screenshot, serving
 from ui.feed_status import ago, feed_health_view, freshness_line, health_row, until
 from ui.watch import BackgroundWatch
 
@@ -107,14 +106,12 @@ def watched(tmp_path: Path, site: LoopbackSite, model_loaded: None) -> Iterator[
     served = Watched("", app, watch, said, site)
     served.publish([FIRST], '"v1"')
     site.delays["/wire.xml"] = 3.0  # the first poll is slow: the page must not wait for it
-    demo = build(app, feeds_file=feeds, watch=watch)
-    start(demo, app, host="127.0.0.1", port=None, block=False, watch=watch)
-    served.url = demo.local_url
-    try:
-        yield served
-    finally:
-        assert watch.stop(), "the watch did not stop"
-        demo.close()
+    with serving(app, feeds_file=feeds, watch=watch) as demo:
+        served.url = demo.local_url
+        try:
+            yield served
+        finally:
+            assert watch.stop(), "the watch did not stop"
 
 
 def test_a_story_added_to_a_feed_after_launch_is_answered_without_restart(
