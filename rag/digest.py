@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.errors import NewsragError
+from rag.ingest.normalize import published_moment
 from rag.ingest.sentences import is_page_furniture, sentence_spans
 from rag.recent import Recent
 from rag.retrieve.filters import as_of_moment, parse_day
@@ -41,7 +42,6 @@ WINDOW_DAYS = 3  # articles on one event are published within this many days of 
 STORIES = 20  # stories at most
 LEAD_SENTENCES = 2  # the sentences of a lead compared, with the headline, for grouping
 
-UNKNOWN_OUTLET = "unknown outlet"
 _OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _SEEN: Recent[tuple[str, str], np.ndarray] = Recent(20_000)  # ~30 MB of 384-d vectors
@@ -93,7 +93,7 @@ def build_digest(
         )
     wanted = {s.casefold() for s in sources}
     articles = [a for a in app.articles() if not wanted or a.source.casefold() in wanted]
-    dated = [(a, _moment(a.published_at)) for a in articles]
+    dated = [(a, published_moment(a.published_at)) for a in articles]
     latest = max((when for _, when in dated if when is not None), default=None)
     moved = ""
     length = _duration_words(since)
@@ -160,15 +160,19 @@ def _notice(
     return f"Nothing was published {span}."
 
 
+def reported_by(story: Story) -> str:
+    """ "reported by 3 outlets", "reported by Reuters", or "" when no outlet is known."""
+    if len(story.outlets) > 1:
+        return f"reported by {len(story.outlets)} outlets"
+    return f"reported by {story.outlets[0]}" if story.outlets else ""
+
+
 def digest_lines(digest: Digest) -> list[AnswerSentence]:
     """The digest as answer sentences, one per story: headline, lead, how many outlets
     (an unknown outlet or date is left unsaid)."""
     lines = []
     for story in digest.stories:
-        known = [o for o in story.outlets if o != UNKNOWN_OUTLET]
-        by = f"reported by {len(known)} outlets" if len(known) > 1 else ""
-        by = by or (f"reported by {known[0]}" if known else "")
-        about = ", ".join(p for p in (by, story.latest[:10]) if p)
+        about = ", ".join(p for p in (reported_by(story), story.latest[:10]) if p)
         lines.append(
             AnswerSentence(
                 text=f"{story.headline}" + (f" ({about})" if about else "") + f": {story.lead}",
@@ -204,14 +208,6 @@ def _duration_words(since: str) -> str:
         return ""
     n, unit = int(match.group(1)), {"h": "hour", "d": "day", "w": "week"}[match.group(2).lower()]
     return f"{n} {unit}" + ("s" if n != 1 else "")
-
-
-def _moment(value: str) -> datetime | None:
-    try:
-        when = datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def _leads(app: NewsRAG, inside: list[tuple[ArticleInfo, datetime]]) -> list[_Lead]:
@@ -277,10 +273,11 @@ def _stories(app: NewsRAG, leads: list[_Lead], *, period: float) -> list[Story]:
 def _weight(story: Story, end: datetime, period: float) -> float:
     """How much a story counts: its outlets (more articles from one outlet count a quarter
     each), halved when it is a whole period older than the newest article."""
-    extra = len(story.articles) - len(story.outlets)
-    latest = _moment(story.latest) or end
+    outlets = len({a.source for a in story.articles})  # the unknown outlet counts as one
+    extra = len(story.articles) - outlets
+    latest = published_moment(story.latest) or end
     age = (end - latest).total_seconds()
-    return (len(story.outlets) + 0.25 * extra) * 0.5 ** (age / period)
+    return (outlets + 0.25 * extra) * 0.5 ** (age / period)
 
 
 def _vectors(app: NewsRAG, texts: list[str]) -> np.ndarray:
@@ -330,7 +327,7 @@ def _story(n: int, members: list[_Lead], vectors: np.ndarray) -> Story:
         centre = min(range(2), key=lambda i: members[i].published)
     lead = members[centre]
     ordered = sorted(members, key=lambda m: m.published, reverse=True)
-    outlets = tuple(dict.fromkeys(m.info.source or UNKNOWN_OUTLET for m in ordered))
+    outlets = tuple(dict.fromkeys(m.info.source for m in ordered if m.info.source))
     return Story(
         headline=lead.info.title,
         lead=re.sub(r"\s+", " ", lead.text).strip(),

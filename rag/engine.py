@@ -32,10 +32,9 @@ from rag.retrieve.filters import (
 from rag.retrieve.intent import read_intent
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
-from rag.retrieve.story_request import StoryRequest, read_story_request
+from rag.retrieve.story_request import read_story_request
 from rag.types import (
     Answer,
-    AnswerSentence,
     Article,
     ArticleInfo,
     Digest,
@@ -317,7 +316,11 @@ class NewsRAG:
         story = read_story_request(searched)
         told = ""
         if story is not None:  # "What happened this week?", "How did … unfold?"
-            answer = self._story_answer(story, question, sources, since, until, moment)
+            from rag.stories import story_answer
+
+            answer = story_answer(
+                self, story, question, sources=sources, since=since, until=until, as_of=moment
+            )
             if not (answer.abstained and story.kind == "timeline"):
                 t1 = time.perf_counter()
                 yield answer.text
@@ -408,50 +411,6 @@ class NewsRAG:
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         plan = self._plan(question, lexical)
         return self.retriever.search(question, top_k=top_k, filters=filters, mode=mode, plan=plan)
-
-    def _story_answer(
-        self,
-        story: StoryRequest,
-        question: str,
-        sources: Sequence[str],
-        since: str | None,
-        until: str | None,
-        as_of: datetime | None,
-    ) -> Answer:
-        """The digest or timeline a question asks for, as a cited answer (one line per story
-        or development)."""
-        from rag.digest import digest_lines
-        from rag.timeline import timeline_lines
-
-        if story.kind == "digest":
-            found = self.digest(since or story.since, as_of=until or as_of, sources=sources)
-            lines, citations = digest_lines(found), tuple(s.citation for s in found.stories)
-            opening = f"What happened from {_day(found.since)} to {_day(found.until)}"
-            opening += ", by how many outlets reported it:"
-            if not found.latest:  # nothing indexed is dated
-                opening = "What the indexed articles report (none of them is dated):"
-            period = f"{found.since[:10]} to {found.until[:10]}" if found.latest else "undated"
-            notice, searched = found.notice, f"the digest, {period}"
-        else:
-            found = self.timeline(story.topic, since=since, until=until, as_of=as_of,
-                                  sources=sources)  # fmt: skip
-            lines, citations = timeline_lines(found), found.citations
-            opening = f"How “{story.topic}” unfolded, in {len(lines)} dated developments:"
-            notice, searched = found.notice, story.topic
-        sentences = (AnswerSentence(opening), *lines) if lines else ()
-        text = "\n".join(
-            f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".rstrip() for s in sentences
-        )
-        return Answer(
-            question=question,
-            text=text or notice,
-            citations=tuple(citations),
-            abstained=not lines,
-            sentences=sentences,
-            searched=searched,
-            notice=notice if lines else "",
-            answer_kind=story.kind,
-        )
 
     def _plan(self, question: str, lexical: LexicalIndex) -> QueryPlan:
         """The question's per-outlet parts, against the outlets indexed now."""
@@ -579,11 +538,6 @@ class NewsRAG:
     def refresh_lexical(self) -> None:
         """Bring the BM25 cache in step with Chroma now."""
         self._lexical.refresh()
-
-
-def _day(moment: str) -> str:
-    when = datetime.fromisoformat(moment)
-    return f"{when:%B} {when.day}, {when.year}"
 
 
 def _period(dates: tuple[int | None, int | None], as_of: datetime | None) -> tuple[int, int] | None:

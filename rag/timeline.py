@@ -30,6 +30,7 @@ import numpy as np
 
 from rag.answer.when import date_mentions
 from rag.index.words import tokenize
+from rag.ingest.normalize import published_moment
 from rag.ingest.sentences import is_page_furniture, sentence_spans
 from rag.retrieve.filters import parse_day
 from rag.types import AnswerSentence, Citation, Development, Hit, Quote, Timeline
@@ -226,10 +227,8 @@ def _heading_before(headings: list[tuple[int, date]], offset: int) -> date | Non
 
 
 def _published(value: str) -> date | None:
-    try:
-        return datetime.fromisoformat(value).date() if value else None
-    except ValueError:
-        return None
+    when = published_moment(value)
+    return when.date() if when is not None else None
 
 
 def _grouped(ranked: list[_Sentence]) -> list[_Group]:
@@ -328,13 +327,14 @@ def _timeline(
 def timeline_lines(timeline: Timeline) -> list[AnswerSentence]:
     """The timeline as answer sentences, one per development, each opening with its day."""
     return [
-        AnswerSentence(text=f"{_day_words(d.day)}: {d.text}", citations=d.citations)
+        AnswerSentence(text=f"{day_words(d.day)}: {d.text}", citations=d.citations)
         for d in timeline.developments
     ]
 
 
-def _day_words(day: str) -> str:
-    when = date.fromisoformat(day)
+def day_words(moment: str) -> str:
+    """ "November 21, 2023" for an ISO date or timestamp."""
+    when = datetime.fromisoformat(moment)
     return f"{when:%B} {when.day}, {when.year}"
 
 

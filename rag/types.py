@@ -275,7 +275,8 @@ class Timeline:
 @dataclass(frozen=True)
 class Story:
     """The articles about one event: the headline and cited lead sentence of its most
-    central article, the outlets that reported it (newest report first) and its articles."""
+    central article, the outlets known to have reported it (newest report first) and its
+    articles."""
 
     headline: str
     lead: str

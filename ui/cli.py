@@ -17,10 +17,37 @@ if TYPE_CHECKING:
     from rag import NewsRAG, Settings
     from ui.watch import BackgroundWatch
 
+# options several commands share
+_host = click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
+_port = click.option("--port", type=int, default=None, help="Port (default 7860).")
+_ingest = click.option(
+    "--ingest",
+    "ingest_first",
+    multiple=True,
+    help="Ingest these paths before serving (unchanged articles are skipped).",
+)
+_mcp = click.option(
+    "--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP)."
+)
+_watch = click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep the index fresh: poll the feeds in the background, now and every "
+    "NEWSRAG_FEEDS__EVERY minutes (15).",
+)
+_feeds = click.option(
+    "--feeds",
+    "feeds_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The feed list watched, and offered in the app's Library (default: "
+    "NEWSRAG_FEEDS__FILE, corpus/feeds.yaml).",
+)
+
 
 @click.command()
-@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (default 7860).")
+@_host
+@_port
 @click.option(
     "--share",
     is_flag=True,
@@ -33,27 +60,10 @@ if TYPE_CHECKING:
     default=None,
     help="File of user:password lines allowed to log in (default: NEWSRAG_UI__AUTH_FILE).",
 )
-@click.option(
-    "--ingest",
-    "ingest_first",
-    multiple=True,
-    help="Ingest these paths before serving (unchanged articles are skipped).",
-)
-@click.option("--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP).")
-@click.option(
-    "--watch",
-    is_flag=True,
-    help="Keep the index fresh: poll the feeds in the background, now and every "
-    "NEWSRAG_FEEDS__EVERY minutes (15).",
-)
-@click.option(
-    "--feeds",
-    "feeds_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="The feed list watched and offered in the Library (default: NEWSRAG_FEEDS__FILE, "
-    "corpus/feeds.yaml).",
-)
+@_ingest
+@_mcp
+@_watch
+@_feeds
 @command
 def ui(
     settings: Settings,
@@ -96,28 +106,12 @@ def ui(
 
 
 @click.command("serve")
-@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (default 7860).")
-@click.option(
-    "--ingest",
-    "ingest_first",
-    multiple=True,
-    help="Ingest these paths before serving (unchanged articles are skipped).",
-)
-@click.option("--mcp", is_flag=True, help="Also serve the MCP tools at /mcp (streamable HTTP).")
-@click.option(
-    "--watch",
-    is_flag=True,
-    help="Keep the index fresh: poll the feeds in the background, now and every "
-    "NEWSRAG_FEEDS__EVERY minutes (15).",
-)
-@click.option(
-    "--feeds",
-    "feeds_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="The feed list watched (default: NEWSRAG_FEEDS__FILE, corpus/feeds.yaml).",
-)
+@_host
+@_port
+@_ingest
+@_mcp
+@_watch
+@_feeds
 @command
 def serve_api(
     settings: Settings,
@@ -160,12 +154,7 @@ def serve_api(
 
 
 @click.command("mcp")
-@click.option(
-    "--ingest",
-    "ingest_first",
-    multiple=True,
-    help="Ingest these paths before serving (unchanged articles are skipped).",
-)
+@_ingest
 @command
 def mcp_stdio(settings: Settings, ingest_first: tuple[str, ...]) -> None:
     """Serve the MCP tools over stdio, for MCP clients that start a command."""

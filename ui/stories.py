@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from rag import NewsRAG, NewsragError
+from rag.digest import reported_by
 from rag.types import Digest, Timeline
 from ui.render import card_html, error_html, esc, external_link
 
@@ -46,10 +47,7 @@ def digest_html(digest: Digest, *, bodies: dict[str, str] | None = None) -> str:
     if digest.stories:
         out.append('<ol class="nr-stories">')
     for story in digest.stories:
-        known = [o for o in story.outlets if o != "unknown outlet"]
-        by = f"reported by {len(known)} outlets" if len(known) > 1 else ""
-        by = by or (f"reported by {known[0]}" if known else "")
-        meta = " · ".join(p for p in (by, _when(story.latest)) if p)
+        meta = " · ".join(p for p in (reported_by(story), _when(story.latest)) if p)
         articles = "".join(
             "<li>"
             + esc(" · ".join(p for p in (a.published_at[:10], a.source) if p))

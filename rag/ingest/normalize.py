@@ -45,6 +45,15 @@ _DATE_PARAMS = {
 }
 
 
+def published_moment(value: str) -> datetime | None:
+    """A stored ``published_at`` as a timezone-aware datetime; None when empty or unreadable
+    (an article without a date)."""
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
 def parse_date(value: object) -> datetime | None:
     """Parse a publication date into a timezone-aware datetime (UTC when no zone is given).
 
