@@ -40,11 +40,15 @@ _PERIODS = (
 )
 _DAYS = re.compile(r"\b(?:in )?the (?:last|past) (\d{1,3}) days\b", re.I)
 _DIGEST = re.compile(
-    r"^(?:so\s+)?(?:what(?:'s| is| has)?(?: been)?\s+(?:happened|happening|new|going on|"
+    r"^(?:so\s+)?(?:what(?:['’]?s| is| has)?(?: been)?\s+(?:happened|happening|new|going on|"
     r"the news|the latest|in the news)|what (?:are|were) the (?:top |latest |biggest |main )?"
     r"(?:stories|news|headlines)|(?:the |any )?(?:latest|top|biggest|main) (?:news|stories|"
     r"headlines)|what did i miss|(?:give me |show me )?(?:a |the )?(?:news )?digest|"
-    r"catch me up|any news)\b(?P<rest>.*)$",
+    r"catch me up|any news|"
+    # what the indexed articles are about: "What is this article about?", "Summarize the news"
+    r"what(?:['’]?s| is| are)\s+(?:this|that|the|these|those|my|your)\s+(?:article|story|"
+    r"news|articles|stories|sources?)\s+(?:about|saying)|(?:summari[sz]e|sum up)\s+(?:the\s+|"
+    r"this\s+|these\s+|my\s+)?(?:article|story|news|articles|stories))\b(?P<rest>.*)$",
     re.I,
 )
 # words a digest question may carry besides its period and still name no topic

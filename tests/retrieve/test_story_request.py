@@ -18,6 +18,10 @@ from rag.retrieve.story_request import StoryRequest, read_story_request
         ("What happened in the last 3 days?", "3d"),
         ("Catch me up", "7d"),
         ("What did I miss yesterday?", "48h"),
+        ("whats new", "7d"),
+        ("What’s new in AI this week?", "7d"),
+        ("What is this article about?", "7d"),
+        ("Summarize the news", "7d"),
     ],
 )
 def test_digest_questions(question: str, since: str) -> None:
