@@ -28,6 +28,13 @@ _DEMONYM = re.compile(
     r"Cuban|Chilean|Peruvian|Thai|Vietnamese|Indonesian|Filipino|Malaysian|Asian-American|"
     r"African-American|Hispanic|Muslim|Christian|Jewish|Catholic|Buddhist|Hindu)"
 )
+
+
+def is_demonym(word: str) -> bool:
+    """Whether ``word`` is an adjective of a people or region ("Chinese", "South Asian")."""
+    return bool(_DEMONYM.fullmatch(word))
+
+
 # a capitalised word opening the question or one of its sentences, not followed by another
 _OPENER = re.compile(r"(?:^|[.?!:]\s+)[\"“‘']?([A-Z][a-z]+)\b(?!\s+[A-Z])")
 

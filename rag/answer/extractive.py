@@ -4,6 +4,7 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -32,6 +33,19 @@ _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POOL = 6  # the sentences a short answer is read from
 _KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
+_POINTS_BACK = re.compile(
+    r"(?:The|This|That|These|Those)\s+(?:\w+\s+){0,2}?(?:company|firm|giant|group|startup|"
+    r"maker|move|deal|agreement|partnership|country|team|club|agency|bank|chain|network|"
+    r"star|singer|actor|actress|player|leader|president|minister|executive|official)s?\b|"
+    r"(?:It|He|She|They|Its|His|Her|Their)\b"
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
+_DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
+_DEFINE_QUESTION = re.compile(
+    r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})"
+    r"\s*\?*\s*$"
+)
+_NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
 _HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
@@ -40,7 +54,8 @@ _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
-    he she his her them tell me please know any some latest recent recently new news""".split()  # noqa: SIM905
+    he she his her them tell me please know any some latest recent recently new news much
+    many""".split()  # noqa: SIM905
 )
 
 
@@ -107,6 +122,7 @@ class ExtractiveAnswerer:
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
         score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
+        score = score + _DEFINING_GAIN * _defining(request.standalone, candidates)
         inside = _in_period(candidates, request.period)
         if request.period is not None:
             score = score + _PERIOD * inside  # "this week": that week's sentences first
@@ -334,6 +350,21 @@ def _answer_shaped(request: AnswerRequest, candidates: list[_Candidate]) -> np.n
     return np.array(fits, dtype=float)
 
 
+def _defining(question: str, candidates: list[_Candidate]) -> np.ndarray:
+    """For "What is Anthropic?" or "Who is Sarah Krane?", 1 for a sentence that says what or
+    who the name is ("Anthropic, the San Francisco–based AI research firm …", "Sarah Krane, a
+    senior analyst at Gartner", "Its flagship model, Claude, …", "Claude is a …"), else 0."""
+    m = _DEFINE_QUESTION.match(question)
+    if not m:
+        return np.zeros(len(candidates))
+    name = re.escape(m.group(1).strip())
+    says = re.compile(
+        rf"\b{name}(?:['’]s)?\s*(?:,\s*(?:the|a|an|its|which|who)\b|\s+(?:is|was|are|were)\s+"
+        rf"(?:a|an|the|one)\b)|,\s+(?:[\w’'-]+\s+){{1,6}}?{name}\s*,",
+    )
+    return np.array([bool(says.search(c.text)) for c in candidates], dtype=float)
+
+
 def _recency(candidates: list[_Candidate]) -> np.ndarray:
     """0 for the oldest dated candidate … 1 for the newest (undated: 0)."""
     dates = sorted({c.hit.published_at for c in candidates if c.hit.published_at})
@@ -354,6 +385,8 @@ def _coverage(request: AnswerRequest, candidates: list[_Candidate]) -> Coverage:
     skip = _question_forms()
     tokens = [t for t in tokenize(request.standalone) if t not in skip]
     rarity = request.idf(tokens) if request.idf is not None else np.ones(len(tokens))
+    if request.idf is not None and len(rarity):
+        rarity = _unseen_capped(rarity, float(request.idf([_NO_WORD])[0]))
     weights: dict[str, float] = {}
     for token, weight in zip(tokens, rarity, strict=True):
         form = singular(token)
@@ -361,7 +394,22 @@ def _coverage(request: AnswerRequest, candidates: list[_Candidate]) -> Coverage:
     total = sum(weights.values()) or 1.0
     share = {form: weight / total for form, weight in weights.items()}
     forms = [_held(share.keys(), {singular(w) for w in c.words}) for c in candidates]
+    # "Google is Anthropic's investor. The tech giant has poured billions into the company":
+    # a sentence opening on a pointer back holds the names of the sentence before it
+    for i in range(1, len(candidates)):
+        before, c = candidates[i - 1], candidates[i]
+        if before.hit.chunk_id == c.hit.chunk_id and _POINTS_BACK.match(c.text):
+            named = {singular(w) for w in tokenize(" ".join(_CAPITALISED.findall(before.text)))}
+            forms[i] = forms[i] | _held(share.keys(), named)
     return Coverage(share, forms)
+
+
+def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
+    """A word no article uses ("Is the deal done?" over one article) weighs as much as the
+    rarest word of the question an article does use, not more: in a small index everything
+    unseen would otherwise outweigh the subject. With no word seen, all weigh the same."""
+    seen = rarity[rarity < unseen - 1e-9]
+    return np.minimum(rarity, float(seen.max())) if len(seen) else rarity
 
 
 def _held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:

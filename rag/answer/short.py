@@ -51,7 +51,17 @@ _NOT_ENTITIES = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _MANY_CLAUSES = 3
-_UNRESOLVED = re.compile(r"\b(its|it|their|they|them|his|her|he|she|this|that)\b", re.I)
+_POINTER = re.compile(r"\b(its|it|their|they|them|his|her|he|she|this|that)\b", re.I)
+# "this week", "that year": a time, not a pointer back to something unnamed
+_TIME_AFTER = re.compile(
+    r"\s+(?:past\s+)?(?:week|weekend|month|year|morning|afternoon|evening|season|summer|"
+    r"winter|spring|fall|autumn|time|day|decade|century|quarter)",
+    re.I,
+)
+_OPENING = set(
+    """what which who whom whose when where why how is was are were do does did has have had
+    will would can could and so then a an the about much many long old far""".split()  # noqa: SIM905
+)
 _RELATIVE_DAY = re.compile(
     r"\b(today|yesterday|tonight|last night|this (?:week|morning|weekend)|on (?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday))\b",
@@ -196,7 +206,7 @@ def short_answer(
     or yes/no when article dates decide it. ``likeness``, ``coverage`` and ``current`` as for
     ``typed_answer``."""
     kind = intent.asked.kind
-    if _UNRESOLVED.search(question) and not names(_TITLES.sub(",", question)):
+    if _unresolved(question):
         return None  # "who is its CEO?" with nothing before it: whose is unknown
     if kind == "date" or intent.kind == "date":
         return date_answer(
@@ -219,3 +229,18 @@ def short_answer(
             current=current,
         )
     return None
+
+
+def _unresolved(question: str) -> bool:
+    """Whether the question points back at something it never names ("who is its CEO?",
+    "what did they say?"). A pointer after a thing the question describes ("which chain said
+    it has …") or a time ("this week") is not one."""
+    if names(_TITLES.sub(",", question)):
+        return False
+    for m in _POINTER.finditer(question):
+        if _TIME_AFTER.match(question, m.end()):
+            continue
+        before = [w for w in _WORD.findall(question[: m.start()].lower()) if w not in _OPENING]
+        if len(before) < 2:  # "who founded it?", "which team does he play for?"
+            return True
+    return False

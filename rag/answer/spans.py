@@ -83,7 +83,9 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _MONEY = re.compile(
-    r"(?:[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
+    r"(?:\bmulti-?(?:million|billion|trillion)-(?:dollar|pound|euro)\b"  # "multibillion-dollar"
+    r"|\b(?:millions|billions|trillions)(?:\s+of\s+(?:dollars|pounds|euros))?(?=\s+(?:into|in|on|for|to)\b|[.,;])"
+    r"|[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|trillion)?\s?(?:dollars|pounds|euros|yen)\b)",
     re.I,
 )
@@ -92,6 +94,7 @@ _NUMBER_WORDS = (
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
     "ninety|hundred|dozen|dozens|hundreds|thousands"
 )
+_VAGUE = {"one", "dozen", "dozens", "hundred", "hundreds", "thousands"}
 _NUMBER = re.compile(
     rf"(?<![\w$£€¥.])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
     r"(?:\s?(?:million|billion|trillion|percent|per cent))?(?![\w])",
@@ -106,6 +109,7 @@ _BARE_MONTH = re.compile(  # capitalised, so "may" the verb is not a month
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
 )
+_DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
 
 
@@ -173,8 +177,8 @@ def _numbers(sentence: str) -> list[Span]:
     taken += [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
     out = []
     for m in _NUMBER.finditer(sentence):
-        if any(a <= m.start() < b for a, b in taken) or m.group(0).lower() == "one":
-            continue  # "one of the …" is rarely the number asked for
+        if any(a <= m.start() < b for a, b in taken) or m.group(0).lower() in _VAGUE:
+            continue  # "one of the …", "dozens of …": rarely the number asked for
         out.append(Span(m.group(0), m.start(), m.end(), "number", 1))
     return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
                   for m in _MONEY.finditer(sentence)]  # fmt: skip
@@ -198,13 +202,15 @@ def _names(sentence: str) -> list[Span]:
         j = i + 1
         while j < len(tokens) and not tokens[j - 1][0].endswith(("’s", "'s")):
             word = tokens[j][0]
+            if _DASH.search(sentence[tokens[j - 1][2] : tokens[j][1]]):
+                break  # "PHOENIX – Chris Rock": a dateline, then a name
             if _capital(word, first=False):
                 j += 1
             elif (
                 word.lower() in _CONNECTORS
                 and j + 1 < len(tokens)
                 and _capital(tokens[j + 1][0], first=False)
-                and (word.lower() != "and" or j == i + 1)  # "Dario and Daniela Amodei"
+                and (word.lower() != "and" or _shared_surname(tokens, i, j))
             ):
                 j += 2
             else:
@@ -218,6 +224,10 @@ def _names(sentence: str) -> list[Span]:
             i = j  # "Viewing the comet …": a word opening the sentence, not a name
             continue
         start, end = tokens[i][1], tokens[j - 1][2]
+        dateline = _DASH.match(sentence[end:].lstrip(" ,")[:1])
+        if i == 0 and sentence[start:end].isupper() and dateline:
+            i = j  # "WASHINGTON —": where the story was filed, not a name in it
+            continue
         text = sentence[start:end].rstrip(".,’'")
         if text.endswith(("’s", "'s")):
             text = text[:-2]
@@ -227,19 +237,28 @@ def _names(sentence: str) -> list[Span]:
     return [s for s in spans if s.text]
 
 
+def _shared_surname(tokens: list[tuple[str, int, int]], i: int, j: int) -> bool:
+    """Whether "and" at ``j`` joins two words of one name that goes on after them ("Dario
+    and Daniela Amodei", "Securities and Exchange Commission"), rather than two names
+    ("Schultz and Starbucks")."""
+    return j == i + 1 and j + 2 < len(tokens) and _capital(tokens[j + 2][0], first=False)
+
+
 def _capital(word: str, *, first: bool) -> bool:
     """Whether ``word`` can be part of a name: capitalised ("Holt", "McCarthy", "XVI") or a
     short code with a digit ("3M", "QX-9"), not a sentence opener, a title or a common
     abbreviation."""
     lowered = re.sub(r"['’]s$", "", word.lower()).strip(".’'")
-    if _DESCRIBING.search(lowered):
-        return False  # "Chinese-owned", "Trump-backed": describes a name, is not one
+    if _DESCRIBING.search(lowered) or re.match(r"^[A-Z]{2,5}-[a-z]+$", word):
+        return False  # "Chinese-owned", "Trump-backed", "AI-first": describes a name
     if word[:1].isdigit():
         if not any(c.isalpha() for c in word) or "-year" in lowered or len(word) > 6:
             return False
     elif not word[:1].isupper():
         return False
-    return lowered not in _NOT_NAME and lowered not in _TITLES and lowered not in _COMMON_CAPS
+    if lowered in _TITLES or f"{lowered}." in _TITLES:  # "Sen." as well as "senator"
+        return False
+    return lowered not in _NOT_NAME and lowered not in _COMMON_CAPS
 
 
 def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) -> Span:

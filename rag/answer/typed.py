@@ -21,7 +21,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.base import singular
+from rag.answer.base import is_demonym, singular
+from rag.answer.gazetteer import is_first_name
+from rag.answer.roles import asked_owner, other_owner
 from rag.answer.spans import Span, find_spans
 from rag.index.words import tokenize
 from rag.retrieve.answer_kind import Asked
@@ -77,6 +79,7 @@ class _Votes:
     coverage: float = 0.0  # the share of the question's words the sentences holding it hold
     rows: set[int] = field(default_factory=set)  # the sentences it was read in
     current: bool = False  # read in a sentence from the period the question names
+    kind: str = ""  # the kind of span it was first read as
 
 
 def typed_answer(
@@ -112,6 +115,9 @@ def typed_answer(
     given = _words(question) | {w for e in exclude for w in _words(e)}
     initials = _initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
     wanted = _words(question) - _STOP
+    owner = asked_owner(question) if asked.kind == "person" else None
+    if owner:
+        fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
     top = max(score for _, score in sentences) or 1.0
     votes: dict[str, _Votes] = {}
     for row, (text, score) in enumerate(sentences):
@@ -122,7 +128,10 @@ def typed_answer(
         near = _anchors(text, wanted)
         seen: set[str] = set()
         for span in find_spans(text, asked.kind):
+            span = _without_given(span, given)
             fit = fits.get(span.kind, 0.0) * (1.0 if span.evidence or span.kind == "name" else 0.8)
+            if owner and span.kind not in ("person", "name"):
+                continue  # "who is the CEO of Anthropic?" asks for a person
             fit *= _place_fit(span, asked)
             span = _with_unit(text, span, asked)
             key = _key(span.text)
@@ -133,16 +142,20 @@ def typed_answer(
                 or words <= given
                 or key in seen
                 or _abbreviated(span.text, initials)
+                or (owner and other_owner(text, span.start, span.end, owner))
             ):
-                continue  # "NIT" for "National Invitational Tournament", or the reverse
+                continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
+                # Anthropic's
             if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
                 fit *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
             if words & wanted:  # "NFL Players' Association" for a question about an NFL team
                 fit *= 0.5
+            if asked.kind in _NAMED and is_demonym(span.text):
+                fit *= 0.1  # "Russian", "Chinese": describes, names no one asked for
             if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
                 fit *= 0.3  # "QX-7" is a product code, not the company or person asked for
             seen.add(key)
-            vote = votes.setdefault(key, _Votes(surface(span.text, span.kind)))
+            vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
             vote.total += weight * share * fit * _closeness(span, near, asked, text)
             vote.sentences += 1
@@ -188,8 +201,15 @@ def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
         if home is None:
             kept.append(vote)
             continue
-        if vote.sentences > home.sentences and len(vote.text.split()) > 1:
-            home.text = vote.text  # a full name seen more often; never a lone surname
+        if vote.sentences > home.sentences and (
+            len(vote.text.split()) > 1 or _leading_word(vote.text, home.text)
+        ):
+            home.text = vote.text  # the form seen more often ("Google" for "Google Cloud"),
+            # never a lone surname
+        elif vote.best_fit > home.best_fit and (
+            home.text.startswith(vote.text) or vote.kind == "place"
+        ):
+            home.text = vote.text  # "California" of "California Department of …"
         home.total += vote.total
         home.sentences = max(home.sentences, vote.sentences)
         home.best_fit = max(home.best_fit, vote.best_fit)
@@ -215,6 +235,23 @@ def _place_fit(span: Span, asked: Asked) -> float:
     if wanted is None or span.kind != "place" or not span.detail:
         return 1.0
     return 1.0 if span.detail in wanted else 0.1
+
+
+def _leading_word(word: str, name: str) -> bool:
+    """Whether ``word`` opens ``name`` and is no first name ("Google" of "Google Cloud", not
+    "Sundar" of "Sundar Pichai")."""
+    return name.startswith(f"{word} ") and not is_first_name(word) and not is_demonym(word)
+
+
+def _without_given(span: Span, given: set[str]) -> Span:
+    """ "Suga" of "Suga of BTS" when the question names BTS."""
+    head, of, tail = span.text.rpartition(" of ")
+    if not of or not head or not _words(tail) <= given:
+        return span
+    kind, evidence = span.kind, span.evidence
+    if kind == "name" and len(head.split()) >= 2 and is_first_name(head.split()[0]):
+        kind, evidence = "person", 1  # "Lina Park" of "Lina Park of Nightjar"
+    return Span(head, span.start, span.start + len(head), kind, evidence, span.detail)
 
 
 def _spells(longer: str, acronym: str) -> bool:

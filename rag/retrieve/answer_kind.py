@@ -53,7 +53,8 @@ for _kind, _words in {
         philanthropist cofounder co-founder chairman chairwoman chair mayor premier chancellor
         secretary ambassador envoy commissioner pilot soldier analyst strategist expert
         researcher engineer economist banker trader lobbyist adviser advisor consultant
-        whistleblower hacker billionaire heir mother father son daughter wife husband""",
+        whistleblower hacker billionaire heir mother father son daughter wife husband superstar
+        dancer skater member naturalist""",
     "organisation": """company firm business brand retailer chain airline automaker carmaker bank
         network studio team club group band organisation organization agency party university
         college school league startup start-up giant maker manufacturer publisher platform
@@ -64,7 +65,7 @@ for _kind, _words in {
         automobile""",
     "place": """country nation city town state province region island capital continent county
         village area part place location territory neighborhood neighbourhood district
-        borough coast river lake mountain ocean sea state's""",
+        borough coast river lake mountain ocean sea state's destination""",
     "title": """film movie book show series song album novel memoir play musical documentary
         podcast painting sitcom franchise title single opera ballet poem cartoon comedy drama
         remake sequel trailer episode comic strip""",
@@ -134,7 +135,7 @@ _TRANSPARENT = _word_set("type kind sort genre form breed variety class category
 _PHRASE_END = _word_set(
     """did does do is was are were has have had will would can could should of in on at to for
     from by with about after before during as that who whom which whose when where than and
-    or but if not the a an its his her their this these those"""
+    or but if not the a an its his her their this these those he she it they we i"""
 )
 _WHICH_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\s+(?:the|these|its|their)\s+", re.I)
 _LEAD = re.compile(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", re.I)
@@ -196,15 +197,18 @@ def _which(q: str) -> Asked | None:
     """ "which team …", "what film …", "this opponent": the kind of the noun named."""
     if m := _WHICH_OF.search(q):  # "which of these companies": the noun comes later
         q = q[: m.start()] + "which " + q[m.end() :]
-    for m in _WHICH.finditer(q):
+    matches = list(_WHICH.finditer(q))
+    # ", which officials said …" is a relative clause, not the question, unless nothing else
+    # asks ("In addition to the US, which country said …?")
+    relative = [m for m in matches if q[: m.start()].rstrip().endswith(",")]
+    ordered = [m for m in matches if m not in relative] + relative
+    for m in ordered:
         determiner = m.group(1).lower()
         if determiner in ("this", "these") and "?" in q:
             continue  # "this week", "these talks" in a real question: not the thing asked
-        if q[: m.start()].rstrip().endswith(","):
-            continue  # ", which officials said …": a relative clause, not the question
-        words = _WORDS.findall(q[m.end() : m.end() + 80])
+        words = _WORDS.findall(re.split(r"[,;:?!]", q[m.end() : m.end() + 80])[0])
         lowered = [w.lower() for w in words[:2]]
-        if determiner == "what" and len(lowered) == 2 and lowered[0] in _BE and lowered[1] in _THE:
+        if len(lowered) == 2 and lowered[0] in _BE and lowered[1] in _THE:
             words = words[2:]  # "what is the current debt limit": the noun phrase after it
         if words and words[0].lower() == "of":  # "which of these companies"
             words = words[2:] if len(words) > 1 and words[1].lower() in _PHRASE_END else words[1:]
@@ -217,8 +221,9 @@ def _which(q: str) -> Asked | None:
                 break
             phrase.append(word.strip(".,;:?!’'"))
         # "which country's prime minister": what is asked is the possessor
+        # ("which children's author" is an author: "children" names no kind)
         owner = next((w for w in phrase if re.search(r"['’]s?$", w) and w[:1].islower()), None)
-        if owner is not None:
+        if owner is not None and _noun_kind(re.sub(r"['’]s?$", "", owner)) is not None:
             phrase = phrase[: phrase.index(owner) + 1]
             phrase[-1] = re.sub(r"['’]s?$", "", owner)
         # the head noun: the first one the phrase names ("which climate action group plans"),
@@ -242,7 +247,9 @@ def _which(q: str) -> Asked | None:
 
 
 def _noun_kind(word: str) -> AnswerKind | None:
-    w = word.lower()
+    w = re.sub(r"['’]s?$", "", word.lower())
+    if "-turned-" in w:  # "footballer-turned-manager": both are people
+        return _noun_kind(w.split("-turned-")[0])
     for form in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
         if form in _NOUNS:
             return _NOUNS[form]

@@ -1,0 +1,71 @@
+"""Short natural questions about the article `make run` ships, asked as a newcomer would, on
+the real index and model: answered from the sentence that says it, never with a name that
+answers another question, and not refused when the article speaks to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import NewsRAG
+from tests.conftest import make_settings
+
+SHIPPED = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> NewsRAG:
+    app = NewsRAG(make_settings(tmp_path_factory.mktemp("shipped")))
+    report = app.ingest([str(SHIPPED)])
+    assert report.rejected == 0 and report.added == 1, report.errors
+    return app
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("What is Anthropic?", "Anthropic, the San Francisco–based AI research firm"),
+        ("What is Claude?", "Its flagship model, Claude,"),
+        ("Who is Sarah Krane?", "“Compute power is the new oil,” says Sarah Krane, a senior"),
+    ],
+)
+def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
+    shipped: NewsRAG, question: str, opening: str
+) -> None:
+    answer = shipped.ask(question)
+    assert not answer.abstained
+    assert answer.sentences[0].text.startswith(opening)
+
+
+def test_a_role_held_at_another_company_is_not_the_answer(shipped: NewsRAG) -> None:
+    # the article names Google's CEO, and no CEO of Anthropic
+    assert shipped.ask("Who is the CEO of Google?").short_answer == "Sundar Pichai"
+    assert shipped.ask("Who is the CEO of Anthropic?").short_answer is None
+
+
+def test_who_invested_is_the_company_not_its_cloud_unit(shipped: NewsRAG) -> None:
+    answer = shipped.ask("Who invested in Anthropic?")
+    assert answer.short_answer == "Google"
+    assert any("Google" in s.text for s in answer.sentences)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        # words the article never uses ("done", "worth") do not outweigh the subject it covers
+        ("Is the deal done?", "deal"),
+        ("How much is the deal worth?", "deal"),
+    ],
+)
+def test_a_question_about_the_article_with_unseen_words_is_answered(
+    shipped: NewsRAG, question: str, quoted: str
+) -> None:
+    answer = shipped.ask(question)
+    assert not answer.abstained
+    assert any(quoted in s.text.lower() for s in answer.sentences)
+
+
+def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
+    for question in ("What is the capital of Peru?", "How do I bake sourdough bread?"):
+        assert shipped.ask(question).abstained, question

@@ -1,0 +1,101 @@
+"""Short answers read from evidence sentences: the spans found, whose role a name holds, and
+the answer the sentences agree on (pure functions, no index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.roles import asked_owner, other_owner
+from rag.answer.short import _unresolved
+from rag.answer.spans import find_spans
+from rag.answer.typed import typed_answer
+from rag.retrieve.answer_kind import read_kind
+
+
+def _spans(sentence: str, kind: str = "person") -> list[tuple[str, str]]:
+    return [(s.text, s.kind) for s in find_spans(sentence, kind)]
+
+
+def test_a_dateline_is_not_part_of_a_name() -> None:
+    assert ("Chris Rock", "person") in _spans("PHOENIX – Chris Rock will host the show.")
+    assert all("BOSTON" not in text for text, _ in _spans("BOSTON — Mayor Ann Lee said no."))
+
+
+def test_and_joins_the_words_of_one_name_only() -> None:
+    texts = [t for t, _ in _spans("The panel questioned Schultz and Starbucks on pay.")]
+    assert texts == ["Schultz", "Starbucks"]
+    assert "Securities and Exchange Commission" in [
+        t for t, _ in _spans("A filing with the Securities and Exchange Commission shows it.")
+    ]
+    assert "Dario and Daniela Amodei" in [
+        t for t, _ in _spans("It was founded by Dario and Daniela Amodei in 2021.")
+    ]
+
+
+def test_vague_amounts_are_not_numbers_and_word_amounts_are_money() -> None:
+    assert _spans("Dozens of cities and two dozen states acted.", "number") == [
+        ("two dozen", "number")
+    ]
+    assert _spans("The firm has poured billions into the startup.", "money") == [
+        ("billions", "money")
+    ]
+    assert _spans("Talks over a multibillion-dollar deal resumed.", "money") == [
+        ("multibillion-dollar", "money")
+    ]
+    assert _spans("Millions of people watched the final.", "money") == []
+
+
+def test_a_describing_compound_is_not_a_name() -> None:
+    assert all(t != "AI-first" for t, _ in _spans("He called it an AI-first future."))
+
+
+def test_whose_role_a_name_holds() -> None:
+    assert asked_owner("Who is the CEO of Anthropic?") == "Anthropic"
+    assert asked_owner("Who is Google's chief executive?") == "Google's"
+    assert asked_owner("Who founded Anthropic?") is None
+    sentence = "Sundar Pichai, Google's CEO, said the deal was close."
+    assert other_owner(sentence, 0, 13, "Anthropic")
+    assert not other_owner(sentence, 0, 13, "Google")
+    before = "Orbital CEO Karen Holt said so."
+    assert other_owner(before, 12, 22, "Anthropic")
+    assert not other_owner(before, 12, 22, "Orbital")
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "expected"),
+    [
+        # a name holding another company's role is not the answer, nor is that company
+        ("Who is the CEO of Anthropic?", "Sundar Pichai, Google’s CEO, praised the deal.", None),
+        ("Who is the CEO of Google?", "Sundar Pichai, Google’s CEO, praised the deal.",
+         "Sundar Pichai"),
+        # the state asked for, inside a longer name
+        ("Which state was hit by floods?",
+         "The Montana Department of Transportation said floods hit roads across Montana.",
+         "Montana"),
+        # the part of a name the question already gives is left off
+        ("Which member of the band Nightjar is going solo?",
+         "Lina Park of Nightjar is going solo, the label said.", "Lina Park"),
+        # an adjective of a people is not the organisation asked for
+        ("Which team did the striker join?",
+         "The Russian striker joined Orbital United, the club said on Friday.",
+         "Orbital United"),
+    ],
+)  # fmt: skip
+def test_typed_answers(question: str, evidence: str, expected: str | None) -> None:
+    assert typed_answer(question, read_kind(question), [(evidence, 1.0)]) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "unresolved"),
+    [
+        ("who is its CEO?", True),
+        ("What did they say?", True),
+        ("How much did it cost?", True),
+        ("Which team does he play for?", True),
+        ("Which former senator was buried this week?", False),  # a time, not a pointer
+        ("Which chain said it may close stores?", False),  # "it" is the chain asked about
+        ("Which city saw its mayor resign?", False),
+    ],
+)
+def test_a_pointer_back_to_nothing_gets_no_short_answer(question: str, unresolved: bool) -> None:
+    assert _unresolved(question) is unresolved
