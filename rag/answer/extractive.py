@@ -42,14 +42,18 @@ _POINTS_BACK = re.compile(
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
 _DEFINE_QUESTION = re.compile(
-    r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})"
+    r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?"
+    r"([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3}"
+    r"|(?<=who is )[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){1,2})"
     r"\s*\?*\s*$"
 )
+_HEADLINE = 0.9  # a headline's weight for the short answer, against its article's best sentence
+_OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")  # "… - CNN", "… | Reuters"
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
 _HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
-_FRESH_DAYS = 30.0  # how fast an article's date stops counting for "what is true now"
+_FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
@@ -118,7 +122,7 @@ class ExtractiveAnswerer:
         score = _MEANING * meaning + _COVERAGE * coverage + 0.10 * prior
         # news is superseded: among relevant sentences, those reported closer to the moment
         # asked about count a little more ("latest": newer ones first)
-        score = score + 0.1 * _freshness(candidates, request.as_of)
+        score = score + 0.2 * _freshness(candidates, request.as_of)
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
         score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
@@ -141,18 +145,25 @@ class ExtractiveAnswerer:
         # the short answer is read from the best few sentences, and the one it comes from is
         # quoted first, so the reader sees the sentence that answers before any other
         pool = _pool(candidates, score, _POOL)
+        # the headlines of the articles quoted state their news in a line: they are read for
+        # the short answer too, and the article whose headline gives it is quoted first
+        heads = _headlines(candidates, score, pool)
+        rows = [(candidates[i].text, float(score[i])) for i in pool]
+        rows += [(text, weight) for text, weight, _ in heads]
+        words = [covered.forms[i] for i in pool]
+        words += [_held(covered.weights.keys(), _forms(text)) for text, _, _ in heads]
         short = short_answer(
             request.standalone,
             request.intent,
-            [(candidates[i].text, float(score[i])) for i in pool],
+            rows,
             hits,
             search=request.search,
             outlets=request.outlets,
             likeness=self._likeness,
-            coverage=Coverage(covered.weights, [covered.forms[i] for i in pool]),
-            current=[bool(inside[i]) for i in pool],
+            coverage=Coverage(covered.weights, words),
+            current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
         )
-        lead = next((i for i in pool if short and short in candidates[i].text), None)
+        lead = _lead(short, candidates, score, pool, heads)
         answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
         notice = _older_notice(request, answer, candidates, inside)
         return by_article(replace(answer, short_answer=short, notice=notice))
@@ -293,6 +304,53 @@ def _pool(candidates: list[_Candidate], score: np.ndarray, size: int) -> list[in
     return out
 
 
+def _headlines(
+    candidates: list[_Candidate], score: np.ndarray, pool: list[int]
+) -> list[tuple[str, float, int]]:
+    """(headline, weight, the best candidate of its article) for the articles of the pool's
+    sentences: a headline weighs what its article's best sentence scores, a little less. A
+    headline in title case is left out (every word capitalised hides which are names)."""
+    out = []
+    seen: set[str] = set()
+    for i in pool:
+        hit = candidates[i].hit
+        title = _OUTLET_SUFFIX.sub("", hit.title or "").strip(" .…")
+        words = title.split()
+        if hit.article_id in seen or len(words) < 4:
+            continue
+        seen.add(hit.article_id)
+        if sum(w[:1].isupper() for w in words) > 0.6 * len(words):
+            continue
+        out.append((title, _HEADLINE * float(score[i]), i))
+    return out
+
+
+def _lead(
+    short: str | None,
+    candidates: list[_Candidate],
+    score: np.ndarray,
+    pool: list[int],
+    heads: list[tuple[str, float, int]],
+) -> int | None:
+    """The sentence to quote first: the best one holding the short answer, unless a headline
+    giving it weighs more; then the best sentence of that headline's article (one holding
+    the answer if it has one), so the article it came from is cited first."""
+    if not short:
+        return None
+    found = next((i for i in pool if short in candidates[i].text), None)
+    head = next(((w, c) for t, w, c in heads if short in t), None)
+    if head is None or (found is not None and score[found] >= head[0]):
+        return found
+    article = candidates[head[1]].hit.article_id
+    same = [i for i, c in enumerate(candidates) if c.hit.article_id == article]
+    holding = [i for i in same if short in candidates[i].text]
+    return max(holding or same, key=lambda i: score[i])
+
+
+def _forms(text: str) -> set[str]:
+    return {singular(w) for w in tokenize(text)}
+
+
 def _in_period(candidates: list[_Candidate], period: tuple[int, int] | None) -> np.ndarray:
     """1 for a sentence of an article published in ``period`` (all 1 when there is none)."""
     if period is None:
@@ -321,7 +379,7 @@ def _older_notice(
 
 
 def _freshness(candidates: list[_Candidate], as_of: datetime | None) -> np.ndarray:
-    """1 for an article from the moment asked about, halving every ~3 weeks before it; 0
+    """1 for an article from the moment asked about, halving every ~10 days before it; 0
     for undated ones."""
     moment = (as_of or datetime.now(UTC)).timestamp()
     out = np.zeros(len(candidates))
@@ -358,9 +416,11 @@ def _defining(question: str, candidates: list[_Candidate]) -> np.ndarray:
     if not m:
         return np.zeros(len(candidates))
     name = re.escape(m.group(1).strip())
+    lower = m.group(1).islower()  # "who is humza yousaf": the name as the articles write it
     says = re.compile(
         rf"\b{name}(?:['’]s)?\s*(?:,\s*(?:the|a|an|its|which|who)\b|\s+(?:is|was|are|were)\s+"
         rf"(?:a|an|the|one)\b)|,\s+(?:[\w’'-]+\s+){{1,6}}?{name}\s*,",
+        re.I if lower else 0,
     )
     return np.array([bool(says.search(c.text)) for c in candidates], dtype=float)
 

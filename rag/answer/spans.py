@@ -33,7 +33,7 @@ _NOT_NAME = set(
     subscribe advertisement related more""".split()  # noqa: SIM905
 )
 _COMMON_CAPS = {"ai", "ceo", "cto", "cfo", "tv", "pc", "gdp", "covid", "covid-19", "ok", "am", "pm",
-                "ipo", "esg", "llm", "gpu", "gpus", "cpu", "api", "app"}  # fmt: skip
+                "ipo", "esg", "llm", "gpu", "gpus", "cpu", "api", "app", "mvp", "qb"}  # fmt: skip
 # a capitalised word opening a sentence with the ending of a common word, not of a name
 _COMMON_OPENER = re.compile(
     r"^[A-Z][a-z]+(?:ing|ings|ed|ly|ers|ies|tion|tions|ment|ments|ness|ity|ous|ive|able|ful)$"
@@ -49,7 +49,7 @@ _TITLES = set(
     striker goalkeeper author writer novelist director producer host anchor comedian
     musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
     sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
-    bishop cardinal ex-president former late mrs""".split()  # noqa: SIM905
+    bishop cardinal ex-president former late mrs prime deputy acting interim""".split()  # noqa: SIM905
 )
 _SPEECH = re.compile(
     r"^\s*(?:,\s*)?(?:said|says|told|added|wrote|explained|argued|noted|announced|stated|"
@@ -109,6 +109,7 @@ _BARE_MONTH = re.compile(  # capitalised, so "may" the verb is not a month
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
 )
+_ACRONYM = re.compile(r"^[A-Z]{3,}$")
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
 
@@ -179,7 +180,8 @@ def _numbers(sentence: str) -> list[Span]:
     for m in _NUMBER.finditer(sentence):
         if any(a <= m.start() < b for a, b in taken) or m.group(0).lower() in _VAGUE:
             continue  # "one of the …", "dozens of …": rarely the number asked for
-        out.append(Span(m.group(0), m.start(), m.end(), "number", 1))
+        text = m.group(0).rstrip(",")  # "95," of "dies at 95, the Vatican said"
+        out.append(Span(text, m.start(), m.start() + len(text), "number", 1))
     return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
                   for m in _MONEY.finditer(sentence)]  # fmt: skip
 
@@ -205,6 +207,8 @@ def _names(sentence: str) -> list[Span]:
             if _DASH.search(sentence[tokens[j - 1][2] : tokens[j][1]]):
                 break  # "PHOENIX – Chris Rock": a dateline, then a name
             if _capital(word, first=False):
+                if _ACRONYM.match(word) and not _ACRONYM.match(tokens[j - 1][0]):
+                    break  # "Kevin Durant NBA trade": a name, then another
                 j += 1
             elif (
                 word.lower() in _CONNECTORS
@@ -266,7 +270,7 @@ def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) ->
     words = text.split()
     after = sentence[end:]
     lowered = [w.lower() for w in before]
-    if kind := place_type(text):
+    if kind := place_type(text) or place_type(f"{text}."):  # "U.K" of "the U.K. on …"
         return Span(text, start, end, "place", 2, kind)
     if words[-1].lower().strip(".,") in _ORG_SUFFIX or "&" in text:
         return Span(text, start, end, "organisation", 2)

@@ -201,8 +201,8 @@ def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
         if home is None:
             kept.append(vote)
             continue
-        if vote.sentences > home.sentences and (
-            len(vote.text.split()) > 1 or _leading_word(vote.text, home.text)
+        if (vote.sentences > home.sentences and len(vote.text.split()) > 1) or (
+            vote.sentences >= 2 * home.sentences and _leading_word(vote.text, home.text)
         ):
             home.text = vote.text  # the form seen more often ("Google" for "Google Cloud"),
             # never a lone surname

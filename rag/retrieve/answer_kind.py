@@ -138,6 +138,10 @@ _PHRASE_END = _word_set(
     or but if not the a an its his her their this these those he she it they we i"""
 )
 _WHICH_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\s+(?:the|these|its|their)\s+", re.I)
+_NOT_A_NAME = _word_set(
+    """the a an this that he she it they his her their my your our in on at of for to by with
+    behind winning leading running responsible next new current now there here going"""
+)
 _LEAD = re.compile(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", re.I)
 
 
@@ -164,8 +168,8 @@ def read_kind(question: str) -> Asked:
         return Asked("date")
     if found := _which(q):
         return found
-    if _WHO_IS_NAMED.match(q):  # "Who is Sarah Krane?": who she is, not another name
-        return Asked("other", "who is")
+    if _WHO_IS_NAMED.match(q) or _who_is_lowercase_name(q):  # "Who is Sarah Krane?": who
+        return Asked("other", "who is")  # she is, not another name
     if _WHO.search(q):
         return Asked("person", "who", phrase="a person")
     if _WHERE.search(q):
@@ -173,6 +177,13 @@ def read_kind(question: str) -> Asked:
     if _YESNO.search(q):
         return Asked("yesno")
     return Asked()
+
+
+def _who_is_lowercase_name(q: str) -> bool:
+    """ "who is humza yousaf": a name typed without capitals (a question all in lower case,
+    one to three words after "who is", none a role or a word of a sentence)."""
+    m = re.match(r"^\W*who\s+(?:is|was)\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$", q)
+    return bool(m) and not (set(m.group(1).split()) & (_NOT_A_NAME | set(_NOUNS)))
 
 
 def _how(q: str, m: re.Match[str]) -> Asked:

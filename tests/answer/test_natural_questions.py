@@ -69,3 +69,21 @@ def test_a_question_about_the_article_with_unseen_words_is_answered(
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in ("What is the capital of Peru?", "How do I bake sourdough bread?"):
         assert shipped.ask(question).abstained, question
+
+
+def test_a_headline_that_states_the_news_gives_the_short_answer(
+    engine: NewsRAG, write_file
+) -> None:
+    # the body previews the final; only the headline says who won it
+    write_file(
+        "news/final.md",
+        '---\ntitle: "Harbor City won the Northern Cup final, beating Orbital United 3-1"\n'
+        'source: "Example Sports"\npublished_at: "2026-05-10"\n---\n\n'
+        "The Northern Cup final kicked off at 3 p.m. on Saturday in front of a sold-out crowd. "
+        "Both clubs reached the final unbeaten and had met twice in the league this season. "
+        "Tickets for the final sold out within an hour of going on sale.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    answer = engine.ask("Who won the Northern Cup final?", as_of="2026-05-11")
+    assert answer.short_answer == "Harbor City"
+    assert answer.citations[0].title.startswith("Harbor City won the Northern Cup final")

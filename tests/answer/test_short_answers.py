@@ -99,3 +99,15 @@ def test_typed_answers(question: str, evidence: str, expected: str | None) -> No
 )
 def test_a_pointer_back_to_nothing_gets_no_short_answer(question: str, unresolved: bool) -> None:
     assert _unresolved(question) is unresolved
+
+
+def test_names_in_headlines_and_titles() -> None:
+    assert _spans("Kevin Durant NBA trade: Suns land the star.")[0][0] == "Kevin Durant"
+    assert ("New Zealand", "place") in _spans("New Zealand Prime Minister Ann Lee resigned.")
+    assert ("U.K", "place") in _spans("She visited the U.K. on Wednesday.")
+    assert all(t != "MVP" for t, _ in _spans("He was named MVP of the final."))
+
+
+def test_a_name_typed_in_lower_case_is_asked_about() -> None:
+    assert read_kind("who is humza yousaf").noun == "who is"
+    assert read_kind("who is the ceo of google").kind == "person"
