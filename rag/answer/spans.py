@@ -94,6 +94,9 @@ _NUMBER_WORDS = (
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
     "ninety|hundred|dozen|dozens|hundreds|thousands"
 )
+_CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|:\d\d)(?!\w)", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:aged|age of|ages of|died at|dies at|dead at)\s+$", re.I)
+_AGE_AFTER = re.compile(r"-?\s?years?[- ]old\b", re.I)
 _VAGUE = {"one", "dozen", "dozens", "hundred", "hundreds", "thousands"}
 _NUMBER = re.compile(
     rf"(?<![\w$£€¥.])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
@@ -181,7 +184,15 @@ def _numbers(sentence: str) -> list[Span]:
         if any(a <= m.start() < b for a, b in taken) or m.group(0).lower() in _VAGUE:
             continue  # "one of the …", "dozens of …": rarely the number asked for
         text = m.group(0).rstrip(",")  # "95," of "dies at 95, the Vatican said"
-        out.append(Span(text, m.start(), m.start() + len(text), "number", 1))
+        end = m.start() + len(text)
+        if _CLOCK_AFTER.match(sentence, end):
+            continue  # "2 a.m.", "6:30": a time of day
+        age = _AGE_BEFORE.search(sentence, 0, m.start()) or _AGE_AFTER.match(sentence, end)
+        between = (  # "Tom Brady, 45, said"
+            re.search(r"[A-Za-z],\s*$", sentence[: m.start()]) and sentence[end:].startswith(",")
+        )
+        detail = "age" if age or between else ""  # "died at 95", "Brady, 45,", "a 60-year-old"
+        out.append(Span(text, m.start(), end, "number", 1, detail))
     return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
                   for m in _MONEY.finditer(sentence)]  # fmt: skip
 
@@ -244,8 +255,13 @@ def _names(sentence: str) -> list[Span]:
 def _shared_surname(tokens: list[tuple[str, int, int]], i: int, j: int) -> bool:
     """Whether "and" at ``j`` joins two words of one name that goes on after them ("Dario
     and Daniela Amodei", "Securities and Exchange Commission"), rather than two names
-    ("Schultz and Starbucks")."""
-    return j == i + 1 and j + 2 < len(tokens) and _capital(tokens[j + 2][0], first=False)
+    ("Schultz and Starbucks"), or ends a long one with its last word ("Centers for Disease
+    Control and Prevention", not "Kansas City Chiefs and Philadelphia Eagles")."""
+    goes_on = j + 2 < len(tokens) and _capital(tokens[j + 2][0], first=False)
+    if j == i + 1:
+        return goes_on
+    long_name = j - i >= 3 and any(t[0].lower() in _CONNECTORS for t in tokens[i:j])
+    return long_name and not goes_on
 
 
 def _capital(word: str, *, first: bool) -> bool:

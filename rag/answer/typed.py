@@ -30,7 +30,7 @@ from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
 _FIT: dict[str, dict[str, float]] = {
-    "person": {"person": 1.0, "name": 0.35, "organisation": 0.05, "place": 0.02, "title": 0.02},
+    "person": {"person": 1.0, "name": 0.5, "organisation": 0.05, "place": 0.02, "title": 0.02},
     # "who invested?": a person, or a company acting like one
     "who": {"person": 1.0, "name": 0.5, "organisation": 0.6, "place": 0.02, "title": 0.02},
     "organisation": {"organisation": 1.0, "name": 0.55, "person": 0.1, "place": 0.15,
@@ -48,6 +48,10 @@ _MIN_VOTES = 0.12  # the best candidate's share of the best sentence's full vote
 _LEAD = 1.5  # how far ahead of the runner-up it must be, unless backed by two sentences
 _OLDER = 0.5  # what a sentence from before the period the question names counts for
 _MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the question asks
+_AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
+_AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
+_AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+_ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
     """what which who whom whose when where why how is was are were be been the a an of in on
     at to for from by with and or this that these those did does do has have had will would
@@ -139,13 +143,15 @@ def typed_answer(
             if (
                 not key
                 or fit <= 0
-                or words <= given
+                or words - _ROMAN <= given  # "Charles III" when the question names Charles
                 or key in seen
                 or _abbreviated(span.text, initials)
                 or (owner and other_owner(text, span.start, span.end, owner))
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
+            if span.detail == "age" and asked.noun != "age":
+                fit *= 0.2  # "died at 95" answers "how old", not "how many years"
             if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
                 fit *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
             if words & wanted:  # "NFL Players' Association" for a question about an NFL team
@@ -180,7 +186,16 @@ def _decide(votes: list[_Votes]) -> str | None:
     ranked = sorted(votes, key=lambda v: -v.total)
     best = ranked[0]
     runner = ranked[1].total if len(ranked) > 1 else 0.0
-    if best.total < _MIN_VOTES or best.best_fit < 0.5 or best.coverage < _MIN_COVERAGE:
+    # three sentences agreeing on a clear leader need hold less of the question together
+    # (the setting a question gives, "Huge crowds lined the streets …", is rarely repeated)
+    agreed = (
+        best.sentences >= _AGREED
+        and best.total >= _AGREED_LEAD * runner
+        and best.total >= _AGREED_VOTES
+    )
+    floor = _AGREED_COVERAGE if agreed else _MIN_COVERAGE
+    fit = _AGREED_FIT if agreed else 0.5  # agreement also stands for the kind ("Dilbert")
+    if best.total < _MIN_VOTES or best.best_fit < fit or best.coverage < floor:
         return None
     if not best.current:
         return None  # "this week": older coverage may be quoted, but it does not answer

@@ -8,7 +8,7 @@ import pytest
 from rag.answer.roles import asked_owner, other_owner
 from rag.answer.short import _unresolved
 from rag.answer.spans import find_spans
-from rag.answer.typed import typed_answer
+from rag.answer.typed import Coverage, typed_answer
 from rag.retrieve.answer_kind import read_kind
 
 
@@ -111,3 +111,19 @@ def test_names_in_headlines_and_titles() -> None:
 def test_a_name_typed_in_lower_case_is_asked_about() -> None:
     assert read_kind("who is humza yousaf").noun == "who is"
     assert read_kind("who is the ceo of google").kind == "person"
+
+
+def test_three_sentences_agreeing_need_hold_less_of_the_question() -> None:
+    question = "Crowds lined the streets this week for the singer. Which country held the funeral?"
+    said = [
+        ("The funeral was held in Brazil on Tuesday.", 1.0),
+        ("Brazil declared three days of mourning before the funeral.", 0.9),
+        ("Mourners across Brazil watched the funeral on television.", 0.8),
+    ]
+    # the sentences hold "funeral" and none of the setting's words
+    held = Coverage({"funeral": 0.4, "crowd": 0.2, "street": 0.2, "singer": 0.2},
+                    [frozenset({"funeral"})] * 3)  # fmt: skip
+    asked = read_kind(question)
+    assert typed_answer(question, asked, said, coverage=held) == "Brazil"
+    alone = Coverage(held.weights, held.forms[:1])
+    assert typed_answer(question, asked, said[:1], coverage=alone) is None
