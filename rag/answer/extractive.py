@@ -47,7 +47,7 @@ _DEFINE_QUESTION = re.compile(
     r"|(?<=who is )[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){1,2})"
     r"\s*\?*\s*$"
 )
-_HEADLINE = 0.9  # a headline's weight for the short answer, against its article's best sentence
+_HEADLINE = 1.0  # a headline's weight for the short answer, against its article's best sentence
 _OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")  # "… - CNN", "… | Reuters"
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
@@ -308,7 +308,7 @@ def _headlines(
     candidates: list[_Candidate], score: np.ndarray, pool: list[int]
 ) -> list[tuple[str, float, int]]:
     """(headline, weight, the best candidate of its article) for the articles of the pool's
-    sentences: a headline weighs what its article's best sentence scores, a little less. A
+    sentences: a headline weighs what its article's best sentence scores. A
     headline in title case is left out (every word capitalised hides which are names)."""
     out = []
     seen: set[str] = set()

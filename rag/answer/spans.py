@@ -144,7 +144,7 @@ def find_spans(sentence: str, kind: str) -> list[Span]:
     spans = _names(sentence)
     if kind == "place":
         spans = spans + _places_inside(spans)
-    if kind == "title":
+    if kind in ("title", "thing"):  # a film, or a plan "called “Powering up Britain”"
         spans = _quoted(sentence) + spans
     return spans
 
@@ -207,9 +207,9 @@ def _names(sentence: str) -> list[Span]:
     each typed by what surrounds it."""
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     spans: list[Span] = []
-    i = 0
+    i = opening = 0  # the token a sentence opens on (after its dateline, if any)
     while i < len(tokens):
-        if not _capital(tokens[i][0], first=i == 0):
+        if not _capital(tokens[i][0], first=i == opening):
             i += 1
             continue
         j = i + 1
@@ -230,18 +230,18 @@ def _names(sentence: str) -> list[Span]:
                 j += 2
             else:
                 break
-        if i == 0 and _COMMON_OPENER.search(tokens[0][0]) and j > 1:
+        if i == opening and _COMMON_OPENER.search(tokens[i][0]) and j > i + 1:
             i += 1  # "Producers of David Attenborough": the opener is no part of the name
             if tokens[i][0].lower() in _CONNECTORS:
                 i += 1
             continue
-        if i == 0 and j == 1 and _COMMON_OPENER.search(tokens[0][0]):
+        if i == opening and j == i + 1 and _COMMON_OPENER.search(tokens[i][0]):
             i = j  # "Viewing the comet …": a word opening the sentence, not a name
             continue
         start, end = tokens[i][1], tokens[j - 1][2]
         dateline = _DASH.match(sentence[end:].lstrip(" ,")[:1])
         if i == 0 and sentence[start:end].isupper() and dateline:
-            i = j  # "WASHINGTON —": where the story was filed, not a name in it
+            i = opening = j  # "WASHINGTON —": where the story was filed, not a name in it
             continue
         text = sentence[start:end].rstrip(".,’'")
         if text.endswith(("’s", "'s")):

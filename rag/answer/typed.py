@@ -217,12 +217,16 @@ def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
             kept.append(vote)
             continue
         if (vote.sentences > home.sentences and len(vote.text.split()) > 1) or (
-            vote.sentences >= 2 * home.sentences and _leading_word(vote.text, home.text)
+            vote.sentences >= 2 * home.sentences
+            and home.kind != "title"
+            and _leading_word(vote.text, home.text)
         ):
             home.text = vote.text  # the form seen more often ("Google" for "Google Cloud"),
             # never a lone surname
-        elif vote.best_fit > home.best_fit and (
-            home.text.startswith(vote.text) or vote.kind == "place"
+        elif (
+            vote.best_fit > home.best_fit
+            and home.kind != "title"  # a quoted name is whole: "Windsor framework"
+            and (home.text.startswith(vote.text) or vote.kind == "place")
         ):
             home.text = vote.text  # "California" of "California Department of …"
         home.total += vote.total

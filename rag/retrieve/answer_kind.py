@@ -142,6 +142,7 @@ _NOT_A_NAME = _word_set(
     """the a an this that he she it they his her their my your our in on at of for to by with
     behind winning leading running responsible next new current now there here going"""
 )
+_POSSESSIVE = re.compile(r"['’]s?$")
 _LEAD = re.compile(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", re.I)
 
 
@@ -224,24 +225,31 @@ def _which(q: str) -> Asked | None:
         if words and words[0].lower() == "of":  # "which of these companies"
             words = words[2:] if len(words) > 1 and words[1].lower() in _PHRASE_END else words[1:]
         phrase: list[str] = []
-        for word in words[:7]:
+        named = False  # "the name of …": what follows describes the thing named
+        for word in words[:9]:
             if word.lower() in _PHRASE_END:
                 if word.lower() == "of" and phrase and phrase[-1].lower() in _TRANSPARENT:
                     phrase = []  # "which type of renewable energy": the kind is the energy's
+                    named = True
                     continue
+                if not phrase and word.lower() in _THE:
+                    continue  # "the name of the UK government's plan"
                 break
             phrase.append(word.strip(".,;:?!’'"))
         # "which country's prime minister": what is asked is the possessor
         # ("which children's author" is an author: "children" names no kind)
         owner = next((w for w in phrase if re.search(r"['’]s?$", w) and w[:1].islower()), None)
-        if owner is not None and _noun_kind(re.sub(r"['’]s?$", "", owner)) is not None:
+        if owner is not None and not named and _noun_kind(owner) is not None:
             phrase = phrase[: phrase.index(owner) + 1]
             phrase[-1] = re.sub(r"['’]s?$", "", owner)
         # the head noun: the first one the phrase names ("which climate action group plans"),
         # or one of a definite kind right after it ("which country singer"), unless that reads
         # as a verb ("which city hosts")
-        kinds = [_noun_kind(word) for word in phrase]
+        # a possessive describes the noun after it ("the UK government's new plan": a plan)
+        kinds = [None if _POSSESSIVE.search(w) and named else _noun_kind(w) for w in phrase]
         first = next((i for i, kind in enumerate(kinds) if kind is not None), None)
+        if named and first is not None:  # "the name of the city council's housing plan"
+            first = max(i for i, kind in enumerate(kinds) if kind is not None)
         if first is not None:
             head = first
             while (

@@ -127,3 +127,15 @@ def test_three_sentences_agreeing_need_hold_less_of_the_question() -> None:
     assert typed_answer(question, asked, said, coverage=held) == "Brazil"
     alone = Coverage(held.weights, held.forms[:1])
     assert typed_answer(question, asked, said[:1], coverage=alone) is None
+
+
+def test_what_a_plan_or_deal_is_called() -> None:
+    question = "What is the name of the city council’s new housing plan?"
+    assert read_kind(question).noun == "plan"
+    said = [("The council unveiled its “Homes for All” plan on Monday, officials said.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Homes for All"
+
+
+def test_an_opener_after_a_dateline_is_not_part_of_a_name() -> None:
+    texts = [t for t, _ in _spans("NEW YORK – Struggling Harbor Goods warned on Friday.")]
+    assert texts == ["Harbor Goods"]
