@@ -147,7 +147,7 @@ class ExtractiveAnswerer:
         pool = _pool(candidates, score, _POOL)
         # the headlines of the articles quoted state their news in a line: they are read for
         # the short answer too, and the article whose headline gives it is quoted first
-        heads = _headlines(candidates, score, pool)
+        heads = _headlines(candidates, score, _pool(candidates, score, 12))
         rows = [(candidates[i].text, float(score[i])) for i in pool]
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]

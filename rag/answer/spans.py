@@ -49,7 +49,7 @@ _TITLES = set(
     striker goalkeeper author writer novelist director producer host anchor comedian
     musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
     sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
-    bishop cardinal ex-president former late mrs prime deputy acting interim""".split()  # noqa: SIM905
+    bishop cardinal ex-president former late mrs prime deputy acting interim emeritus""".split()  # noqa: SIM905
 )
 _SPEECH = re.compile(
     r"^\s*(?:,\s*)?(?:said|says|told|added|wrote|explained|argued|noted|announced|stated|"
@@ -95,8 +95,12 @@ _NUMBER_WORDS = (
     "ninety|hundred|dozen|dozens|hundreds|thousands"
 )
 _CLOCK_AFTER = re.compile(r"\s*(?:a\.?m\.?|p\.?m\.?|:\d\d)(?!\w)", re.I)
-_AGE_BEFORE = re.compile(r"\b(?:aged|age of|ages of|died at|dies at|dead at)\s+$", re.I)
+_AGE_BEFORE = re.compile(
+    r"\b(?:aged|ages? of|at (?:the )?age(?: of)?|(?:died|dies|dead|death) at)\s+$", re.I
+)
 _AGE_AFTER = re.compile(r"-?\s?years?[- ]old\b", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+)?[$£€¥]?$", re.I)
+_TO_AFTER = re.compile(r"[^.;,]{0,40}?\bto\s+(?:about\s+|around\s+|nearly\s+)?[$£€¥]?\d", re.I)
 _VAGUE = {"one", "dozen", "dozens", "hundred", "hundreds", "thousands"}
 _NUMBER = re.compile(
     rf"(?<![\w$£€¥.])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
@@ -192,6 +196,8 @@ def _numbers(sentence: str) -> list[Span]:
             re.search(r"[A-Za-z],\s*$", sentence[: m.start()]) and sentence[end:].startswith(",")
         )
         detail = "age" if age or between else ""  # "died at 95", "Brady, 45,", "a 60-year-old"
+        if _FROM_BEFORE.search(sentence, 0, m.start()) and _TO_AFTER.match(sentence, end):
+            detail = "before"  # "moved from 100 seconds to 90 seconds": the old value
         out.append(Span(text, m.start(), end, "number", 1, detail))
     return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
                   for m in _MONEY.finditer(sentence)]  # fmt: skip

@@ -150,6 +150,8 @@ def typed_answer(
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
+            if span.detail == "before":
+                fit *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
             if span.detail == "age" and asked.noun != "age":
                 fit *= 0.2  # "died at 95" answers "how old", not "how many years"
             if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
@@ -285,9 +287,10 @@ def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
     marked as such; the answer stays the number itself."""
     if span.kind != "number" or not asked.unit:
         return span
-    unit = asked.unit.rstrip("s")
-    if re.match(rf"\s+{re.escape(unit)}s?\b", sentence[span.end :], re.I):
-        return Span(span.text, span.start, span.end, span.kind, 2)
+    unit = singular(asked.unit.lower())  # "centuries" -> "century", "years" -> "year"
+    stem = unit[:-1] if unit.endswith("y") else unit
+    if re.match(rf"\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
+        return Span(span.text, span.start, span.end, span.kind, 2, span.detail)
     return span
 
 

@@ -139,3 +139,12 @@ def test_what_a_plan_or_deal_is_called() -> None:
 def test_an_opener_after_a_dateline_is_not_part_of_a_name() -> None:
     texts = [t for t, _ in _spans("NEW YORK – Struggling Harbor Goods warned on Friday.")]
     assert texts == ["Harbor Goods"]
+
+
+def test_the_value_a_figure_moved_to_and_a_unit_in_the_plural() -> None:
+    question = "The index moved to how many points?"
+    said = [("The index moved from 120 points to 95 points on Friday.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "95"
+    question = "The choir was the first to sing there in how many centuries?"
+    said = [("It was the first choir to sing there in three centuries, the abbey said.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "three"
