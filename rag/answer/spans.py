@@ -117,6 +117,10 @@ _BARE_MONTH = re.compile(  # capitalised, so "may" the verb is not a month
     r"December)\b"
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+# a headline's first word that describes the name after it
+_DESCRIBING_OPENERS = {"new", "longtime", "veteran", "top", "big", "embattled", "iconic",
+                       "legendary", "beloved", "famed", "historic", "struggling",
+                       "rare"}  # fmt: skip
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
 
@@ -236,7 +240,10 @@ def _names(sentence: str) -> list[Span]:
                 j += 2
             else:
                 break
-        if i == opening and _COMMON_OPENER.search(tokens[i][0]) and j > i + 1:
+        describing = tokens[i][0].lower() in _DESCRIBING_OPENERS and not place_type(
+            re.sub(r"['’]s$", "", sentence[tokens[i][1] : tokens[j - 1][2]])
+        )  # "New Jupiter moons found", but "New Zealand"
+        if i == opening and (_COMMON_OPENER.search(tokens[i][0]) or describing) and j > i + 1:
             i += 1  # "Producers of David Attenborough": the opener is no part of the name
             if tokens[i][0].lower() in _CONNECTORS:
                 i += 1

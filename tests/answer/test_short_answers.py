@@ -148,3 +148,9 @@ def test_the_value_a_figure_moved_to_and_a_unit_in_the_plural() -> None:
     question = "The choir was the first to sing there in how many centuries?"
     said = [("It was the first choir to sing there in three centuries, the abbey said.", 1.0)]
     assert typed_answer(question, read_kind(question), said) == "three"
+
+
+def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
+    assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
+    assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
+    assert _spans("Longtime Starbucks chief Howard Schultz testified.")[0][0] == "Starbucks"
