@@ -333,14 +333,22 @@ def _lead(
     heads: list[tuple[str, float, int]],
 ) -> int | None:
     """The sentence to quote first: the best one holding the short answer, unless a headline
-    giving it weighs more; then the best sentence of that headline's article (one holding
-    the answer if it has one), so the article it came from is cited first."""
+    giving it weighs more or is newer ("Chiefs beat Eagles in Super Bowl 57" over an older
+    "the Chiefs won Super Bowl 54"); then the best sentence of that headline's article (one
+    holding the answer if it has one), so the article it came from is cited first."""
     if not short:
         return None
     found = next((i for i in pool if short in candidates[i].text), None)
-    head = next(((w, c) for t, w, c in heads if short in t), None)
-    if head is None or (found is not None and score[found] >= head[0]):
+    giving = [(w, c) for t, w, c in heads if short in t]
+    if not giving:
         return found
+    head = max(giving, key=lambda h: (candidates[h[1]].hit.published_at or "", h[0]))
+    if found is not None:
+        newer = (candidates[head[1]].hit.published_at or "") > (
+            candidates[found].hit.published_at or ""
+        )
+        if score[found] >= head[0] and not newer:
+            return found
     article = candidates[head[1]].hit.article_id
     same = [i for i, c in enumerate(candidates) if c.hit.article_id == article]
     holding = [i for i in same if short in candidates[i].text]

@@ -83,6 +83,14 @@ def test_a_headline_that_states_the_news_gives_the_short_answer(
         "Both clubs reached the final unbeaten and had met twice in the league this season. "
         "Tickets for the final sold out within an hour of going on sale.\n",
     )
+    # an older article names the winner in its text, about an earlier final
+    write_file(
+        "news/preview.md",
+        '---\ntitle: "Northern Cup preview: can anyone stop the favourites?"\n'
+        'source: "Example Sports"\npublished_at: "2026-04-20"\n---\n\n'
+        "Harbor City won the Northern Cup final in 2024 and reached the final again in 2025. "
+        "The draw for this season's cup was made on Monday at the league's offices.\n",
+    )
     engine.ingest([str(write_file("news/.keep", "").parent)])
     answer = engine.ask("Who won the Northern Cup final?", as_of="2026-05-11")
     assert answer.short_answer == "Harbor City"
