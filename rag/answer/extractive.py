@@ -6,23 +6,24 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 
 from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names, singular
+from rag.answer.candidates import Candidate, best_pool, candidates_of
+from rag.answer.headlines import first_quoted, headlines
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
-from rag.index.sentence_table import SentenceTable, TableCache, chunk_sentences
+from rag.index.sentence_table import SentenceTable, TableCache
 from rag.index.words import tokenize
 from rag.types import Answer, AnswerSentence, Citation, Hit
 
-_MIN_SENTENCE_CHARS = 25
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
 _COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
@@ -32,6 +33,7 @@ _SHAPED_GAIN = 0.1  # how much a sentence holding a span of the kind asked gains
 _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POOL = 6  # the sentences a short answer is read from
+_HEADLINE_POOL = 12  # the articles of this many best sentences have their headlines read
 _KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
 _POINTS_BACK = re.compile(
     r"(?:The|This|That|These|Those)\s+(?:\w+\s+){0,2}?(?:company|firm|giant|group|startup|"
@@ -47,12 +49,8 @@ _DEFINE_QUESTION = re.compile(
     r"|(?<=who is )[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){1,2})"
     r"\s*\?*\s*$"
 )
-_HEADLINE = 1.0  # a headline's weight for the short answer, against its article's best sentence
-_OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")  # "… - CNN", "… | Reuters"
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
-_CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
-_HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
@@ -61,17 +59,6 @@ _QUESTION_WORDS = set(
     he she his her them tell me please know any some latest recent recently new news much
     many""".split()  # noqa: SIM905
 )
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    start: int  # offsets into the article body
-    end: int
-    text: str
-    rank: int
-    vector: np.ndarray | None = None  # stored at ingest; None: embed it now
-    words: tuple[str, ...] = ()  # stemmed content words
 
 
 class ExtractiveAnswerer:
@@ -111,7 +98,7 @@ class ExtractiveAnswerer:
     def answer(self, request: AnswerRequest) -> Answer:
         """Compose an answer from the request's hits; abstain when none is relevant enough."""
         question, hits = request.question, list(request.hits)
-        candidates = _candidates(hits, self._tables(hits))
+        candidates = candidates_of(hits, self._tables(hits))
         if not candidates:
             return abstain(request)
         vectors = self._vectors(question, candidates)
@@ -144,10 +131,10 @@ class ExtractiveAnswerer:
             return abstain(request, missing=missing)
         # the short answer is read from the best few sentences, and the one it comes from is
         # quoted first, so the reader sees the sentence that answers before any other
-        pool = _pool(candidates, score, _POOL)
+        pool = best_pool(candidates, score, _POOL)
         # the headlines of the articles quoted state their news in a line: they are read for
         # the short answer too, and the article whose headline gives it is quoted first
-        heads = _headlines(candidates, score, _pool(candidates, score, 12))
+        heads = headlines(candidates, score, best_pool(candidates, score, _HEADLINE_POOL))
         rows = [(candidates[i].text, float(score[i])) for i in pool]
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
@@ -163,7 +150,7 @@ class ExtractiveAnswerer:
             coverage=Coverage(covered.weights, words),
             current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
         )
-        lead = _lead(short, candidates, score, pool, heads)
+        lead = first_quoted(short, candidates, score, pool, heads)
         answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
         notice = _older_notice(request, answer, candidates, inside)
         return by_article(replace(answer, short_answer=short, notice=notice))
@@ -177,7 +164,7 @@ class ExtractiveAnswerer:
     def _tables(self, hits: list[Hit]) -> Mapping[str, SentenceTable]:
         return self.tables.for_hits(hits) if self.tables is not None else {}
 
-    def _vectors(self, question: str, candidates: list[_Candidate]) -> np.ndarray:
+    def _vectors(self, question: str, candidates: list[Candidate]) -> np.ndarray:
         """The question's vector, then one per candidate (stored, or embedded now)."""
         fresh = [i for i, c in enumerate(candidates) if c.vector is None]
         asked = self.embedder.embed_queries([question])[0]
@@ -194,7 +181,7 @@ class ExtractiveAnswerer:
         self,
         question: str,
         hits: list[Hit],
-        candidates: list[_Candidate],
+        candidates: list[Candidate],
         vectors: np.ndarray,
         score: np.ndarray,
         *,
@@ -242,7 +229,7 @@ class ExtractiveAnswerer:
         )
 
 
-def _citation(n: int, c: _Candidate) -> Citation:
+def _citation(n: int, c: Candidate) -> Citation:
     return Citation(
         n=n,
         article_id=c.hit.article_id,
@@ -257,109 +244,11 @@ def _citation(n: int, c: _Candidate) -> Citation:
     )
 
 
-def _candidates(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[_Candidate]:
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for rank, hit in enumerate(hits):
-        for start, end, vector in _sentences(hit, tables.get(hit.article_id)):
-            text = hit.text[start - hit.start : end - hit.start]
-            key = (hit.article_id, start)
-            if len(text) < _MIN_SENTENCE_CHARS or key in seen or _heading(text):
-                continue
-            seen.add(key)
-            out.append(_Candidate(hit, start, end, text, rank, vector, tuple(tokenize(text))))
-    return out
-
-
-def _heading(text: str) -> bool:
-    """A heading, subhead, caption or question line rather than a sentence that states
-    something: it asks ("How are the breeds ranked?"), or it is short and ends without a
-    full stop ("The Strategic Stakes for Google")."""
-    stripped = text.rstrip()
-    if stripped.startswith("#") or stripped.endswith("?"):
-        return True
-    return not stripped.endswith(_CLOSERS) and len(stripped.split()) <= _HEADING_WORDS
-
-
-def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np.ndarray | None]]:
-    """(start, end, stored vector) in body offsets for each sentence of the hit's chunk (no
-    stored vector when the chunk was split now)."""
-    rows, spans = chunk_sentences(hit, table)
-    if len(rows):
-        assert table is not None
-        return [(a, b, table.vectors[r]) for (a, b), r in zip(spans, rows, strict=True)]
-    return [(a, b, None) for a, b in spans]
-
-
-def _pool(candidates: list[_Candidate], score: np.ndarray, size: int) -> list[int]:
-    """The ``size`` best-scoring candidates, one per distinct sentence text."""
-    seen: set[str] = set()
-    out = []
-    for i in np.argsort(-score, kind="stable"):
-        if candidates[i].text not in seen:
-            seen.add(candidates[i].text)
-            out.append(int(i))
-            if len(out) == size:
-                break
-    return out
-
-
-def _headlines(
-    candidates: list[_Candidate], score: np.ndarray, pool: list[int]
-) -> list[tuple[str, float, int]]:
-    """(headline, weight, the best candidate of its article) for the articles of the pool's
-    sentences: a headline weighs what its article's best sentence scores. A
-    headline in title case is left out (every word capitalised hides which are names)."""
-    out = []
-    seen: set[str] = set()
-    for i in pool:
-        hit = candidates[i].hit
-        title = _OUTLET_SUFFIX.sub("", hit.title or "").strip(" .…")
-        words = title.split()
-        if hit.article_id in seen or len(words) < 4:
-            continue
-        seen.add(hit.article_id)
-        if sum(w[:1].isupper() for w in words) > 0.6 * len(words):
-            continue
-        out.append((title, _HEADLINE * float(score[i]), i))
-    return out
-
-
-def _lead(
-    short: str | None,
-    candidates: list[_Candidate],
-    score: np.ndarray,
-    pool: list[int],
-    heads: list[tuple[str, float, int]],
-) -> int | None:
-    """The sentence to quote first: the best one holding the short answer, unless a headline
-    giving it weighs more or is newer ("Chiefs beat Eagles in Super Bowl 57" over an older
-    "the Chiefs won Super Bowl 54"); then the best sentence of that headline's article (one
-    holding the answer if it has one), so the article it came from is cited first."""
-    if not short:
-        return None
-    found = next((i for i in pool if short in candidates[i].text), None)
-    giving = [(w, c) for t, w, c in heads if short in t]
-    if not giving:
-        return found
-    head = max(giving, key=lambda h: (candidates[h[1]].hit.published_at or "", h[0]))
-    if found is not None:
-        newer = (candidates[head[1]].hit.published_at or "") > (
-            candidates[found].hit.published_at or ""
-        )
-        if score[found] >= head[0] and not newer:
-            return found
-    article = candidates[head[1]].hit.article_id
-    same = [i for i, c in enumerate(candidates) if c.hit.article_id == article]
-    holding = [i for i in same if short in candidates[i].text]
-    return max(holding or same, key=lambda i: score[i])
-
-
 def _forms(text: str) -> set[str]:
     return {singular(w) for w in tokenize(text)}
 
 
-def _in_period(candidates: list[_Candidate], period: tuple[int, int] | None) -> np.ndarray:
+def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> np.ndarray:
     """1 for a sentence of an article published in ``period`` (all 1 when there is none)."""
     if period is None:
         return np.ones(len(candidates))
@@ -373,7 +262,7 @@ def _in_period(candidates: list[_Candidate], period: tuple[int, int] | None) -> 
 
 
 def _older_notice(
-    request: AnswerRequest, answer: Answer, candidates: list[_Candidate], inside: np.ndarray
+    request: AnswerRequest, answer: Answer, candidates: list[Candidate], inside: np.ndarray
 ) -> str:
     """When the question names a period and no quoted sentence is from it, say so."""
     if request.period is None or not answer.sentences:
@@ -386,7 +275,7 @@ def _older_notice(
     return f"Nothing published {span} answers this; the sentences below are older."
 
 
-def _freshness(candidates: list[_Candidate], as_of: datetime | None) -> np.ndarray:
+def _freshness(candidates: list[Candidate], as_of: datetime | None) -> np.ndarray:
     """1 for an article from the moment asked about, halving every ~10 days before it; 0
     for undated ones."""
     moment = (as_of or datetime.now(UTC)).timestamp()
@@ -399,7 +288,7 @@ def _freshness(candidates: list[_Candidate], as_of: datetime | None) -> np.ndarr
     return out
 
 
-def _answer_shaped(request: AnswerRequest, candidates: list[_Candidate]) -> np.ndarray:
+def _answer_shaped(request: AnswerRequest, candidates: list[Candidate]) -> np.ndarray:
     """1 for a sentence holding a span of the kind asked for that the question does not
     already name (a person for "who", an amount for "how much"), else 0."""
     asked = request.intent.asked
@@ -416,7 +305,7 @@ def _answer_shaped(request: AnswerRequest, candidates: list[_Candidate]) -> np.n
     return np.array(fits, dtype=float)
 
 
-def _defining(question: str, candidates: list[_Candidate]) -> np.ndarray:
+def _defining(question: str, candidates: list[Candidate]) -> np.ndarray:
     """For "What is Anthropic?" or "Who is Sarah Krane?", 1 for a sentence that says what or
     who the name is ("Anthropic, the San Francisco–based AI research firm …", "Sarah Krane, a
     senior analyst at Gartner", "Its flagship model, Claude, …", "Claude is a …"), else 0."""
@@ -433,7 +322,7 @@ def _defining(question: str, candidates: list[_Candidate]) -> np.ndarray:
     return np.array([bool(says.search(c.text)) for c in candidates], dtype=float)
 
 
-def _recency(candidates: list[_Candidate]) -> np.ndarray:
+def _recency(candidates: list[Candidate]) -> np.ndarray:
     """0 for the oldest dated candidate … 1 for the newest (undated: 0)."""
     dates = sorted({c.hit.published_at for c in candidates if c.hit.published_at})
     rank = {d: i / max(1, len(dates) - 1) for i, d in enumerate(dates)}
@@ -446,7 +335,7 @@ def _question_forms() -> frozenset[str]:
     return frozenset(_QUESTION_WORDS) | frozenset(tokenize(" ".join(sorted(_QUESTION_WORDS))))
 
 
-def _coverage(request: AnswerRequest, candidates: list[_Candidate]) -> Coverage:
+def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
     """Which of the question's content words each sentence holds, each word weighted by how
     rare it is in the index (a sentence naming "Claude" covers "What is Claude?"); plural and
     singular forms meet ("TPUs", "TPU")."""

@@ -1,0 +1,79 @@
+"""The sentences of retrieved chunks an answer may quote, with where each comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.index.sentence_table import SentenceTable, chunk_sentences
+from rag.index.words import tokenize
+from rag.types import Hit
+
+_MIN_SENTENCE_CHARS = 25
+_CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
+_HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence of a retrieved chunk that could be quoted: its hit, body offsets, text, the
+    rank of its chunk, its stored vector and its stemmed words."""
+
+    hit: Hit
+    start: int  # offsets into the article body
+    end: int
+    text: str
+    rank: int
+    vector: np.ndarray | None = None  # stored at ingest; None: embed it now
+    words: tuple[str, ...] = ()  # stemmed content words
+
+
+def candidates_of(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[Candidate]:
+    """The quotable sentences of ``hits``, in hit order, each once (no headings, nothing
+    shorter than a sentence)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for rank, hit in enumerate(hits):
+        for start, end, vector in _sentences(hit, tables.get(hit.article_id)):
+            text = hit.text[start - hit.start : end - hit.start]
+            key = (hit.article_id, start)
+            if len(text) < _MIN_SENTENCE_CHARS or key in seen or _heading(text):
+                continue
+            seen.add(key)
+            out.append(Candidate(hit, start, end, text, rank, vector, tuple(tokenize(text))))
+    return out
+
+
+def _heading(text: str) -> bool:
+    """A heading, subhead, caption or question line rather than a sentence that states
+    something: it asks ("How are the breeds ranked?"), or it is short and ends without a
+    full stop ("The Strategic Stakes for Google")."""
+    stripped = text.rstrip()
+    if stripped.startswith("#") or stripped.endswith("?"):
+        return True
+    return not stripped.endswith(_CLOSERS) and len(stripped.split()) <= _HEADING_WORDS
+
+
+def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np.ndarray | None]]:
+    """(start, end, stored vector) in body offsets for each sentence of the hit's chunk (no
+    stored vector when the chunk was split now)."""
+    rows, spans = chunk_sentences(hit, table)
+    if len(rows):
+        assert table is not None
+        return [(a, b, table.vectors[r]) for (a, b), r in zip(spans, rows, strict=True)]
+    return [(a, b, None) for a, b in spans]
+
+
+def best_pool(candidates: list[Candidate], score: np.ndarray, size: int) -> list[int]:
+    """The ``size`` best-scoring candidates, one per distinct sentence text."""
+    seen: set[str] = set()
+    out = []
+    for i in np.argsort(-score, kind="stable"):
+        if candidates[i].text not in seen:
+            seen.add(candidates[i].text)
+            out.append(int(i))
+            if len(out) == size:
+                break
+    return out

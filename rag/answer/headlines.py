@@ -1,0 +1,66 @@
+"""Headlines state their article's news in one line ("Chiefs top Eagles 38-35"): they are read
+for the short answer, never quoted, and the article whose headline gives the answer is cited
+first. Citations quote article bodies only, so a headline is shown on its article's card.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from rag.answer.candidates import Candidate
+
+_HEADLINE = 1.0  # a headline's weight for the short answer, against its article's best sentence
+_OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")  # "… - CNN", "… | Reuters"
+
+
+def headlines(
+    candidates: list[Candidate], score: np.ndarray, pool: list[int]
+) -> list[tuple[str, float, int]]:
+    """(headline, weight, the best candidate of its article) for the articles of the pool's
+    sentences: a headline weighs what its article's best sentence scores. A
+    headline in title case is left out (every word capitalised hides which are names)."""
+    out = []
+    seen: set[str] = set()
+    for i in pool:
+        hit = candidates[i].hit
+        title = _OUTLET_SUFFIX.sub("", hit.title or "").strip(" .…")
+        words = title.split()
+        if hit.article_id in seen or len(words) < 4:
+            continue
+        seen.add(hit.article_id)
+        if sum(w[:1].isupper() for w in words) > 0.6 * len(words):
+            continue
+        out.append((title, _HEADLINE * float(score[i]), i))
+    return out
+
+
+def first_quoted(
+    short: str | None,
+    candidates: list[Candidate],
+    score: np.ndarray,
+    pool: list[int],
+    heads: list[tuple[str, float, int]],
+) -> int | None:
+    """The sentence to quote first: the best one holding the short answer, unless a headline
+    giving it weighs more or is newer ("Chiefs beat Eagles in Super Bowl 57" over an older
+    "the Chiefs won Super Bowl 54"); then the best sentence of that headline's article (one
+    holding the answer if it has one), so the article it came from is cited first."""
+    if not short:
+        return None
+    found = next((i for i in pool if short in candidates[i].text), None)
+    giving = [(w, c) for t, w, c in heads if short in t]
+    if not giving:
+        return found
+    head = max(giving, key=lambda h: (candidates[h[1]].hit.published_at or "", h[0]))
+    if found is not None:
+        newer = (candidates[head[1]].hit.published_at or "") > (
+            candidates[found].hit.published_at or ""
+        )
+        if score[found] >= head[0] and not newer:
+            return found
+    article = candidates[head[1]].hit.article_id
+    same = [i for i, c in enumerate(candidates) if c.hit.article_id == article]
+    holding = [i for i in same if short in candidates[i].text]
+    return max(holding or same, key=lambda i: score[i])
