@@ -248,7 +248,7 @@ def _names(sentence: str) -> list[Span]:
             if tokens[i][0].lower() in _CONNECTORS:
                 i += 1
             continue
-        if i == opening and j == i + 1 and _COMMON_OPENER.search(tokens[i][0]):
+        if i == opening and j == i + 1 and (_COMMON_OPENER.search(tokens[i][0]) or describing):
             i = j  # "Viewing the comet …": a word opening the sentence, not a name
             continue
         start, end = tokens[i][1], tokens[j - 1][2]

@@ -133,7 +133,10 @@ def typed_answer(
         seen: set[str] = set()
         for span in find_spans(text, asked.kind):
             span = _without_given(span, given)
-            fit = fits.get(span.kind, 0.0) * (1.0 if span.evidence or span.kind == "name" else 0.8)
+            kind = span.kind
+            if kind == "place" and asked.kind == "thing" and span.detail == "city":
+                kind = "name"  # "Jupiter" is a town too, but a planet is what is asked
+            fit = fits.get(kind, 0.0) * (1.0 if span.evidence or kind == "name" else 0.8)
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit *= _place_fit(span, asked)

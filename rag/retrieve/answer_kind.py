@@ -142,6 +142,7 @@ _NOT_A_NAME = _word_set(
     """the a an this that he she it they his her their my your our in on at of for to by with
     behind winning leading running responsible next new current now there here going"""
 )
+_NOUN_LIKE = re.compile(r"^[a-z][a-z-]*(?<!s)(?<!ed)(?<!ing)$")  # lower case, not like a verb
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEAD = re.compile(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", re.I)
 
@@ -252,12 +253,14 @@ def _which(q: str) -> Asked | None:
             first = max(i for i, kind in enumerate(kinds) if kind is not None)
         if first is not None:
             head = first
-            while (
-                head + 1 < len(kinds)
-                and kinds[head + 1] not in (None, "thing")
-                and not phrase[head + 1].lower().endswith("s")
-            ):
-                head += 1
+            k = head + 1
+            while k < len(kinds):
+                if kinds[k] not in (None, "thing") and not phrase[k].lower().endswith("s"):
+                    head = k  # "which country singer": the singer
+                elif kinds[k] is not None or not _NOUN_LIKE.match(phrase[k]):
+                    break  # "which city hosts": a verb
+                k += 1  # "which movie theater chain": a noun describing the chain
+
             described = " ".join(phrase[: head + 1])
             return Asked(kinds[head], phrase[head].lower(), phrase=described)  # type: ignore[arg-type]
         if determiner == "which" and phrase:  # "which woodland creatures": something named

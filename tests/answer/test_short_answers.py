@@ -154,3 +154,9 @@ def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
     assert _spans("Longtime Starbucks chief Howard Schultz testified.")[0][0] == "Starbucks"
+
+
+def test_a_town_sharing_a_planets_name_answers_which_planet() -> None:
+    question = "Which planet has the most moons?"
+    said = [("New moons were found around Jupiter, making it the planet with the most.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Jupiter"

@@ -36,6 +36,8 @@ from rag.retrieve.answer_kind import read_kind
         ("Which is the most popular cat breed, according to a survey?", "thing", "breed"),
         ("Which pop superstar said she will tour?", "person", "superstar"),
         ("Which former striker-turned-pundit wrote a book?", "person", "striker-turned-pundit"),
+        ("Which movie theater chain raised its prices?", "organisation", "chain"),
+        ("Which city hosts the summit?", "place", "city"),
         ("What is Claude?", "other", ""),
         ("What did Ben Wu say?", "other", ""),
         ("anthropic google tpu deal", "other", ""),
