@@ -51,6 +51,7 @@ _MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the questi
 _AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
 _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+_TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
     """what which who whom whose when where why how is was are were be been the a an of in on
@@ -153,6 +154,8 @@ def typed_answer(
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
+            if asked.noun in _TEAM_NOUNS and span.text.isupper():
+                fit *= 0.3  # "NBA", "NFL": the league, not the team asked for
             if span.detail == "before":
                 fit *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
             if span.detail == "age" and asked.noun != "age":

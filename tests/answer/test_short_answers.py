@@ -160,3 +160,9 @@ def test_a_town_sharing_a_planets_name_answers_which_planet() -> None:
     question = "Which planet has the most moons?"
     said = [("New moons were found around Jupiter, making it the planet with the most.", 1.0)]
     assert typed_answer(question, read_kind(question), said) == "Jupiter"
+
+
+def test_a_league_is_not_the_team_asked_for() -> None:
+    question = "Which team did the forward join?"
+    said = [("The NBA approved the trade that sends the forward to the Harbor City Hawks.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
