@@ -344,17 +344,5 @@ def _numbered(story: Story, n: int) -> Story:
 
 
 def _citation(n: int, lead: _Lead) -> Citation:
-    info = lead.info
-    return Citation(
-        n=n,
-        article_id=info.article_id,
-        title=info.title,
-        source=info.source,
-        url=info.url,
-        published_at=info.published_at,
-        quote=lead.text,
-        quote_start=lead.start,
-        quote_end=lead.end,
-        chunk_id=lead.chunk_id,
-        quotes=(Quote(lead.text, lead.start, lead.end, lead.chunk_id),),
-    )
+    quote = Quote(lead.text, lead.start, lead.end, lead.chunk_id)
+    return Citation.quoting(n, lead.info, quote, (quote,))

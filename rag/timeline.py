@@ -344,17 +344,5 @@ def _one_line(text: str) -> str:
 
 def _citation(n: int, said: list[_Sentence]) -> Citation:
     hit = said[0].hit
-    ordered = sorted(said, key=lambda s: s.start)
-    return Citation(
-        n=n,
-        article_id=hit.article_id,
-        title=hit.title,
-        source=hit.source,
-        url=hit.url,
-        published_at=hit.published_at,
-        quote=said[0].text,
-        quote_start=said[0].start,
-        quote_end=said[0].end,
-        chunk_id=hit.chunk_id,
-        quotes=tuple(Quote(s.text, s.start, s.end, hit.chunk_id) for s in ordered),
-    )
+    quotes = [Quote(s.text, s.start, s.end, hit.chunk_id) for s in said]
+    return Citation.quoting(n, hit, quotes[0], tuple(sorted(quotes, key=lambda q: q.start)))

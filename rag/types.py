@@ -97,6 +97,25 @@ class Citation:
     chunk_id: str
     quotes: tuple[Quote, ...] = ()
 
+    @classmethod
+    def quoting(
+        cls, n: int, article: Hit | ArticleInfo, first: Quote, quotes: tuple[Quote, ...] = ()
+    ) -> Citation:
+        """Source ``n``: ``article`` cited for ``first`` (and, when given, every span it quotes)."""
+        return cls(
+            n=n,
+            article_id=article.article_id,
+            title=article.title,
+            source=article.source,
+            url=article.url,
+            published_at=article.published_at,
+            quote=first.text,
+            quote_start=first.start,
+            quote_end=first.end,
+            chunk_id=first.chunk_id,
+            quotes=quotes,
+        )
+
     @property
     def spans(self) -> tuple[Quote, ...]:
         """Every quoted span (``quotes``, or the single ``quote`` when none are listed)."""

@@ -12,7 +12,7 @@ import numpy as np
 from rag.embed.embedder import Embedder
 from rag.index.words import tokenize
 from rag.ingest.sentences import sentence_spans
-from rag.types import AnswerSentence, Citation, Hit
+from rag.types import AnswerSentence, Citation, Hit, Quote
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 SUPPORT_THRESHOLD = 0.55
@@ -139,15 +139,4 @@ def _support(
 
 def _citation(n: int, hit: Hit, span: tuple[int, int, str]) -> Citation:
     start, end, quote = span
-    return Citation(
-        n=n,
-        article_id=hit.article_id,
-        title=hit.title,
-        source=hit.source,
-        url=hit.url,
-        published_at=hit.published_at,
-        quote=quote,
-        quote_start=start,
-        quote_end=end,
-        chunk_id=hit.chunk_id,
-    )
+    return Citation.quoting(n, hit, Quote(quote, start, end, hit.chunk_id))

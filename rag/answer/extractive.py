@@ -22,7 +22,7 @@ from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache
 from rag.index.words import tokenize
-from rag.types import Answer, AnswerSentence, Citation, Hit
+from rag.types import Answer, AnswerSentence, Citation, Hit, Quote
 
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
 _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
@@ -230,18 +230,7 @@ class ExtractiveAnswerer:
 
 
 def _citation(n: int, c: Candidate) -> Citation:
-    return Citation(
-        n=n,
-        article_id=c.hit.article_id,
-        title=c.hit.title,
-        source=c.hit.source,
-        url=c.hit.url,
-        published_at=c.hit.published_at,
-        quote=c.text,
-        quote_start=c.start,
-        quote_end=c.end,
-        chunk_id=c.hit.chunk_id,
-    )
+    return Citation.quoting(n, c.hit, Quote(c.text, c.start, c.end, c.hit.chunk_id))
 
 
 def _forms(text: str) -> set[str]:
