@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from rag.index.words import tokenize
 from rag.retrieve.conversation import names
 from rag.retrieve.intent import Intent
 from rag.types import Answer, Hit
@@ -116,6 +117,11 @@ def singular(word: str) -> str:
     if word.endswith("us") and (len(word) > 4 or word in _NOT_PLURAL):  # "virus"; "GPUs" is
         return word
     return word[:-1]
+
+
+def word_forms(text: str) -> set[str]:
+    """The index's stemmed words of ``text``, a plural's "s" dropped, so "TPUs" meets "TPU"."""
+    return {singular(w) for w in tokenize(text)}
 
 
 def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:

@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from rag.answer.base import AnswerRequest, abstain, asked_names, missing_names, singular
+from rag.answer.base import (
+    AnswerRequest,
+    abstain,
+    asked_names,
+    missing_names,
+    singular,
+    word_forms,
+)
 from rag.answer.candidates import Candidate, best_pool, candidates_of
 from rag.answer.headlines import first_quoted, headlines
 from rag.answer.short import short_answer
@@ -138,7 +145,7 @@ class ExtractiveAnswerer:
         rows = [(candidates[i].text, float(score[i])) for i in pool]
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
-        words += [_held(covered.weights.keys(), _forms(text)) for text, _, _ in heads]
+        words += [_held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
         short = short_answer(
             request.standalone,
             request.intent,
@@ -233,10 +240,6 @@ def _citation(n: int, c: Candidate) -> Citation:
     return Citation.quoting(n, c.hit, Quote(c.text, c.start, c.end, c.hit.chunk_id))
 
 
-def _forms(text: str) -> set[str]:
-    return {singular(w) for w in tokenize(text)}
-
-
 def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> np.ndarray:
     """1 for a sentence of an article published in ``period`` (all 1 when there is none)."""
     if period is None:
@@ -283,10 +286,10 @@ def _answer_shaped(request: AnswerRequest, candidates: list[Candidate]) -> np.nd
     asked = request.intent.asked
     if asked.kind not in _SHAPED:
         return np.zeros(len(candidates))
-    given = {singular(w) for w in tokenize(request.standalone)}
+    given = word_forms(request.standalone)
     fits = [
         any(
-            span.kind == asked.kind and not {singular(w) for w in tokenize(span.text)} <= given
+            span.kind == asked.kind and not word_forms(span.text) <= given
             for span in find_spans(c.text, asked.kind)
         )
         for c in candidates
@@ -345,7 +348,7 @@ def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
     for i in range(1, len(candidates)):
         before, c = candidates[i - 1], candidates[i]
         if before.hit.chunk_id == c.hit.chunk_id and _POINTS_BACK.match(c.text):
-            named = {singular(w) for w in tokenize(" ".join(_CAPITALISED.findall(before.text)))}
+            named = word_forms(" ".join(_CAPITALISED.findall(before.text)))
             forms[i] = forms[i] | _held(share.keys(), named)
     return Coverage(share, forms)
 

@@ -21,11 +21,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.base import is_demonym, singular
+from rag.answer.base import is_demonym, singular, word_forms
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import asked_owner, other_owner
 from rag.answer.spans import Span, find_spans
-from rag.index.words import tokenize
 from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
@@ -117,9 +116,9 @@ def typed_answer(
     fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
     if fits is None or not sentences:
         return None
-    given = _words(question) | {w for e in exclude for w in _words(e)}
+    given = word_forms(question) | {w for e in exclude for w in word_forms(e)}
     initials = _initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
-    wanted = _words(question) - _STOP
+    wanted = word_forms(question) - _STOP
     owner = asked_owner(question) if asked.kind == "person" else None
     if owner:
         fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
@@ -134,16 +133,12 @@ def typed_answer(
         seen: set[str] = set()
         for span in find_spans(text, asked.kind):
             span = _without_given(span, given)
-            kind = span.kind
-            if kind == "place" and asked.kind == "thing" and span.detail == "city":
-                kind = "name"  # "Jupiter" is a town too, but a planet is what is asked
-            fit = fits.get(kind, 0.0) * (1.0 if span.evidence or kind == "name" else 0.8)
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
-            fit *= _place_fit(span, asked)
+            fit = _kind_fit(span, asked, fits)
             span = _with_unit(text, span, asked)
             key = _key(span.text)
-            words = _words(span.text)
+            words = word_forms(span.text)
             if (
                 not key
                 or fit <= 0
@@ -154,20 +149,7 @@ def typed_answer(
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
-            if asked.noun in _TEAM_NOUNS and span.text.isupper():
-                fit *= 0.3  # "NBA", "NFL": the league, not the team asked for
-            if span.detail == "before":
-                fit *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
-            if span.detail == "age" and asked.noun != "age":
-                fit *= 0.2  # "died at 95" answers "how old", not "how many years"
-            if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
-                fit *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
-            if words & wanted:  # "NFL Players' Association" for a question about an NFL team
-                fit *= 0.5
-            if asked.kind in _NAMED and is_demonym(span.text):
-                fit *= 0.1  # "Russian", "Chinese": describes, names no one asked for
-            if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
-                fit *= 0.3  # "QX-7" is a product code, not the company or person asked for
+            fit *= _unlikeness(span, asked, words & wanted)
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
@@ -255,6 +237,37 @@ _PLACE_TYPES = {
 _CORPORATE = re.compile(r"(?:,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|Corporation|Incorporated)\.?)+$")
 
 
+def _kind_fit(span: Span, asked: Asked, fits: Mapping[str, float]) -> float:
+    """How well the span's kind answers the kind asked (less when the sentence gives no
+    evidence of it, or is a place of another type than asked)."""
+    kind = span.kind
+    if kind == "place" and asked.kind == "thing" and span.detail == "city":
+        kind = "name"  # "Jupiter" is a town too, but a planet is what is asked
+    fit = fits.get(kind, 0.0) * (1.0 if span.evidence or kind == "name" else 0.8)
+    return fit * _place_fit(span, asked)
+
+
+def _unlikeness(span: Span, asked: Asked, shares_words: bool) -> float:
+    """1, or less for a span shaped unlike an answer to the question (a league for a team,
+    an age for a count, a word of the question's own)."""
+    factor = 1.0
+    if asked.noun in _TEAM_NOUNS and span.text.isupper():
+        factor *= 0.3  # "NBA", "NFL": the league, not the team asked for
+    if span.detail == "before":
+        factor *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
+    if span.detail == "age" and asked.noun != "age":
+        factor *= 0.2  # "died at 95" answers "how old", not "how many years"
+    if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
+        factor *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
+    if shares_words:  # "NFL Players' Association" for a question about an NFL team
+        factor *= 0.5
+    if asked.kind in _NAMED and is_demonym(span.text):
+        factor *= 0.1  # "Russian", "Chinese": describes, names no one asked for
+    if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
+        factor *= 0.3  # "QX-7" is a product code, not the company or person asked for
+    return factor
+
+
 def _place_fit(span: Span, asked: Asked) -> float:
     """1, or 0.1 for a place of another type than the noun asks for (a city for "which
     country")."""
@@ -273,7 +286,7 @@ def _leading_word(word: str, name: str) -> bool:
 def _without_given(span: Span, given: set[str]) -> Span:
     """ "Suga" of "Suga of BTS" when the question names BTS."""
     head, of, tail = span.text.rpartition(" of ")
-    if not of or not head or not _words(tail) <= given:
+    if not of or not head or not word_forms(tail) <= given:
         return span
     kind, evidence = span.kind, span.evidence
     if kind == "name" and len(head.split()) >= 2 and is_first_name(head.split()[0]):
@@ -333,7 +346,9 @@ def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> f
 
 def _anchors(sentence: str, wanted: set[str]) -> list[int]:
     """Character positions of the question's words in the sentence."""
-    return [m.start() for m in re.finditer(r"[\w'’-]+", sentence) if _words(m.group(0)) & wanted]
+    return [
+        m.start() for m in re.finditer(r"[\w'’-]+", sentence) if word_forms(m.group(0)) & wanted
+    ]
 
 
 def _abbreviated(name: str, initials: set[str]) -> bool:
@@ -353,11 +368,6 @@ def _initials(text: str) -> set[str]:
         words = [w for w in m.group(0).split() if w[:1].isupper()]
         out.add("".join(w[0] for w in words))
     return out
-
-
-def _words(text: str) -> set[str]:
-    """Stemmed words, a plural's "s" dropped, so "TPUs" meets "TPU"."""
-    return {singular(w) for w in tokenize(text)}
 
 
 def _key(text: str) -> str:
