@@ -57,6 +57,7 @@ _DEFINE_QUESTION = re.compile(
     r"\s*\?*\s*$"
 )
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
+_UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 _QUESTION_WORDS = set(
@@ -354,11 +355,14 @@ def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
 
 
 def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
-    """A word no article uses ("Is the deal done?" over one article) weighs as much as the
-    rarest word of the question an article does use, not more: in a small index everything
-    unseen would otherwise outweigh the subject. With no word seen, all weigh the same."""
+    """A word no article uses ("Is the deal done?", "Will regulators block the deal?" over
+    one article) weighs half the rarest word of the question an article does use: in a small
+    index everything unseen would otherwise outweigh the subject, and the question's subject
+    is what the articles must speak of. With no word seen, all weigh the same."""
     seen = rarity[rarity < unseen - 1e-9]
-    return np.minimum(rarity, float(seen.max())) if len(seen) else rarity
+    if not len(seen):
+        return rarity
+    return np.where(rarity >= unseen - 1e-9, _UNSEEN_SHARE * float(seen.max()), rarity)
 
 
 def _held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:

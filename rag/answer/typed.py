@@ -50,6 +50,8 @@ _MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the questi
 _AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
 _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+_OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
@@ -123,12 +125,14 @@ def typed_answer(
     if owner:
         fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
     top = max(score for _, score in sentences) or 1.0
+    years = set(_YEAR.findall(question)) if asked.kind != "date" else set()
     votes: dict[str, _Votes] = {}
     for row, (text, score) in enumerate(sentences):
         share = coverage.of([row]) if coverage is not None else 1.0
         weight = max(score, 0.0) / top
         now = current is None or current[row]
         weight *= 1.0 if now else _OLDER
+        weight *= _other_year(text, years)
         near = _anchors(text, wanted)
         seen: set[str] = set()
         for span in find_spans(text, asked.kind):
@@ -149,7 +153,8 @@ def typed_answer(
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
-            fit *= _unlikeness(span, asked, words & wanted)
+            # "University of Virginia" for "which university": the noun asked names its kind
+            fit *= _unlikeness(span, asked, words & wanted - word_forms(asked.noun))
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
@@ -166,6 +171,15 @@ def typed_answer(
         for key, like in zip(names, likes, strict=True):
             votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor
     return _decide(_merged(votes))
+
+
+def _other_year(sentence: str, years: set[str]) -> float:
+    """1, or less for a sentence naming only other years than the question does: "the 2022
+    Academy Awards" is another ceremony than the 2023 one asked about."""
+    named = set(_YEAR.findall(sentence))
+    if not years or not named or named & years:
+        return 1.0
+    return _OTHER_YEAR
 
 
 def _decide(votes: list[_Votes]) -> str | None:

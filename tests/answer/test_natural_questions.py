@@ -56,6 +56,7 @@ def test_who_invested_is_the_company_not_its_cloud_unit(shipped: NewsRAG) -> Non
         # words the article never uses ("done", "worth") do not outweigh the subject it covers
         ("Is the deal done?", "deal"),
         ("How much is the deal worth?", "deal"),
+        ("Will regulators block the deal?", "regulators"),
     ],
 )
 def test_a_question_about_the_article_with_unseen_words_is_answered(

@@ -166,3 +166,25 @@ def test_a_league_is_not_the_team_asked_for() -> None:
     question = "Which team did the forward join?"
     said = [("The NBA approved the trade that sends the forward to the Harbor City Hawks.", 1.0)]
     assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
+
+
+def test_a_name_holding_the_noun_asked_is_not_the_question_s_own_word() -> None:
+    question = "Which university hired the former senator to teach?"
+    said = [
+        ("The former senator will teach at the University of Halden's Center for Policy.", 1.0),
+        ("The University of Halden confirmed the former senator will teach there.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "University of Halden"
+
+
+def test_a_sentence_about_another_year_s_edition_counts_less() -> None:
+    question = "Who will host the 2031 Northern Film Awards?"
+    said = [
+        ("Mara Quell, who hosted the 2029 Northern Film Awards, said she had been asked.", 1.0),
+        ("Mara Quell hosted the 2029 Northern Film Awards to record ratings.", 0.95),
+        ("Comedian Ivo Brandt will host the 2031 Northern Film Awards.", 0.9),
+    ]
+    words = {"host": 0.2, "2031": 0.4, "northern": 0.1, "film": 0.1, "award": 0.2}
+    other = frozenset({"host", "northern", "film", "award"})
+    held = Coverage(words, [other, other, frozenset(words)])
+    assert typed_answer(question, read_kind(question), said, coverage=held) == "Ivo Brandt"
