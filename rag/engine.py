@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from rag.answer.base import Answerer, AnswerRequest, abstain
 from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.gazetteer import known_word
 from rag.config import Settings, from_env, prepare_data_dir
 from rag.embed.embedder import Embedder
 from rag.errors import NewsragError
@@ -32,6 +33,7 @@ from rag.retrieve.filters import (
 from rag.retrieve.intent import read_intent
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
+from rag.retrieve.spelling import mended, spelling_notice
 from rag.retrieve.story_request import read_story_request
 from rag.types import (
     Answer,
@@ -313,6 +315,9 @@ class NewsRAG:
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         searched = (rewrite or condense)(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
+        # "Antropic": "Anthropic", when no article uses the word as typed
+        searched, fixes = mended(searched, lexical.chunk_count, known=known_word)
+        spelled = spelling_notice(fixes)
         story = read_story_request(searched)
         told = ""
         if story is not None:  # "What happened this week?", "How did … unfold?"
@@ -324,7 +329,10 @@ class NewsRAG:
             if not (answer.abstained and story.kind == "timeline"):
                 t1 = time.perf_counter()
                 yield answer.text
-                yield replace(answer, timings_ms={"total": round((t1 - t0) * 1000, 1)})
+                notice = " ".join(p for p in (spelled, answer.notice) if p)
+                yield replace(
+                    answer, notice=notice, timings_ms={"total": round((t1 - t0) * 1000, 1)}
+                )
                 return
             # no dated developments: what the articles say about the topic instead
             told = f"{answer.text} This answers it as a question instead."
@@ -375,7 +383,7 @@ class NewsRAG:
             timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
             yield replace(
                 item,
-                notice=" ".join(p for p in (told, item.notice) if p),
+                notice=" ".join(p for p in (spelled, told, item.notice) if p),
                 searched=searched,
                 filters=filters.describe(),
                 answerer=chosen.name,

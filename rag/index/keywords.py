@@ -152,6 +152,10 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def chunk_count(self, token: str) -> int:
+        """How many chunks hold ``token`` (a ``tokenize`` token)."""
+        return self.postings.chunk_count(token) if self.postings is not None else 0
+
     def scores(self, query: str, *, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for ``query`` (0 where ``mask`` is 0)."""
         if self.postings is None:

@@ -67,8 +67,20 @@ def test_a_question_about_the_article_with_unseen_words_is_answered(
     assert any(quoted in s.text.lower() for s in answer.sentences)
 
 
+def test_a_misspelt_name_is_answered_and_the_reader_told(shipped: NewsRAG) -> None:
+    answer = shipped.ask("What is Antropic?")
+    assert not answer.abstained
+    assert answer.sentences[0].text.startswith("Anthropic, the San Francisco–based")
+    assert "“Antropic” as “Anthropic”" in answer.notice
+    assert shipped.ask("Who is the CEO of Gogle?").short_answer == "Sundar Pichai"
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
-    for question in ("What is the capital of Peru?", "How do I bake sourdough bread?"):
+    for question in (
+        "What is the capital of Peru?",
+        "How do I bake sourdough bread?",
+        "What is the weather in Paris?",  # not read as "parts", a word the article uses
+    ):
         assert shipped.ask(question).abstained, question
 
 

@@ -1,0 +1,96 @@
+"""Typos in a question, mended from the index's own words: "What is Antropic?" is searched
+as "What is Anthropic?" when no article uses "Antropic" and many use "Anthropic".
+
+A word is only mended when no indexed chunk holds it, it is no common English word, place
+or first name ("Paris" over articles that only say "parts" stays "Paris"), and one edit (a
+letter left out, added, changed or swapped, never the first letter) turns it into a word the
+articles use; among several, the one most chunks hold. A question about a name no article
+mentions is still refused.
+
+Example:
+    >>> mended("Who is the CEO of Gogle?", {"googl": 5, "ceo": 3}.get, known=lambda w: False)
+    ('Who is the CEO of Google?', (('Gogle', 'Google'),))
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+
+from rag.index.words import STOPWORDS, tokenize
+
+_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w-])")
+_LETTERS = string.ascii_lowercase
+_LONG = 5  # shorter words are left alone: one edit reaches too many of them
+
+ChunkCount = Callable[[str], "int | None"]
+
+
+def mended(
+    question: str, chunk_count: ChunkCount, *, known: Callable[[str], bool]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The question with each unknown word mended, and the (asked, mended) pairs.
+
+    Args:
+        question: as asked.
+        chunk_count: how many indexed chunks hold a token (``Postings.chunk_count``);
+            None or 0 for a token no chunk holds.
+        known: whether a word is a real one, never mended (``gazetteer.known_word``: a
+            common English word, a place or a first name).
+    """
+    fixes: list[tuple[str, str]] = []
+
+    def mend(match: re.Match[str]) -> str:
+        word = match.group(0)
+        better = _better(word, chunk_count, known)
+        if better is None:
+            return word
+        fixes.append((word, better))
+        return better
+
+    text = _WORD.sub(mend, question)
+    return text, tuple(fixes)
+
+
+def _better(word: str, chunk_count: ChunkCount, known: Callable[[str], bool]) -> str | None:
+    """The one-edit neighbour of an unknown ``word`` most chunks hold, in the word's case."""
+    lower = word.lower()
+    if len(lower) < _LONG or lower in STOPWORDS or word.isupper():
+        return None  # "FTC", "GPUs": acronyms are not typos
+    if known(word):
+        return None  # a word, just not one the articles use
+    tokens = tokenize(lower)
+    if not tokens or (chunk_count(tokens[0]) or 0) > 0:
+        return None
+    best, best_count = None, 0
+    for candidate in sorted(_edits(lower)):
+        stems = tokenize(candidate)
+        count = (chunk_count(stems[0]) or 0) if stems else 0
+        if count > best_count:
+            best, best_count = candidate, count
+    if best is None:
+        return None
+    if word[0].isupper():
+        return best[0].upper() + best[1:]
+    return best
+
+
+def _edits(word: str) -> set[str]:
+    """Every word one edit away that keeps the first letter (typos rarely change it)."""
+    head, rest = word[0], word[1:]
+    splits = [(rest[:i], rest[i:]) for i in range(len(rest) + 1)]
+    out = {head + a + b[1:] for a, b in splits if b}  # a letter left out
+    out |= {head + a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}  # two swapped
+    out |= {head + a + c + b[1:] for a, b in splits if b for c in _LETTERS}  # one changed
+    out |= {head + a + c + b for a, b in splits for c in _LETTERS}  # one added
+    out.discard(word)
+    return {w for w in out if len(w) >= _LONG}
+
+
+def spelling_notice(fixes: tuple[tuple[str, str], ...]) -> str:
+    """What was read instead of what was typed, for the reader to check."""
+    if not fixes:
+        return ""
+    pairs = " and ".join(f"“{word}” as “{better}”" for word, better in fixes)
+    return f"Read {pairs}: no indexed article uses the word as typed."
