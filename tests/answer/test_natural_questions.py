@@ -44,6 +44,16 @@ def test_a_role_held_at_another_company_is_not_the_answer(shipped: NewsRAG) -> N
     assert shipped.ask("Who is the CEO of Anthropic?").short_answer is None
 
 
+def test_a_follow_up_asks_for_the_role_at_the_company_talked_about(shipped: NewsRAG) -> None:
+    history = [
+        {"role": "user", "content": "Who founded Anthropic?"},
+        {"role": "assistant", "content": shipped.ask("Who founded Anthropic?").text},
+    ]
+    answer = shipped.ask("Who is its CEO?", history=history)
+    assert answer.searched == "Who is its CEO? (Anthropic)"
+    assert answer.short_answer is None  # not Google's CEO
+
+
 def test_who_invested_is_the_company_not_its_cloud_unit(shipped: NewsRAG) -> None:
     answer = shipped.ask("Who invested in Anthropic?")
     assert answer.short_answer == "Google"

@@ -53,6 +53,8 @@ def test_whose_role_a_name_holds() -> None:
     assert asked_owner("Who is the CEO of Anthropic?") == "Anthropic"
     assert asked_owner("Who is Google's chief executive?") == "Google's"
     assert asked_owner("Who founded Anthropic?") is None
+    assert asked_owner("Who is its CEO? (Anthropic)") == "Anthropic"  # a follow-up
+    assert asked_owner("Who is its CEO?") is None
     sentence = "Sundar Pichai, Google's CEO, said the deal was close."
     assert other_owner(sentence, 0, 13, "Anthropic")
     assert not other_owner(sentence, 0, 13, "Google")
