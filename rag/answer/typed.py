@@ -154,7 +154,9 @@ def typed_answer(
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
             # "University of Virginia" for "which university": the noun asked names its kind
-            fit *= _unlikeness(span, asked, words & wanted - word_forms(asked.noun))
+            fit *= _unlikeness(
+                span, asked, words & wanted - word_forms(asked.noun), text[span.end :]
+            )
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
@@ -261,10 +263,14 @@ def _kind_fit(span: Span, asked: Asked, fits: Mapping[str, float]) -> float:
     return fit * _place_fit(span, asked)
 
 
-def _unlikeness(span: Span, asked: Asked, shares_words: bool) -> float:
+def _unlikeness(span: Span, asked: Asked, shares_words: bool, after: str) -> float:
     """1, or less for a span shaped unlike an answer to the question (a league for a team,
-    an age for a count, a word of the question's own)."""
+    an age for a count, a word of the question's own, the owner of the thing asked)."""
     factor = 1.0
+    if asked.noun and re.match(
+        rf"['’]s\s+(?:[\w-]+\s+){{0,3}}{re.escape(singular(asked.noun))}", after, re.I
+    ):
+        factor *= 0.3  # "Google's proprietary AI chips" for "which chips": Google owns them
     if asked.noun in _TEAM_NOUNS and span.text.isupper():
         factor *= 0.3  # "NBA", "NFL": the league, not the team asked for
     if span.detail == "before":
@@ -339,8 +345,9 @@ def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> f
     if span.kind == "number" and span.evidence >= 2:
         return 1.0
     noun = asked.noun if asked.phrase and not asked.phrase.startswith("a ") else ""
-    if noun and re.search(rf"\b{re.escape(noun)}", sentence[span.end : span.end + 30]):
-        return 1.0  # "the Buffalo Bills team"
+    after = sentence[span.end : span.end + 30]
+    if noun and re.search(rf"\b{re.escape(noun)}", after) and not re.match(r"['’]s\b", after):
+        return 1.0  # "the Buffalo Bills team" (but "Google's AI chips" are Google's, not it)
     if noun and re.search(
         rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start]
     ):

@@ -190,3 +190,12 @@ def test_a_sentence_about_another_year_s_edition_counts_less() -> None:
     other = frozenset({"host", "northern", "film", "award"})
     held = Coverage(words, [other, other, frozenset(words)])
     assert typed_answer(question, read_kind(question), said, coverage=held) == "Ivo Brandt"
+
+
+def test_the_owner_of_the_thing_asked_is_not_it() -> None:
+    question = "Which team lost the cup final?"
+    said = [
+        ("Ivo Brandt’s team beat the Harbor City Hawks 3-1 in the cup final.", 1.0),
+        ("Manager Ivo Brandt’s team lifted the cup.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
