@@ -169,3 +169,22 @@ def abstain(
     return Answer(
         question=request.question, text=" ".join(parts), abstained=True, hits=tuple(request.hits)
     )
+
+
+# news verbs that report the same act in other words, as the index stems them ("has poured
+# billions into" answers "how much has it invested")
+_SENSES = (
+    "invest pour fund stake financ",
+    "buy bought acquir acquisit purchas takeov",
+    "die death dead kill",
+    "sue su lawsuit",
+    "resign quit",
+    "fire oust sack dismiss",
+    "launch releas unveil debut",
+)
+_SAME_SENSE = {w: frozenset(g.split()) - {w} for g in _SENSES for w in g.split()}
+
+
+def same_sense(form: str) -> frozenset[str]:
+    """Other stemmed words reporting the same act as ``form`` ("pour" for "invest")."""
+    return _SAME_SENSE.get(form, frozenset())

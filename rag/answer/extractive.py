@@ -16,6 +16,7 @@ from rag.answer.base import (
     abstain,
     asked_names,
     missing_names,
+    same_sense,
     singular,
     word_forms,
 )
@@ -147,16 +148,20 @@ class ExtractiveAnswerer:
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
         words += [_held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
-        short = short_answer(
-            request.standalone,
-            request.intent,
-            rows,
-            hits,
-            search=request.search,
-            outlets=request.outlets,
-            likeness=self._likeness,
-            coverage=Coverage(covered.weights, words),
-            current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
+        short = (
+            None
+            if _unreported(request)
+            else short_answer(
+                request.standalone,
+                request.intent,
+                rows,
+                hits,
+                search=request.search,
+                outlets=request.outlets,
+                likeness=self._likeness,
+                coverage=Coverage(covered.weights, words),
+                current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
+            )
         )
         lead = first_quoted(short, candidates, score, pool, heads)
         answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
@@ -354,6 +359,27 @@ def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
     return Coverage(share, forms)
 
 
+def _unreported(request: AnswerRequest) -> bool:
+    """Whether the question turns on a word no article uses, in any form or sense ("Who
+    acquired Anthropic?" over articles that never say acquired, bought or purchased): the
+    act asked about is not reported, so no name answers it."""
+    if request.idf is None:
+        return False
+    skip = _question_forms()
+    tokens = [t for t in tokenize(request.standalone) if t not in skip and t.isalpha()]
+    if not tokens:
+        return False
+    unseen = float(request.idf([_NO_WORD])[0])
+    rarity = request.idf(tokens)
+    for token, weight in zip(tokens, rarity, strict=True):
+        if weight < unseen - 1e-9:
+            continue
+        senses = sorted(same_sense(singular(token)))
+        if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
+            return True
+    return False
+
+
 def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
     """A word no article uses ("Is the deal done?", "Will regulators block the deal?" over
     one article) weighs half the rarest word of the question an article does use: in a small
@@ -367,12 +393,19 @@ def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
 
 def _held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:
     """The wanted word forms the sentence holds, a form also meeting a longer or shorter one
-    of the same stem ("founders" the question, "founded" the sentence: "founder", "found")."""
+    of the same stem ("founders" the question, "founded" the sentence: "founder", "found"),
+    or a word reporting the same act ("poured" for "invested")."""
     held = set()
     for form in wanted:
-        if form in words or (
-            len(form) >= _STEM
-            and any(len(w) >= _STEM and (w.startswith(form) or form.startswith(w)) for w in words)
+        if (
+            form in words
+            or same_sense(form) & words
+            or (
+                len(form) >= _STEM
+                and any(
+                    len(w) >= _STEM and (w.startswith(form) or form.startswith(w)) for w in words
+                )
+            )
         ):
             held.add(form)
     return frozenset(held)

@@ -222,8 +222,9 @@ def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
         if home is None:
             kept.append(vote)
             continue
-        if (vote.sentences > home.sentences and len(vote.text.split()) > 1) or (
-            vote.sentences >= 2 * home.sentences
+        more = vote.sentences > home.sentences
+        if (more and len(vote.text.split()) > 1) or (
+            (vote.sentences >= 2 * home.sentences or (more and vote.total > home.total))
             and home.kind != "title"
             and _leading_word(vote.text, home.text)
         ):

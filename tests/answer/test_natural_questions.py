@@ -85,6 +85,21 @@ def test_a_misspelt_name_is_answered_and_the_reader_told(shipped: NewsRAG) -> No
     assert shipped.ask("Who is the CEO of Gogle?").short_answer == "Sundar Pichai"
 
 
+def test_an_amount_reported_in_other_words_answers_how_much(shipped: NewsRAG) -> None:
+    # "The tech giant has poured billions into the company since 2023"
+    answer = shipped.ask("How much has Google invested in Anthropic?")
+    assert "poured billions" in answer.sentences[0].text
+    assert answer.short_answer == "billions"
+
+
+def test_an_act_no_article_reports_gets_no_short_answer(shipped: NewsRAG) -> None:
+    # the article says Google invested in Anthropic; nobody acquired or bought it
+    for question in ("Who acquired Anthropic?", "Which company bought Anthropic?"):
+        answer = shipped.ask(question)
+        assert answer.short_answer is None, question
+        assert not answer.abstained  # what the article does say about Anthropic is quoted
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
