@@ -316,7 +316,7 @@ class NewsRAG:
         searched = (rewrite or condense)(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         # "Antropic": "Anthropic", when no article uses the word as typed
-        searched, fixes = mended(searched, lexical.chunk_count, known=known_word)
+        searched, fixes = mended(searched, lexical, known=known_word)
         spelled = spelling_notice(fixes)
         story = read_story_request(searched)
         told = ""

@@ -156,6 +156,11 @@ class LexicalIndex:
         """How many chunks hold ``token`` (a ``tokenize`` token)."""
         return self.postings.chunk_count(token) if self.postings is not None else 0
 
+    def match_with(self, token: str, others: Sequence[str]) -> float:
+        """``Postings.match_with``: how well the best chunk holding ``token`` matches
+        ``others``, as a share of the best chunk of all."""
+        return self.postings.match_with(token, others) if self.postings is not None else 0.0
+
     def scores(self, query: str, *, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for ``query`` (0 where ``mask`` is 0)."""
         if self.postings is None:

@@ -112,6 +112,19 @@ class Postings:
             out *= mask
         return out
 
+    def match_with(self, token: str, others: Sequence[str]) -> float:
+        """How well the best chunk holding ``token`` matches ``others`` (their summed
+        weights), as a share of the best chunk of all (1.0 when ``others`` match none)."""
+        scores = self.scores(list(others), mask=None)
+        best = float(scores.max()) if len(scores) else 0.0
+        if best <= 0:
+            return 1.0
+        tid = self.vocab.get(token)
+        if tid is None:
+            return 0.0
+        rows = self.indices[self.indptr[tid] : self.indptr[tid + 1]]
+        return float(scores[rows].max()) / best
+
     def chunk_count(self, token: str) -> int:
         """How many chunks hold ``token``."""
         tid = self.vocab.get(token)

@@ -4,46 +4,56 @@ as "What is Anthropic?" when no article uses "Antropic" and many use "Anthropic"
 A word is only mended when no indexed chunk holds it, it is no common English word, place
 or first name ("Paris" over articles that only say "parts" stays "Paris"), and one edit (a
 letter left out, added, changed or swapped, never the first letter) turns it into a word the
-articles use; among several, the one most chunks hold. A question about a name no article
-mentions is still refused.
-
-Example:
-    >>> mended("Who is the CEO of Gogle?", {"googl": 5, "ceo": 3}.get, known=lambda w: False)
-    ('Who is the CEO of Google?', (('Gogle', 'Google'),))
+articles use together with the rest of the question; among several, the one most chunks
+hold. A question about a name no article mentions is still refused.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from rag.index.words import STOPWORDS, tokenize
 
 _WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w-])")
 _LETTERS = string.ascii_lowercase
 _LONG = 5  # shorter words are left alone: one edit reaches too many of them
+_AGREE = 0.9  # the mended word's best chunk matches the rest of the question about as well
+# as any chunk does
 
-ChunkCount = Callable[[str], "int | None"]
+
+class Vocabulary(Protocol):
+    """What mending reads from the keyword index (``LexicalIndex``)."""
+
+    def chunk_count(self, token: str) -> int:
+        """How many chunks hold ``token`` (0: none)."""
+        ...
+
+    def match_with(self, token: str, others: Sequence[str]) -> float:
+        """How well the best chunk holding ``token`` matches ``others``, as a share of how
+        well the best chunk of all does (1.0 when ``others`` match nothing)."""
+        ...
 
 
 def mended(
-    question: str, chunk_count: ChunkCount, *, known: Callable[[str], bool]
+    question: str, vocabulary: Vocabulary, *, known: Callable[[str], bool]
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The question with each unknown word mended, and the (asked, mended) pairs.
 
     Args:
         question: as asked.
-        chunk_count: how many indexed chunks hold a token (``Postings.chunk_count``);
-            None or 0 for a token no chunk holds.
+        vocabulary: the index's words (``LexicalIndex``).
         known: whether a word is a real one, never mended (``gazetteer.known_word``: a
             common English word, a place or a first name).
     """
     fixes: list[tuple[str, str]] = []
+    tokens = tokenize(question)
 
     def mend(match: re.Match[str]) -> str:
         word = match.group(0)
-        better = _better(word, chunk_count, known)
+        better = _better(word, tokens, vocabulary, known)
         if better is None:
             return word
         fixes.append((word, better))
@@ -53,27 +63,31 @@ def mended(
     return text, tuple(fixes)
 
 
-def _better(word: str, chunk_count: ChunkCount, known: Callable[[str], bool]) -> str | None:
-    """The one-edit neighbour of an unknown ``word`` most chunks hold, in the word's case."""
+def _better(
+    word: str, tokens: list[str], vocabulary: Vocabulary, known: Callable[[str], bool]
+) -> str | None:
+    """The one-edit neighbour of an unknown ``word`` that the articles use alongside the
+    question's other words ("Boeheim" in the articles about Syracuse's coach, not "Preval"
+    for "Pureval"), the one most chunks hold among several; in the word's case."""
     lower = word.lower()
     if len(lower) < _LONG or lower in STOPWORDS or word.isupper():
         return None  # "FTC", "GPUs": acronyms are not typos
     if known(word):
         return None  # a word, just not one the articles use
-    tokens = tokenize(lower)
-    if not tokens or (chunk_count(tokens[0]) or 0) > 0:
+    own = tokenize(lower)
+    if not own or vocabulary.chunk_count(own[0]) > 0:
         return None
-    best, best_count = None, 0
+    others = [t for t in tokens if t != own[0]]
+    found = []
     for candidate in sorted(_edits(lower)):
         stems = tokenize(candidate)
-        count = (chunk_count(stems[0]) or 0) if stems else 0
-        if count > best_count:
-            best, best_count = candidate, count
-    if best is None:
-        return None
-    if word[0].isupper():
-        return best[0].upper() + best[1:]
-    return best
+        count = vocabulary.chunk_count(stems[0]) if stems else 0
+        if count:  # most chunks first; of one stem, the shorter ("Turkey", not "Turkeye")
+            found.append((-count, len(candidate), candidate, stems[0]))
+    for _, _, candidate, stem in sorted(found):
+        if vocabulary.match_with(stem, others) >= _AGREE:
+            return candidate[0].upper() + candidate[1:] if word[0].isupper() else candidate
+    return None
 
 
 def _edits(word: str) -> set[str]:
