@@ -59,6 +59,7 @@ _DEFINE_QUESTION = re.compile(
 )
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
+_UNREPORTED = 0.5  # words no article uses holding this share of a question: no short answer
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 _QUESTION_WORDS = set(
@@ -361,8 +362,9 @@ def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
 
 def _unreported(request: AnswerRequest) -> bool:
     """Whether the question turns on a word no article uses, in any form or sense ("Who
-    acquired Anthropic?" over articles that never say acquired, bought or purchased): the
-    act asked about is not reported, so no name answers it."""
+    acquired Anthropic?" over articles that never say acquired, bought or purchased): when
+    such words hold most of what the question asks (by rarity), the act asked about is not
+    reported, so no name answers it."""
     if request.idf is None:
         return False
     skip = _question_forms()
@@ -371,13 +373,14 @@ def _unreported(request: AnswerRequest) -> bool:
         return False
     unseen = float(request.idf([_NO_WORD])[0])
     rarity = request.idf(tokens)
+    missing = 0.0
     for token, weight in zip(tokens, rarity, strict=True):
         if weight < unseen - 1e-9:
             continue
         senses = sorted(same_sense(singular(token)))
         if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
-            return True
-    return False
+            missing += float(weight)
+    return missing >= _UNREPORTED * float(rarity.sum())
 
 
 def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
