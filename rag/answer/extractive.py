@@ -60,6 +60,8 @@ _DEFINE_QUESTION = re.compile(
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.5  # words no article uses holding this share of a question: no short answer
+_DESCRIBED = 0.5  # what a word describing a name the question gives weighs
+_APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\?|$)")
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 _QUESTION_WORDS = set(
@@ -343,9 +345,12 @@ def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
     rarity = request.idf(tokens) if request.idf is not None else np.ones(len(tokens))
     if request.idf is not None and len(rarity):
         rarity = _unseen_capped(rarity, float(request.idf([_NO_WORD])[0]))
+    described = _described(request.standalone, skip)
     weights: dict[str, float] = {}
     for token, weight in zip(tokens, rarity, strict=True):
         form = singular(token)
+        if token in described:  # "Anthropic, the company behind Claude": who it is, not
+            weight = _DESCRIBED * weight  # what is asked
         weights[form] = max(weights.get(form, 0.0), float(weight))
     total = sum(weights.values()) or 1.0
     share = {form: weight / total for form, weight in weights.items()}
@@ -358,6 +363,15 @@ def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
             named = word_forms(" ".join(_CAPITALISED.findall(before.text)))
             forms[i] = forms[i] | _held(share.keys(), named)
     return Coverage(share, forms)
+
+
+def _described(question: str, skip: frozenset[str]) -> set[str]:
+    """The words of the question that describe a name it gives ("the company behind
+    Claude" in "Who founded Anthropic, the company behind Claude?")."""
+    out: set[str] = set()
+    for m in _APPOSITIVE.finditer(question):
+        out |= set(tokenize(m.group(1))) - skip
+    return out
 
 
 def _unreported(request: AnswerRequest) -> bool:

@@ -38,6 +38,12 @@ def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
     assert answer.sentences[0].text.startswith(opening)
 
 
+def test_a_name_described_in_the_question_is_answered_as_asked(shipped: NewsRAG) -> None:
+    # the description ("the company behind Claude") is in another sentence than the founders
+    answer = shipped.ask("Who founded Anthropic, the company behind Claude?")
+    assert answer.short_answer == "Dario and Daniela Amodei"
+
+
 def test_a_role_held_at_another_company_is_not_the_answer(shipped: NewsRAG) -> None:
     # the article names Google's CEO, and no CEO of Anthropic
     assert shipped.ask("Who is the CEO of Google?").short_answer == "Sundar Pichai"
