@@ -128,6 +128,7 @@ _SCORE = re.compile(r"\b(final score|what was the score|by what score|what score
 _WHICH = re.compile(r"\b(which|what|this|these)\s+(?=[\w“\"'])", re.I)
 _WORDS = re.compile(r"[\w'’.&-]+")
 _BE = {"is", "was", "are", "were"}
+_OWNER = re.compile(r"^[A-Z][\w.&-]*['’]s?$")  # "Anthropic's", "the Lakers'"
 _THE = {"the", "a", "an", "its", "his", "her", "their", "this"}
 # "which type of X": the kind is X's
 _TRANSPARENT = _word_set("type kind sort genre form breed variety class category name")
@@ -223,6 +224,8 @@ def _which(q: str) -> Asked | None:
         lowered = [w.lower() for w in words[:2]]
         if len(lowered) == 2 and lowered[0] in _BE and lowered[1] in _THE:
             words = words[2:]  # "what is the current debt limit": the noun phrase after it
+        elif len(words) > 2 and lowered[0] in _BE and _OWNER.match(words[1]):
+            words = words[2:]  # "what is Anthropic's flagship model": the model
         if words and words[0].lower() == "of":  # "which of these companies"
             words = words[2:] if len(words) > 1 and words[1].lower() in _PHRASE_END else words[1:]
         phrase: list[str] = []

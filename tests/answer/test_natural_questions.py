@@ -44,6 +44,10 @@ def test_a_name_described_in_the_question_is_answered_as_asked(shipped: NewsRAG)
     assert answer.short_answer == "Dario and Daniela Amodei"
 
 
+def test_what_is_a_company_s_named_thing_answers_with_its_name(shipped: NewsRAG) -> None:
+    assert shipped.ask("What is Anthropic's flagship model?").short_answer == "Claude"
+
+
 def test_a_role_held_at_another_company_is_not_the_answer(shipped: NewsRAG) -> None:
     # the article names Google's CEO, and no CEO of Anthropic
     assert shipped.ask("Who is the CEO of Google?").short_answer == "Sundar Pichai"

@@ -38,6 +38,8 @@ from rag.retrieve.answer_kind import read_kind
         ("Which former striker-turned-pundit wrote a book?", "person", "striker-turned-pundit"),
         ("Which movie theater chain raised its prices?", "organisation", "chain"),
         ("Which city hosts the summit?", "place", "city"),
+        ("What is Anthropic's flagship model?", "thing", "model"),  # the model, not Anthropic
+        ("What is Google's strategy?", "other", ""),
         ("What is Claude?", "other", ""),
         ("What did Ben Wu say?", "other", ""),
         ("anthropic google tpu deal", "other", ""),
