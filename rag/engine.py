@@ -317,7 +317,7 @@ class NewsRAG:
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         # "Antropic": "Anthropic", when no article uses the word as typed
         searched, fixes = mended(searched, lexical, known=known_word)
-        spelled = spelling_notice(fixes)
+        spelled = spelling_notice(tuple(f for f in fixes if f[0] in question))  # typed now
         story = read_story_request(searched)
         told = ""
         if story is not None:  # "What happened this week?", "How did … unfold?"

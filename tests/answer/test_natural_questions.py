@@ -93,6 +93,11 @@ def test_a_misspelt_name_is_answered_and_the_reader_told(shipped: NewsRAG) -> No
     assert answer.sentences[0].text.startswith("Anthropic, the San Francisco–based")
     assert "“Antropic” as “Anthropic”" in answer.notice
     assert shipped.ask("Who is the CEO of Gogle?").short_answer == "Sundar Pichai"
+    # a follow-up carries the mended name; the notice was given with the question that had it
+    history = [{"role": "user", "content": "What is Antropic?"}]
+    follow_up = shipped.ask("Who founded it?", history=history)
+    assert follow_up.short_answer == "Dario and Daniela Amodei"
+    assert "Antropic" not in follow_up.notice
 
 
 def test_an_amount_reported_in_other_words_answers_how_much(shipped: NewsRAG) -> None:
