@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from rag.answer.base import Answerer, AnswerRequest, abstain
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.gazetteer import known_word
+from rag.answer.spans import persons
 from rag.config import Settings, from_env, prepare_data_dir
 from rag.embed.embedder import Embedder
 from rag.errors import NewsragError
@@ -313,7 +314,9 @@ class NewsRAG:
         moment = as_of_moment(as_of)  # a bad date fails before any work
         turns = as_messages(history)
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
-        searched = (rewrite or condense)(question.strip(), turns)
+        if rewrite is None:  # "he" and "she" read as the person last named
+            rewrite = partial(condense, people=persons)
+        searched = rewrite(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         # "Antropic": "Anthropic", when no article uses the word as typed
         searched, fixes = mended(searched, lexical, known=known_word)

@@ -59,7 +59,7 @@ _DEFINE_QUESTION = re.compile(
 )
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
-_UNREPORTED = 0.5  # words no article uses holding this share of a question: no short answer
+_UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
 _DESCRIBED = 0.5  # what a word describing a name the question gives weighs
 _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\?|$)")
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}

@@ -51,6 +51,13 @@ _TITLES = set(
     sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
     bishop cardinal ex-president former late mrs prime deputy acting interim emeritus""".split()  # noqa: SIM905
 )
+# who works at a place named next ("an analyst at Gartner", "a researcher at the University …")
+_EMPLOYED = set(
+    """analyst analysts researcher researchers strategist professor economist scientist
+    scientists engineer engineers executive executives partner fellow lecturer editor reporter
+    correspondent consultant official officials spokesperson spokesman spokeswoman adviser
+    advisor lawyer attorney employee employees worker workers staffer student students""".split()  # noqa: SIM905
+)
 _SPEECH = re.compile(
     r"^\s*(?:,\s*)?(?:said|says|told|added|wrote|explained|argued|noted|announced|stated|"
     r"tweeted|posted)\b",
@@ -155,6 +162,12 @@ def find_spans(sentence: str, kind: str) -> list[Span]:
     if kind in ("title", "thing"):  # a film, or a plan "called “Powering up Britain”"
         spans = _quoted(sentence) + spans
     return spans
+
+
+def persons(text: str) -> list[str]:
+    """The persons ``text`` names as such ("Sundar Pichai" of "Sundar Pichai, Google's CEO,
+    said …"), in order."""
+    return [span.text for span in find_spans(text, "person") if span.kind == "person"]
 
 
 def _places_inside(spans: list[Span]) -> list[Span]:
@@ -302,6 +315,9 @@ def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) ->
     if kind := place_type(text) or place_type(f"{text}."):  # "U.K" of "the U.K. on …"
         return Span(text, start, end, "place", 2, kind)
     if words[-1].lower().strip(".,") in _ORG_SUFFIX or "&" in text:
+        return Span(text, start, end, "organisation", 2)
+    employed = [w for w in lowered if w != "the"][-2:]  # "a senior analyst at Gartner"
+    if len(employed) == 2 and employed[1] in ("at", "with") and employed[0] in _EMPLOYED:
         return Span(text, start, end, "organisation", 2)
     titled = bool(lowered) and (lowered[-1] in _TITLES or lowered[-1].rstrip("s") in _TITLES)
     titled_after = _TITLE_AFTER.match(after)  # "named Priya Raman chief executive"

@@ -114,6 +114,14 @@ _WHO_IS_NAMED = re.compile(
     r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?:Dr\.?\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
     r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s*\?*\s*$"
 )
+# "where does he work?", "where did Ben Wu study?", "who does she work for?": an employer
+_ASKED_ABOUT = (
+    r"(?i:\s+(?:does|did|do|has|have|is|was)(?:\s+(?:he|she|they))?)(?:\s+[A-Z][\w.’'-]*){0,4}"
+)
+_EMPLOYER = re.compile(
+    rf"\b(?i:where){_ASKED_ABOUT}\s+(?i:(?:now\s+)?(?:work|working|study|studied|studying))\b|"
+    rf"\b(?i:who){_ASKED_ABOUT}\s+(?i:(?:now\s+)?(?:work|works|working)\s+for)\b"
+)
 _WHERE = re.compile(
     rf"{_START}where\b|\bwhere (?:did|does|do|is|was|were|are|will|has|have)\b|"
     r"\b(?:from|to|in) where\W*$|\blocated where\b",
@@ -171,6 +179,8 @@ def read_kind(question: str) -> Asked:
         return Asked("date")
     if found := _which(q):
         return found
+    if _EMPLOYER.search(q):
+        return Asked("organisation", "employer", phrase="an employer")
     if _WHO_IS_NAMED.match(q) or _who_is_lowercase_name(q):  # "Who is Sarah Krane?": who
         return Asked("other", "who is")  # she is, not another name
     if _WHO.search(q):

@@ -8,7 +8,7 @@ itself. State lives only in the messages passed in, so no history leaks between 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rag.errors import NewsragError
@@ -23,6 +23,8 @@ _PRONOUN = re.compile(
     r"the company|the deal|the firm|the startup)\b",
     re.IGNORECASE,
 )
+_PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
+_FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
 _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
 _NOT_NAME_WORDS = (
     "What Who Which When Where Why How And But Did Does Is Was Were Are The A An In On Of So "
@@ -83,13 +85,28 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP_START.match(q)) or (bool(_PRONOUN.search(q)) and len(names(q)) <= 1)
 
 
-def condense(question: str, history: Sequence[Message]) -> str:
+def condense(
+    question: str,
+    history: Sequence[Message],
+    *,
+    people: Callable[[str], list[str]] | None = None,
+) -> str:
     """The question to retrieve for: ``question`` plus the names of earlier user turns it
-    does not mention, when it is a follow-up; otherwise ``question`` unchanged."""
+    does not mention, when it is a follow-up; otherwise ``question`` unchanged.
+
+    With ``people`` (the persons a text names), "he" or "she" points at the person the last
+    question named, else the one the last answer opens with ("Who is Google's CEO?" answered
+    "Sundar Pichai, Google's CEO, …", then "What did he say?")."""
     previous = [m.content for m in history if m.role == "user"]
     if not previous or not is_follow_up(question):
         return question
     own = {n.lower() for n in names(question)}
+    if people is not None and _PERSONAL.search(question):
+        answered = [m.content for m in history if m.role == "assistant"]
+        said = _FIRST_SENTENCE.match(answered[-1]).group(0) if answered else ""
+        persons = [p for p in people(previous[-1]) or people(said) if p.lower() not in own]
+        if persons:
+            return f"{question} ({persons[0]})"
     carried: list[str] = []
     for text in reversed(previous[-3:]):  # the latest turns matter most
         for name in names(text):

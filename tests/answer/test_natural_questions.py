@@ -64,6 +64,18 @@ def test_a_follow_up_asks_for_the_role_at_the_company_talked_about(shipped: News
     assert answer.short_answer is None  # not Google's CEO
 
 
+def test_he_and_she_in_a_follow_up_are_the_person_last_named(shipped: NewsRAG) -> None:
+    first = shipped.ask("Who is Google's CEO?")
+    history = [
+        {"role": "user", "content": "Who is Google's CEO?"},
+        {"role": "assistant", "content": first.text},
+    ]
+    assert "Sundar Pichai" in shipped.ask("What did he say?", history=history).searched
+    history = [{"role": "user", "content": "What did Ben Wu say?"}]
+    assert shipped.ask("Where does he work?", history=history).short_answer == "Bessemer Partners"
+    assert shipped.ask("Where does Sarah Krane work?").short_answer == "Gartner"
+
+
 def test_who_invested_is_the_company_not_its_cloud_unit(shipped: NewsRAG) -> None:
     answer = shipped.ask("Who invested in Anthropic?")
     assert answer.short_answer == "Google"

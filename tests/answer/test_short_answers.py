@@ -45,6 +45,12 @@ def test_vague_amounts_are_not_numbers_and_word_amounts_are_money() -> None:
     assert _spans("Millions of people watched the final.", "money") == []
 
 
+def test_the_place_someone_works_at_is_an_organisation() -> None:
+    assert ("Halden Research", "organisation") in _spans(
+        "“It is a race,” says Mara Quell, a senior analyst at Halden Research."
+    )
+
+
 def test_a_describing_compound_is_not_a_name() -> None:
     assert all(t != "AI-first" for t, _ in _spans("He called it an AI-first future."))
 

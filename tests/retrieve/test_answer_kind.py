@@ -39,6 +39,9 @@ from rag.retrieve.answer_kind import read_kind
         ("Which movie theater chain raised its prices?", "organisation", "chain"),
         ("Which city hosts the summit?", "place", "city"),
         ("What is Anthropic's flagship model?", "thing", "model"),  # the model, not Anthropic
+        ("Where does Ben Wu work?", "organisation", "employer"),  # who employs him
+        ("Who does she work for? (Sarah Krane)", "organisation", "employer"),
+        ("Where do most people work from home?", "place", "where"),
         ("What is Google's strategy?", "other", ""),
         ("What is Claude?", "other", ""),
         ("What did Ben Wu say?", "other", ""),
