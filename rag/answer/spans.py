@@ -230,7 +230,8 @@ def _names(sentence: str) -> list[Span]:
     each typed by what surrounds it."""
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     spans: list[Span] = []
-    i = opening = 0  # the token a sentence opens on (after its dateline, if any)
+    # the token a sentence opens on (after its opening quote mark or dateline, if any)
+    i = opening = 1 if tokens and tokens[0][0] in '“"' else 0
     while i < len(tokens):
         if not _capital(tokens[i][0], first=i == opening):
             i += 1

@@ -51,6 +51,10 @@ def test_the_place_someone_works_at_is_an_organisation() -> None:
     )
 
 
+def test_a_quotation_opens_a_sentence_too() -> None:
+    assert _spans("“Viewing the comet is easy,” said Mara Quell.") == [("Mara Quell", "person")]
+
+
 def test_a_describing_compound_is_not_a_name() -> None:
     assert all(t != "AI-first" for t, _ in _spans("He called it an AI-first future."))
 
