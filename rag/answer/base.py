@@ -181,6 +181,8 @@ _SENSES = (
     "resign quit",
     "fire oust sack dismiss",
     "launch releas unveil debut",
+    # whether a deal is done: what says it is, or that it is still being negotiated
+    "done finish complet seal negoti talk pend",
 )
 _SAME_SENSE = {w: frozenset(g.split()) - {w} for g in _SENSES for w in g.split()}
 

@@ -127,6 +127,11 @@ def test_an_act_no_article_reports_gets_no_short_answer(shipped: NewsRAG) -> Non
         assert not answer.abstained  # what the article does say about Anthropic is quoted
 
 
+def test_whether_a_deal_is_done_opens_with_what_says_how_far_it_is(shipped: NewsRAG) -> None:
+    answer = shipped.ask("Is the deal done?")
+    assert "still under negotiation" in answer.sentences[0].text
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
