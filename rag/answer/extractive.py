@@ -3,9 +3,8 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -16,11 +15,10 @@ from rag.answer.base import (
     abstain,
     asked_names,
     missing_names,
-    same_sense,
-    singular,
     word_forms,
 )
 from rag.answer.candidates import Candidate, best_pool, candidates_of
+from rag.answer.coverage import held, question_coverage, unreported
 from rag.answer.headlines import first_quoted, headlines
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
@@ -29,7 +27,6 @@ from rag.answer.typed import Coverage
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache
-from rag.index.words import tokenize
 from rag.types import Answer, AnswerSentence, Citation, Hit, Quote
 
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
@@ -39,17 +36,9 @@ _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no pa
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
 _SHAPED_GAIN = 0.1  # how much a sentence holding a span of the kind asked gains
 _PERIOD = 0.1  # how much a sentence from the period the question names gains
-_STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POOL = 6  # the sentences a short answer is read from
 _HEADLINE_POOL = 12  # the articles of this many best sentences have their headlines read
 _KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
-_POINTS_BACK = re.compile(
-    r"(?:The|This|That|These|Those)\s+(?:\w+\s+){0,2}?(?:company|firm|giant|group|startup|"
-    r"maker|move|deal|agreement|partnership|country|team|club|agency|bank|chain|network|"
-    r"star|singer|actor|actress|player|leader|president|minister|executive|official)s?\b|"
-    r"(?:It|He|She|They|Its|His|Her|Their)\b"
-)
-_CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
 _DEFINE_QUESTION = re.compile(
     r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?"
@@ -57,20 +46,8 @@ _DEFINE_QUESTION = re.compile(
     r"|(?<=who is )[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){1,2})"
     r"\s*\?*\s*$"
 )
-_NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
-_UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
-_UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
-_DESCRIBED = 0.5  # what a word describing a name the question gives weighs
-_APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\?|$)")
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
-_QUESTION_WORDS = set(
-    """what which who whom whose when where why how is was are were be been being do does did
-    has have had will would can could should shall may might must the a an of in on at to
-    for from by with about as and or but not this that these those it its there their they
-    he she his her them tell me please know any some latest recent recently new news much
-    many""".split()  # noqa: SIM905
-)
 
 
 class ExtractiveAnswerer:
@@ -115,7 +92,7 @@ class ExtractiveAnswerer:
             return abstain(request)
         vectors = self._vectors(question, candidates)
         meaning = vectors[1:] @ vectors[0]
-        covered = _coverage(request, candidates)
+        covered = question_coverage(request, candidates)
         coverage = np.array([covered.of([i]) for i in range(len(candidates))])
         prior = np.array([1.0 / (1 + c.rank) for c in candidates])
         score = _MEANING * meaning + _COVERAGE * coverage + 0.10 * prior
@@ -150,11 +127,10 @@ class ExtractiveAnswerer:
         rows = [(candidates[i].text, float(score[i])) for i in pool]
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
-        words += [_held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
-        short = (
-            None
-            if _unreported(request)
-            else short_answer(
+        words += [held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
+        short = None  # "Who acquired Anthropic?" when no article reports an acquisition
+        if not unreported(request):
+            short = short_answer(
                 request.standalone,
                 request.intent,
                 rows,
@@ -165,7 +141,6 @@ class ExtractiveAnswerer:
                 coverage=Coverage(covered.weights, words),
                 current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
             )
-        )
         lead = first_quoted(short, candidates, score, pool, heads)
         answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
         notice = _older_notice(request, answer, candidates, inside)
@@ -328,104 +303,6 @@ def _recency(candidates: list[Candidate]) -> np.ndarray:
     dates = sorted({c.hit.published_at for c in candidates if c.hit.published_at})
     rank = {d: i / max(1, len(dates) - 1) for i, d in enumerate(dates)}
     return np.array([rank.get(c.hit.published_at, 0.0) for c in candidates])
-
-
-@functools.cache
-def _question_forms() -> frozenset[str]:
-    """The question words as the index writes them ("does" -> "doe"), and as written."""
-    return frozenset(_QUESTION_WORDS) | frozenset(tokenize(" ".join(sorted(_QUESTION_WORDS))))
-
-
-def _coverage(request: AnswerRequest, candidates: list[Candidate]) -> Coverage:
-    """Which of the question's content words each sentence holds, each word weighted by how
-    rare it is in the index (a sentence naming "Claude" covers "What is Claude?"); plural and
-    singular forms meet ("TPUs", "TPU")."""
-    skip = _question_forms()
-    tokens = [t for t in tokenize(request.standalone) if t not in skip]
-    rarity = request.idf(tokens) if request.idf is not None else np.ones(len(tokens))
-    if request.idf is not None and len(rarity):
-        rarity = _unseen_capped(rarity, float(request.idf([_NO_WORD])[0]))
-    described = _described(request.standalone, skip)
-    weights: dict[str, float] = {}
-    for token, weight in zip(tokens, rarity, strict=True):
-        form = singular(token)
-        if token in described:  # "Anthropic, the company behind Claude": who it is, not
-            weight = _DESCRIBED * weight  # what is asked
-        weights[form] = max(weights.get(form, 0.0), float(weight))
-    total = sum(weights.values()) or 1.0
-    share = {form: weight / total for form, weight in weights.items()}
-    forms = [_held(share.keys(), {singular(w) for w in c.words}) for c in candidates]
-    # "Google is Anthropic's investor. The tech giant has poured billions into the company":
-    # a sentence opening on a pointer back holds the names of the sentence before it
-    for i in range(1, len(candidates)):
-        before, c = candidates[i - 1], candidates[i]
-        if before.hit.chunk_id == c.hit.chunk_id and _POINTS_BACK.match(c.text):
-            named = word_forms(" ".join(_CAPITALISED.findall(before.text)))
-            forms[i] = forms[i] | _held(share.keys(), named)
-    return Coverage(share, forms)
-
-
-def _described(question: str, skip: frozenset[str]) -> set[str]:
-    """The words of the question that describe a name it gives ("the company behind
-    Claude" in "Who founded Anthropic, the company behind Claude?")."""
-    out: set[str] = set()
-    for m in _APPOSITIVE.finditer(question):
-        out |= set(tokenize(m.group(1))) - skip
-    return out
-
-
-def _unreported(request: AnswerRequest) -> bool:
-    """Whether the question turns on a word no article uses, in any form or sense ("Who
-    acquired Anthropic?" over articles that never say acquired, bought or purchased): when
-    such words hold most of what the question asks (by rarity), the act asked about is not
-    reported, so no name answers it."""
-    if request.idf is None:
-        return False
-    skip = _question_forms()
-    tokens = [t for t in tokenize(request.standalone) if t not in skip and t.isalpha()]
-    if not tokens:
-        return False
-    unseen = float(request.idf([_NO_WORD])[0])
-    rarity = request.idf(tokens)
-    missing = 0.0
-    for token, weight in zip(tokens, rarity, strict=True):
-        if weight < unseen - 1e-9:
-            continue
-        senses = sorted(same_sense(singular(token)))
-        if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
-            missing += float(weight)
-    return missing >= _UNREPORTED * float(rarity.sum())
-
-
-def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
-    """A word no article uses ("Is the deal done?", "Will regulators block the deal?" over
-    one article) weighs half the rarest word of the question an article does use: in a small
-    index everything unseen would otherwise outweigh the subject, and the question's subject
-    is what the articles must speak of. With no word seen, all weigh the same."""
-    seen = rarity[rarity < unseen - 1e-9]
-    if not len(seen):
-        return rarity
-    return np.where(rarity >= unseen - 1e-9, _UNSEEN_SHARE * float(seen.max()), rarity)
-
-
-def _held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:
-    """The wanted word forms the sentence holds, a form also meeting a longer or shorter one
-    of the same stem ("founders" the question, "founded" the sentence: "founder", "found"),
-    or a word reporting the same act ("poured" for "invested")."""
-    held = set()
-    for form in wanted:
-        if (
-            form in words
-            or same_sense(form) & words
-            or (
-                len(form) >= _STEM
-                and any(
-                    len(w) >= _STEM and (w.startswith(form) or form.startswith(w)) for w in words
-                )
-            )
-        ):
-            held.add(form)
-    return frozenset(held)
 
 
 def _best_dense(hits: list[Hit]) -> float:

@@ -17,11 +17,11 @@ from typing import Protocol
 
 from rag.index.words import STOPWORDS, tokenize
 
-_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w-])")
-_LETTERS = string.ascii_lowercase
 _LONG = 5  # shorter words are left alone: one edit reaches too many of them
-_AGREE = 0.9  # the mended word's best chunk matches the rest of the question about as well
-# as any chunk does
+_WORD = re.compile(rf"(?<![\w'’-])[A-Za-z]{{{_LONG},}}(?![\w-])")
+_LETTERS = string.ascii_lowercase
+# the mended word's best chunk must match the rest of the question about as well as any does
+_AGREE = 0.9
 
 
 class Vocabulary(Protocol):
@@ -107,4 +107,5 @@ def spelling_notice(fixes: tuple[tuple[str, str], ...]) -> str:
     if not fixes:
         return ""
     pairs = " and ".join(f"“{word}” as “{better}”" for word, better in fixes)
-    return f"Read {pairs}: no indexed article uses the word as typed."
+    words = "the word" if len(fixes) == 1 else "these words"
+    return f"Read {pairs}: no indexed article uses {words} as typed."
