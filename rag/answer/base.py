@@ -17,6 +17,7 @@ from rag.types import Answer, Hit
 
 NOT_FOUND = "I could not find this in the indexed articles."
 _NOT_PLURAL = {"plus", "thus", "onus", "opus"}
+_PHRASE = re.compile(r"(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){1,6}[A-Z][\w’'-]*")
 # adjectives of peoples and regions: they describe ("a South Asian country"), name nothing
 _DEMONYM = re.compile(
     r"(?:(?:North|South|East|West|Central|Southeast|Northern|Southern|Eastern|Western)\s+)?"
@@ -127,15 +128,27 @@ def word_forms(text: str) -> set[str]:
 def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:
     """Names in the question that no retrieved chunk (text, title or outlet) mentions, in
     any of their forms ("TPU" is mentioned by "TPUs")."""
-    seen = " ".join(f"{h.title} {h.source} {h.text}" for h in hits).lower()
-    words = {singular(w) for w in re.findall(r"\w+", seen)}
+    text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
+    words = {singular(w) for w in re.findall(r"\w+", text.lower())}
+    spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
     # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
     # a Series C round")
     return [
         n
         for n in asked_names(question, outlets=outlets)
         if not all(singular(w) in words for w in re.findall(r"\w+", n.lower()) if len(w) >= 3)
+        and n.rstrip("s") not in spelled
     ]
+
+
+def initials(text: str) -> set[str]:
+    """The acronyms of the capitalised phrases in ``text`` ("FTC" for "Federal Trade
+    Commission", "NIT" for "National Invitational Tournament")."""
+    out = set()
+    for m in _PHRASE.finditer(text):
+        words = [w for w in m.group(0).split() if w[:1].isupper()]
+        out.add("".join(w[0] for w in words))
+    return out
 
 
 def abstain(

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from rag.answer.base import AnswerRequest, same_sense, singular, word_forms
+from rag.answer.base import AnswerRequest, initials, same_sense, singular, word_forms
 from rag.answer.candidates import Candidate
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize
@@ -28,6 +28,7 @@ _POINTS_BACK = re.compile(
     r"(?:It|He|She|They|Its|His|Her|Their)\b"
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
@@ -74,6 +75,13 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         if before.hit.chunk_id == c.hit.chunk_id and _POINTS_BACK.match(c.text):
             named = word_forms(" ".join(_CAPITALISED.findall(before.text)))
             forms[i] = forms[i] | held(share.keys(), named)
+    # "the FTC" is held by a sentence naming the Federal Trade Commission
+    acronyms = {a: singular(a.lower()) for a in _ACRONYM.findall(request.standalone)}
+    acronyms = {a: form for a, form in acronyms.items() if form in share}
+    if acronyms:
+        for i, c in enumerate(candidates):
+            spelled = initials(c.text)
+            forms[i] = forms[i] | {form for a, form in acronyms.items() if a in spelled}
     return Coverage(share, forms)
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.base import is_demonym, singular, word_forms
+from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import asked_owner, other_owner
 from rag.answer.spans import Span, find_spans
@@ -119,7 +119,7 @@ def typed_answer(
     if fits is None or not sentences:
         return None
     given = word_forms(question) | {w for e in exclude for w in word_forms(e)}
-    initials = _initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
+    acronyms = initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
     wanted = word_forms(question) - _STOP
     owner = asked_owner(question) if asked.kind == "person" else None
     if owner:
@@ -148,7 +148,7 @@ def typed_answer(
                 or fit <= 0
                 or words - _ROMAN <= given  # "Charles III" when the question names Charles
                 or key in seen
-                or _abbreviated(span.text, initials)
+                or _abbreviated(span.text, acronyms)
                 or (owner and other_owner(text, span.start, span.end, owner))
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
@@ -380,16 +380,6 @@ def _abbreviated(name: str, initials: set[str]) -> bool:
         return True
     capitals = "".join(w[0] for w in name.split() if w[:1].isupper())
     return len(capitals) >= 2 and capitals in initials
-
-
-def _initials(text: str) -> set[str]:
-    """Acronyms of the capitalised phrases in ``text`` ("NIT" for "National Invitational
-    Tournament")."""
-    out = set()
-    for m in re.finditer(r"(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){1,6}[A-Z][\w’'-]*", text):
-        words = [w for w in m.group(0).split() if w[:1].isupper()]
-        out.add("".join(w[0] for w in words))
-    return out
 
 
 def _key(text: str) -> str:

@@ -132,6 +132,13 @@ def test_whether_a_deal_is_done_opens_with_what_says_how_far_it_is(shipped: News
     assert "still under negotiation" in answer.sentences[0].text
 
 
+def test_an_acronym_is_answered_from_the_name_it_stands_for(shipped: NewsRAG) -> None:
+    # the article names "the U.S. Federal Trade Commission", never "FTC"
+    answer = shipped.ask("What is the FTC doing?")
+    assert not answer.abstained
+    assert "Federal Trade Commission" in answer.sentences[0].text
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.base import initials
 from rag.answer.roles import asked_owner, other_owner
 from rag.answer.short import _unresolved
 from rag.answer.spans import find_spans
@@ -209,3 +210,9 @@ def test_the_owner_of_the_thing_asked_is_not_it() -> None:
         ("Manager Ivo Brandt’s team lifted the cup.", 0.9),
     ]
     assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
+
+
+def test_acronyms_are_read_from_the_names_they_stand_for() -> None:
+    spelled = initials("It drew scrutiny from the U.S. Federal Trade Commission on Monday.")
+    assert "FTC" in spelled
+    assert "NIT" in initials("He skipped the National Invitational Tournament.")
