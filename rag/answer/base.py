@@ -194,6 +194,7 @@ _SENSES = (
     "resign quit",
     "fire oust sack dismiss",
     "launch releas unveil debut",
+    "busi unit divis",  # a company's cloud business, unit or division
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend",
 )

@@ -139,6 +139,12 @@ def test_an_acronym_is_answered_from_the_name_it_stands_for(shipped: NewsRAG) ->
     assert "Federal Trade Commission" in answer.sentences[0].text
 
 
+def test_a_company_s_business_is_its_unit_or_division(shipped: NewsRAG) -> None:
+    # "Google’s cloud unit is finally profitable …", "The company’s cloud division, …"
+    answer = shipped.ask("How is Google's cloud business doing?")
+    assert any("cloud unit is finally profitable" in s.text for s in answer.sentences[:2])
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
