@@ -12,7 +12,17 @@ ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("ingest", "embed", "index", "retrieve", "answer")
 # modules any stage may use; they import no stage themselves
 FOUNDATIONS = {"config", "errors", "types", "recent"}
-TOP = {"engine", "cli", "query_engine", "watch", "timeline", "digest", "stories", "news_cli"}
+TOP = {
+    "engine",
+    "asking",
+    "cli",
+    "query_engine",
+    "watch",
+    "timeline",
+    "digest",
+    "stories",
+    "news_cli",
+}
 
 
 def _imports(path: Path) -> set[str]:
