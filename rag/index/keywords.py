@@ -156,10 +156,12 @@ class LexicalIndex:
         """How many chunks hold ``token`` (a ``tokenize`` token)."""
         return self.postings.chunk_count(token) if self.postings is not None else 0
 
-    def match_with(self, token: str, others: Sequence[str]) -> float:
-        """``Postings.match_with``: how well the best chunk holding ``token`` matches
+    def match_shares(self, tokens: Sequence[str], others: Sequence[str]) -> list[float]:
+        """``Postings.match_shares``: how well the best chunk holding each token matches
         ``others``, as a share of the best chunk of all."""
-        return self.postings.match_with(token, others) if self.postings is not None else 0.0
+        if self.postings is None:
+            return [0.0] * len(tokens)
+        return self.postings.match_shares(tokens, others)
 
     def scores(self, query: str, *, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for ``query`` (0 where ``mask`` is 0)."""

@@ -112,18 +112,20 @@ class Postings:
             out *= mask
         return out
 
-    def match_with(self, token: str, others: Sequence[str]) -> float:
-        """How well the best chunk holding ``token`` matches ``others`` (their summed
-        weights), as a share of the best chunk of all (1.0 when ``others`` match none)."""
+    def match_shares(self, tokens: Sequence[str], others: Sequence[str]) -> list[float]:
+        """For each of ``tokens``, how well the best chunk holding it matches ``others`` (their
+        summed weights), as a share of the best chunk of all (1.0 when ``others`` match none;
+        0.0 for a token no chunk holds)."""
         scores = self.scores(list(others), mask=None)
         best = float(scores.max()) if len(scores) else 0.0
         if best <= 0:
-            return 1.0
-        tid = self.vocab.get(token)
-        if tid is None:
-            return 0.0
-        rows = self.indices[self.indptr[tid] : self.indptr[tid + 1]]
-        return float(scores[rows].max()) / best
+            return [1.0] * len(tokens)
+        out = []
+        for token in tokens:
+            tid = self.vocab.get(token)
+            rows = self.indices[self.indptr[tid] : self.indptr[tid + 1]] if tid is not None else []
+            out.append(float(scores[rows].max()) / best if len(rows) else 0.0)
+        return out
 
     def chunk_count(self, token: str) -> int:
         """How many chunks hold ``token``."""

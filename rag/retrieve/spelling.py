@@ -31,9 +31,9 @@ class Vocabulary(Protocol):
         """How many chunks hold ``token`` (0: none)."""
         ...
 
-    def match_with(self, token: str, others: Sequence[str]) -> float:
-        """How well the best chunk holding ``token`` matches ``others``, as a share of how
-        well the best chunk of all does (1.0 when ``others`` match nothing)."""
+    def match_shares(self, tokens: Sequence[str], others: Sequence[str]) -> list[float]:
+        """For each token, how well the best chunk holding it matches ``others``, as a share
+        of how well the best chunk of all does (1.0 when ``others`` match nothing)."""
         ...
 
 
@@ -84,8 +84,10 @@ def _better(
         count = vocabulary.chunk_count(stems[0]) if stems else 0
         if count:  # most chunks first; of one stem, the shorter ("Turkey", not "Turkeye")
             found.append((-count, len(candidate), candidate, stems[0]))
-    for _, _, candidate, stem in sorted(found):
-        if vocabulary.match_with(stem, others) >= _AGREE:
+    found.sort()
+    shares = vocabulary.match_shares([stem for *_, stem in found], others)
+    for (_, _, candidate, _), share in zip(found, shares, strict=True):
+        if share >= _AGREE:
             return candidate[0].upper() + candidate[1:] if word[0].isupper() else candidate
     return None
 
