@@ -27,6 +27,7 @@ _POINTS_BACK = re.compile(
     r"star|singer|actor|actress|player|leader|president|minister|executive|official)s?\b|"
     r"(?:It|He|She|They|Its|His|Her|Their)\b"
 )
+_ATTRIBUTED = re.compile(r"[”\"],?\s+(?:says|said|notes|noted|told|added|wrote)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
@@ -69,10 +70,11 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
     share = {form: weight / total for form, weight in weights.items()}
     forms = [held(share.keys(), {singular(w) for w in c.words}) for c in candidates]
     # "Google is Anthropic's investor. The tech giant has poured billions into the company":
-    # a sentence opening on a pointer back holds the names of the sentence before it
+    # a sentence opening on a pointer back, or going on with a quote the sentence before
+    # attributed, holds the names of the sentence before it
     for i in range(1, len(candidates)):
         before, c = candidates[i - 1], candidates[i]
-        if before.hit.chunk_id == c.hit.chunk_id and _POINTS_BACK.match(c.text):
+        if before.hit.chunk_id == c.hit.chunk_id and _continues(before.text, c.text):
             named = word_forms(" ".join(_CAPITALISED.findall(before.text)))
             forms[i] = forms[i] | held(share.keys(), named)
     # "the FTC" is held by a sentence naming the Federal Trade Commission
@@ -83,6 +85,16 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
             spelled = initials(c.text)
             forms[i] = forms[i] | {form for a, form in acronyms.items() if a in spelled}
     return Coverage(share, forms)
+
+
+def _continues(before: str, sentence: str) -> bool:
+    """Whether ``sentence`` goes on from the one ``before``: it opens on a pointer back ("The
+    tech giant …", "Its flagship model …"), or goes on with a quote ``before`` attributed
+    ("“Startups like Anthropic need …" after "“It’s a delicate dance,” says Ben Wu, …")."""
+    if _POINTS_BACK.match(sentence):
+        return True
+    quoting = sentence.startswith(("“", '"')) and not _ATTRIBUTED.search(sentence)
+    return quoting and bool(_ATTRIBUTED.search(before))
 
 
 def _described(question: str, skip: frozenset[str]) -> set[str]:

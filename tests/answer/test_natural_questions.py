@@ -145,6 +145,12 @@ def test_a_company_s_business_is_its_unit_or_division(shipped: NewsRAG) -> None:
     assert any("cloud unit is finally profitable" in s.text for s in answer.sentences[:2])
 
 
+def test_what_a_person_said_goes_on_past_the_sentence_naming_them(shipped: NewsRAG) -> None:
+    # "“It’s a delicate dance,” says Ben Wu, … “Startups like Anthropic need …"
+    answer = shipped.ask("What did Ben Wu say about startups?")
+    assert any(s.text.startswith("“Startups like Anthropic need") for s in answer.sentences)
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
