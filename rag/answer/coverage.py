@@ -39,7 +39,7 @@ _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
-    he she his her them tell me please know any some latest recent recently new news much
+    he she his her them tell me please know any some latest recent recently new news much out
     many""".split()  # noqa: SIM905
 )
 

@@ -151,6 +151,12 @@ def test_what_a_person_said_goes_on_past_the_sentence_naming_them(shipped: NewsR
     assert any(s.text.startswith("“Startups like Anthropic need") for s in answer.sentences)
 
 
+def test_a_particle_of_the_question_is_not_what_it_asks_about(shipped: NewsRAG) -> None:
+    # "out" of "get out of this" matched "In short, it’s cooperation born out of necessity"
+    answer = shipped.ask("What does Google get out of this?")
+    assert "Google would gain preferential access" in answer.sentences[0].text
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
