@@ -96,7 +96,8 @@ def condense(
 
     With ``people`` (the persons a text names), "he" or "she" points at the person the last
     question named, else the one the last answer opens with ("Who is Google's CEO?" answered
-    "Sundar Pichai, Google's CEO, …", then "What did he say?")."""
+    "Sundar Pichai, Google's CEO, …", then "What did he say?"), and a question naming its
+    own subject carries no person for "it" or "this"."""
     previous = [m.content for m in history if m.role == "user"]
     if not previous or not is_follow_up(question):
         return question
@@ -109,8 +110,11 @@ def condense(
             return f"{question} ({persons[0]})"
     carried: list[str] = []
     for text in reversed(previous[-3:]):  # the latest turns matter most
+        # a question naming its own subject points with "this" or "it" at a thing, not a
+        # person ("What did Ben Wu say?", then "What does Google get out of this?")
+        skip = set(people(text)) if people is not None and own else set()
         for name in names(text):
-            if name.lower() not in own and name not in carried:
+            if name.lower() not in own and name not in carried and name not in skip:
                 carried.append(name)
         if carried:
             break

@@ -153,6 +153,11 @@ def test_he_or_she_is_the_person_last_named() -> None:
     assert condense("Where does he work?", history, people=people) == (
         "Where does he work? (Ivo Brandt)"
     )
+    # a question naming its own subject points at a thing with "this", not at a person
+    history = [Message("user", "What did Ivo Brandt say about Orbital Cloud?")]
+    assert condense("What does Nimbus get out of this?", history, people=people) == (
+        "What does Nimbus get out of this? (Orbital Cloud)"
+    )
     # without a person, the names of the last question are carried as before
     assert (
         condense("What did it say?", history[:1]) == "What did it say? (Ivo Brandt, Orbital Cloud)"
