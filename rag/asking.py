@@ -136,6 +136,7 @@ class Asker:
             as_of=moment,
             idf=lexical.idf,
             period=period,
+            named=tuple(part.sources for part in plan.parts if part.sources),
         )
         # an article from an outlet the index does not hold cannot be cited, by any answerer
         items = _abstention(request, plan.unindexed) if plan.unindexed else chosen.stream(request)

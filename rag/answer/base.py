@@ -59,6 +59,8 @@ class AnswerRequest:
             question's words; None weighs them alike.
         period: the publication period the question names ("this week"), inclusive epoch
             seconds: its articles come first, older ones may still answer.
+        named: the outlets of each outlet the question names ("The Verge and TechCrunch"):
+            what each reported is quoted.
     """
 
     question: str
@@ -72,6 +74,7 @@ class AnswerRequest:
     as_of: datetime | None = None
     idf: Callable[[Sequence[str]], np.ndarray] | None = None
     period: tuple[int, int] | None = None
+    named: Sequence[tuple[str, ...]] = ()
 
     @property
     def standalone(self) -> str:

@@ -87,6 +87,22 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
     return Coverage(share, forms)
 
 
+def in_passage(covered: Coverage, candidates: list[Candidate]) -> np.ndarray:
+    """The share of the question each sentence holds together with the sentences either side
+    of it in its passage. News states a fact once and goes on without repeating its subject:
+    after "Virgin Galactic plans to sell seats to the public", the sentence "Reservations
+    open up Feb. 16 and will cost $450,000." answers what a ticket to space costs."""
+    out = np.empty(len(candidates))
+    for i, c in enumerate(candidates):
+        rows = [
+            j
+            for j in (i - 1, i, i + 1)
+            if 0 <= j < len(candidates) and candidates[j].hit.chunk_id == c.hit.chunk_id
+        ]
+        out[i] = covered.of(rows)
+    return out
+
+
 def _continues(before: str, sentence: str) -> bool:
     """Whether ``sentence`` goes on from the one ``before``: it opens on a pointer back ("The
     tech giant …", "Its flagship model …"), or goes on with a quote ``before`` attributed

@@ -4,7 +4,7 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -18,7 +18,7 @@ from rag.answer.base import (
     word_forms,
 )
 from rag.answer.candidates import Candidate, best_pool, candidates_of
-from rag.answer.coverage import held, question_coverage, unreported
+from rag.answer.coverage import held, in_passage, question_coverage, unreported
 from rag.answer.headlines import first_quoted, headlines
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
@@ -34,6 +34,7 @@ _SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wir
 _COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
 _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
+_IN_PASSAGE = 0.6  # how much of what a sentence's neighbours hold counts for it when quoting
 _SHAPED_GAIN = 0.1  # how much a sentence holding a span of the kind asked gains
 _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _POOL = 6  # the sentences a short answer is read from
@@ -142,7 +143,15 @@ class ExtractiveAnswerer:
                 current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
             )
         lead = first_quoted(short, candidates, score, pool, heads)
-        answer = self._compose(question, hits, candidates, vectors[1:], score, lead=lead)
+        # the sentences quoted are read in their passage: one that answers without repeating
+        # the question's words its neighbours hold is quoted too. (The short answer is read
+        # from what each sentence says itself: a name beside the question's words is not the
+        # name the question asks for.)
+        passage = in_passage(covered, candidates)
+        quoting = score + _COVERAGE * _IN_PASSAGE * (passage - coverage)
+        answer = self._compose(
+            question, hits, candidates, vectors[1:], quoting, lead=lead, named=request.named
+        )
         notice = _older_notice(request, answer, candidates, inside)
         return by_article(replace(answer, short_answer=short, notice=notice))
 
@@ -177,9 +186,11 @@ class ExtractiveAnswerer:
         score: np.ndarray,
         *,
         lead: int | None = None,
+        named: Sequence[tuple[str, ...]] = (),
     ) -> Answer:
         """The answer quoting the best sentences (``lead`` first when given), the same
-        sentence from several outlets merged into one with all their citations."""
+        sentence from several outlets merged into one with all their citations, and the best
+        sentence of each outlet the question ``named`` that any retrieved article is from."""
         groups: list[list[int]] = []  # each group: one fact, the indices quoting it
         floor = max(0.0, _KEEP * float(score.max()))  # only sentences that address the question
         order = np.argsort(-score, kind="stable")
@@ -201,6 +212,8 @@ class ExtractiveAnswerer:
             else:
                 if len(groups) < self.settings.max_sentences:
                     groups.append([int(i)])
+        if named:
+            groups = _with_named(groups, candidates, order, named, lead)
         citations: list[Citation] = []
         sentences: list[AnswerSentence] = []
         for group in groups:
@@ -218,6 +231,43 @@ class ExtractiveAnswerer:
             hits=tuple(hits),
             sentences=tuple(sentences),
         )
+
+
+def _with_named(
+    groups: list[list[int]],
+    candidates: list[Candidate],
+    order: np.ndarray,
+    named: Sequence[tuple[str, ...]],
+    lead: int | None,
+) -> list[list[int]]:
+    """``groups`` with the best sentence of each named outlet that none of them quotes, in
+    place of the last sentences that no named outlet needs ("Did The Verge report X, and
+    TechCrunch Y?": what each of them reported)."""
+    groups = [list(g) for g in groups]
+    for sources in named:
+        if _quoting(groups, sources, candidates):
+            continue
+        best = next((int(i) for i in order if candidates[i].hit.source in sources), None)
+        if best is None:
+            continue
+        # a sentence may give way unless it leads or is all another named outlet has quoted
+        spare = [
+            k
+            for k, group in enumerate(groups)
+            if lead not in group and not any(_quoting(groups, s, candidates) == [k] for s in named)
+        ]
+        if spare:
+            groups[spare[-1]] = [best]
+        else:
+            groups.append([best])
+    return groups
+
+
+def _quoting(
+    groups: list[list[int]], sources: tuple[str, ...], candidates: list[Candidate]
+) -> list[int]:
+    """The groups quoting an article from one of ``sources``."""
+    return [k for k, g in enumerate(groups) if any(candidates[i].hit.source in sources for i in g)]
 
 
 def _citation(n: int, c: Candidate) -> Citation:

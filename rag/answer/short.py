@@ -5,6 +5,7 @@ it. None otherwise, never a guess."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from rag.answer.typed import Coverage, Likeness, typed_answer
@@ -62,6 +63,11 @@ _OPENING = set(
     """what which who whom whose when where why how is was are were do does did has have had
     will would can could and so then a an the about much many long old far""".split()  # noqa: SIM905
 )
+_FULL_NAMED = ("person", "organisation", "thing")  # kinds answered with a name given in full
+# the capitalised words right before a name ("Milwaukee " of "… Milwaukee Bucks")
+_PREFIX = re.compile(r"(?<![\w&’'-])(?:[A-Z][\w&-]*[ ]){1,2}$")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;“\"(\n—–-])\s*$")  # what a sentence's first word follows
+_VERBS = "said|says|will|would|is|was|has|had|announced|wanted|plans"  # "M&M's said"
 _RELATIVE_DAY = re.compile(
     r"\b(today|yesterday|tonight|last night|this (?:week|morning|weekend)|on (?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday))\b",
@@ -219,7 +225,7 @@ def short_answer(
         # reported by X to …, and by Y to …?"): the name all of the evidence agrees on
         return entity_answer(question, sentences, exclude=outlets)
     if kind in ("person", "organisation", "place", "title", "thing", "money", "number"):
-        return typed_answer(
+        found = typed_answer(
             question,
             intent.asked,
             sentences,
@@ -228,7 +234,64 @@ def short_answer(
             coverage=coverage,
             current=current,
         )
+        if found is not None and kind in _FULL_NAMED:
+            return fullest(found, hits)
+        return found
     return None
+
+
+def fullest(name: str, hits: Sequence[Hit]) -> str:
+    """The name as the articles give it in full. A story names a team, company or person in
+    full once and shortly after that ("The Milwaukee Bucks …", then "the Bucks"): the one
+    longer form that articles using the short one give is the answer ("Milwaukee Bucks" for
+    "Bucks"). A brand whose name ends in 's ("M&M's said …") keeps it."""
+    texts: dict[str, list[str]] = {}
+    for hit in hits:
+        texts.setdefault(hit.article_id, []).append(hit.text)
+    bare = re.compile(rf"(?<![\w&’'-]){re.escape(name)}(?![\w&’'-])")
+    longer: set[str] = set()
+    doubtful: set[str] = set()  # a capitalised word opening a sentence before the name
+    for chunks in texts.values():
+        text = "\n".join(chunks)
+        prefixes = [
+            _name_prefix(text[max(0, m.start() - 40) : m.start()]) for m in bare.finditer(text)
+        ]
+        doubtful |= {p for p, sure in prefixes if p and not sure}
+        if ("", True) in prefixes:  # the article also uses the short form on its own
+            longer |= {p for p, sure in prefixes if p and sure}
+    if len(longer) == 1 and doubtful <= longer:  # not "Joe Biden" and "Hunter Biden"
+        return f"{longer.pop()} {name}"
+    said = re.compile(rf"(?<![\w&-]){re.escape(name)}(['’]s)\s+(?:{_VERBS})\b")
+    marks = Counter(m.group(1) for hit in hits for m in said.finditer(hit.text))
+    plain = re.compile(rf"(?<![\w&-]){re.escape(name)}\s+(?:{_VERBS})\b")
+    if marks and not any(plain.search(hit.text) for hit in hits):
+        return name + marks.most_common(1)[0][0]
+    return name
+
+
+def _name_prefix(before: str) -> tuple[str, bool]:
+    """The capitalised words right before a name that are part of it ("Milwaukee" of "The
+    Milwaukee Bucks", "Sundar" of "CEO Sundar Pichai"; "" when there are none), and whether
+    they surely are: a word opening a sentence may be a name ("Joe Biden said") or not
+    ("Actress Gwyneth Paltrow", "While Suga"). A title, a code in capitals ("QB") or a day
+    is no part of a name."""
+    m = _PREFIX.search(before)
+    if not m:
+        return "", True
+    words = m.group(0).split()
+    doubt = ""
+    for k in range(len(words)):
+        name = words[k:]
+        opening = m.start() + sum(len(w) + 1 for w in words[:k])
+        if any(
+            w.isupper() or _TITLES.fullmatch(w) or w.lower() in _NOT_ENTITIES | _OPENING
+            for w in name
+        ):
+            continue
+        if not _SENTENCE_END.search(before[:opening]):
+            return " ".join(name), True
+        doubt = doubt or " ".join(name)
+    return doubt, not doubt
 
 
 def _unresolved(question: str) -> bool:

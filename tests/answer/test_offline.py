@@ -199,3 +199,11 @@ def test_relative_times_are_read_from_the_moment_asked() -> None:
     assert since("What happened in the past week?") == "2022-12-29"
     assert since("Who announced layoffs recently?") == "-"  # vague: newer first, no filter
     assert read_intent("Who announced layoffs recently?", now=thursday).recent
+
+
+def test_each_outlet_the_question_names_is_quoted(corpus_engine: NewsRAG) -> None:
+    # the best sentences are all The Silicon Ledger's; what TechPulse said is quoted too
+    answer = corpus_engine.ask("What did The Silicon Ledger and TechPulse say about chips?")
+    assert not answer.abstained
+    assert {"The Silicon Ledger", "TechPulse"} <= _sources(answer)
+    assert len(answer.sentences) <= 4

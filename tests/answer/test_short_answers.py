@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.base import initials
+from rag.answer.candidates import candidates_of
+from rag.answer.coverage import in_passage
 from rag.answer.roles import asked_owner, other_owner
-from rag.answer.short import _unresolved
+from rag.answer.short import _unresolved, fullest
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage, typed_answer
 from rag.retrieve.answer_kind import read_kind
+from tests.conftest import make_hit
 
 
 def _spans(sentence: str, kind: str = "person") -> list[tuple[str, str]]:
@@ -216,3 +219,46 @@ def test_acronyms_are_read_from_the_names_they_stand_for() -> None:
     spelled = initials("It drew scrutiny from the U.S. Federal Trade Commission on Monday.")
     assert "FTC" in spelled
     assert "NIT" in initials("He skipped the National Invitational Tournament.")
+
+
+def _hits(*texts: str) -> list:
+    return [make_hit(f"c{i}", f"a{i}", text=t, end=len(t)) for i, t in enumerate(texts)]
+
+
+def test_a_name_is_answered_in_the_full_form_its_article_gives() -> None:
+    story = "PHOENIX – The Milwaukee Bucks beat the Suns. The Bucks are the first team to 50 wins."
+    assert fullest("Bucks", _hits(story)) == "Milwaukee Bucks"
+    assert fullest("Pichai", _hits("Google CEO Sundar Pichai spoke. Pichai said more.")) == (
+        "Sundar Pichai"
+    )
+    assert fullest("Mahomes", _hits("Chiefs QB Patrick Mahomes won. Mahomes said so.")) == (
+        "Patrick Mahomes"
+    )
+    # a word opening a sentence, a title or a day before the name is no part of it
+    assert fullest("Paltrow", _hits("Actress Gwyneth Paltrow won. Paltrow left.")) == (
+        "Gwyneth Paltrow"
+    )
+    assert fullest("Jupiter", _hits("Forget Jupiter. Jupiter has moons.")) == "Jupiter"
+    assert fullest("Rihanna", _hits("On Saturday Rihanna sang. Rihanna left.")) == "Rihanna"
+    # an article that never uses the short form alone, or two different longer forms
+    assert fullest("Bucks", _hits("The Milwaukee Bucks won.", "The Bucks won.")) == "Bucks"
+    assert fullest("Biden", _hits("Joe Biden and Hunter Biden. Biden spoke.")) == "Biden"
+
+
+def test_a_brand_whose_name_ends_in_s_keeps_it() -> None:
+    assert fullest("M&M", _hits("M&M's said the mascots would pause. M&M's will go on.")) == (
+        "M&M's"
+    )
+    assert fullest("Google", _hits("Google's chips are fast. Google said so.")) == "Google"
+
+
+def test_a_sentence_holds_what_its_neighbours_in_the_passage_say() -> None:
+    first = "Virgin Galactic will sell seats on its spaceflights to the public."
+    answer = "Reservations open up Feb. 16 and will cost $450,000."
+    other = "A roundtrip flight across the country cost about $260 in the 1930s."
+    candidates = candidates_of(_hits(f"{first} {answer}", other), {})
+    assert [c.text for c in candidates] == [first, answer, other]
+    weights = {"virgin": 0.4, "galactic": 0.4, "cost": 0.2}
+    forms = [frozenset({"virgin", "galactic"}), frozenset({"cost"}), frozenset({"cost"})]
+    passage = in_passage(Coverage(weights, forms), candidates)
+    assert passage.tolist() == pytest.approx([1.0, 1.0, 0.2])  # not across articles
