@@ -35,6 +35,7 @@ _COVERED = 0.5  # a sentence holding this share of the question's words (by rari
 _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
 _IN_PASSAGE = 0.6  # how much of what a sentence's neighbours hold counts for it when quoting
+_NAMED_KEEP = 0.5  # a named outlet's sentence is quoted scoring this share of the best one
 _SHAPED_GAIN = 0.1  # how much a sentence holding a span of the kind asked gains
 _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _POOL = 6  # the sentences a short answer is read from
@@ -213,7 +214,7 @@ class ExtractiveAnswerer:
                 if len(groups) < self.settings.max_sentences:
                     groups.append([int(i)])
         if named:
-            groups = _with_named(groups, candidates, order, named, lead)
+            groups = _with_named(groups, candidates, score, named, lead)
         citations: list[Citation] = []
         sentences: list[AnswerSentence] = []
         for group in groups:
@@ -236,18 +237,23 @@ class ExtractiveAnswerer:
 def _with_named(
     groups: list[list[int]],
     candidates: list[Candidate],
-    order: np.ndarray,
+    score: np.ndarray,
     named: Sequence[tuple[str, ...]],
     lead: int | None,
 ) -> list[list[int]]:
-    """``groups`` with the best sentence of each named outlet that none of them quotes, in
-    place of the last sentences that no named outlet needs ("Did The Verge report X, and
-    TechCrunch Y?": what each of them reported)."""
+    """``groups`` with the best sentence of each named outlet that none of them quotes (when
+    it scores at least half the best one), in place of the last sentences that no named
+    outlet needs ("Did The Verge report X, and TechCrunch Y?": what each of them reported)."""
     groups = [list(g) for g in groups]
+    order = np.argsort(-score, kind="stable")
+    floor = _NAMED_KEEP * float(score.max())
     for sources in named:
         if _quoting(groups, sources, candidates):
             continue
-        best = next((int(i) for i in order if candidates[i].hit.source in sources), None)
+        best = next(
+            (int(i) for i in order if candidates[i].hit.source in sources and score[i] >= floor),
+            None,
+        )
         if best is None:
             continue
         # a sentence may give way unless it leads or is all another named outlet has quoted
