@@ -50,6 +50,7 @@ _MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the questi
 _AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
 _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+_SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
@@ -127,6 +128,7 @@ def typed_answer(
     top = max(score for _, score in sentences) or 1.0
     years = set(_YEAR.findall(question)) if asked.kind != "date" else set()
     votes: dict[str, _Votes] = {}
+    superseded: set[str] = set()  # values a sentence says a figure moved from
     for row, (text, score) in enumerate(sentences):
         share = coverage.of([row]) if coverage is not None else 1.0
         weight = max(score, 0.0) / top
@@ -165,8 +167,12 @@ def typed_answer(
             vote.best_fit = max(vote.best_fit, fit)
             vote.rows.add(row)
             vote.current = vote.current or now
-    for vote in votes.values():
+            if span.detail == "before":
+                superseded.add(key)
+    for key, vote in votes.items():
         vote.coverage = coverage.of(vote.rows) if coverage is not None else 1.0
+        if key in superseded:  # "moved from 100 seconds to 90": 100 is what it was
+            vote.total *= _SUPERSEDED
     if likeness is not None and asked.phrase and len(votes) > 1:
         names = list(votes)
         likes = likeness(asked.phrase, [votes[k].text for k in names])

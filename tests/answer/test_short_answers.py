@@ -166,6 +166,15 @@ def test_the_value_a_figure_moved_to_and_a_unit_in_the_plural() -> None:
     assert typed_answer(question, read_kind(question), said) == "three"
 
 
+def test_a_value_a_figure_moved_from_is_no_longer_the_answer() -> None:
+    question = "The clock was set to how many seconds to midnight?"
+    said = [
+        ("The clock was set at 100 seconds to midnight last year, its closest ever.", 1.0),
+        ("On Tuesday the clock moved from 100 seconds to 90 seconds to midnight.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "90"
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
