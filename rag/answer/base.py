@@ -198,6 +198,7 @@ _SENSES = (
     "fire oust sack dismiss",
     "launch releas unveil debut",
     "busi unit divis",  # a company's cloud business, unit or division
+    "deal partnership agreement pact",  # what two companies agree on
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend",
 )

@@ -30,6 +30,11 @@ _POINTS_BACK = re.compile(
 _ATTRIBUTED = re.compile(r"[”\"],?\s+(?:says|said|notes|noted|told|added|wrote)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_HOW_MEASURE = re.compile(
+    r"\bhow\s+(?:big|large|long|old|far|tall|high|fast|deep|often|strong|hot|cold|soon|small|"
+    r"heavy|wide)\b",
+    re.I,
+)
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
@@ -44,6 +49,12 @@ _QUESTION_WORDS = set(
 )
 
 
+def _asking(question: str) -> str:
+    """The question without the word that says what measure it asks for ("big" of "How big
+    is the deal?"): no sentence answers by repeating it ("the big players")."""
+    return _HOW_MEASURE.sub("how", question)
+
+
 @functools.cache
 def _question_forms() -> frozenset[str]:
     """The question words as the index writes them ("does" -> "doe"), and as written."""
@@ -55,7 +66,7 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
     rare it is in the index (a sentence naming "Claude" covers "What is Claude?"); plural and
     singular forms meet ("TPUs", "TPU")."""
     skip = _question_forms()
-    tokens = [t for t in tokenize(request.standalone) if t not in skip]
+    tokens = [t for t in tokenize(_asking(request.standalone)) if t not in skip]
     rarity = request.idf(tokens) if request.idf is not None else np.ones(len(tokens))
     if request.idf is not None and len(rarity):
         rarity = _unseen_capped(rarity, float(request.idf([_NO_WORD])[0]))
@@ -130,7 +141,7 @@ def unreported(request: AnswerRequest) -> bool:
     if request.idf is None:
         return False
     skip = _question_forms()
-    tokens = [t for t in tokenize(request.standalone) if t not in skip and t.isalpha()]
+    tokens = [t for t in tokenize(_asking(request.standalone)) if t not in skip and t.isalpha()]
     if not tokens:
         return False
     unseen = float(request.idf([_NO_WORD])[0])

@@ -84,6 +84,14 @@ for _kind, _words in {
 }.items():
     _NOUNS.update(dict.fromkeys(_words.split(), _kind))
 
+_WORTH = re.compile(r"^\W*what\s+(?:is|are|was|were|'s)\b.*\bworth\s*[?.!]*\s*$", re.I | re.S)
+_ABOUT = re.compile(r"^\W*what\s+(?:is|are|was|were)\b.*\babout\s*[?.!]*\s*$", re.I | re.S)
+# "what is the deal?": one or two words after the article and nothing more
+_BARE = re.compile(
+    r"^\W*what\s+(?:is|are|was|were)\s+(?:the|this|that|these|those)\s+[\w’'-]+"
+    r"(?:\s+(?!called\b|named\b|known\b)[\w’'-]+)?\s*[?.!]*\s*$",
+    re.I,
+)
 _START = r"(?:^|[.?!:]\s+)\W*"  # the start of the question or of one of its sentences
 _MONEY_VERBS = re.compile(
     r"\b(cost|pay|paid|worth|rais|spen[dt]|fine|pric|earn|salar|sell|sold|budget|bid|offer|"
@@ -177,7 +185,13 @@ def read_kind(question: str) -> Asked:
         return _how(q, m)
     if _WHEN.search(q):
         return Asked("date")
+    if _WORTH.match(q):
+        return Asked("money", "worth")  # "what is the deal worth?"
+    if _ABOUT.match(q):
+        return Asked()  # "What is the deal about?": a description, not a name
     if found := _which(q):
+        if found.kind == "thing" and _BARE.match(q):
+            return Asked()  # "What is the deal?", "What are the plans?": what it is
         return found
     if _EMPLOYER.search(q):
         return Asked("organisation", "employer", phrase="an employer")

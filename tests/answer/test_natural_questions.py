@@ -129,7 +129,8 @@ def test_an_act_no_article_reports_gets_no_short_answer(shipped: NewsRAG) -> Non
 
 def test_whether_a_deal_is_done_opens_with_what_says_how_far_it_is(shipped: NewsRAG) -> None:
     answer = shipped.ask("Is the deal done?")
-    assert "still under negotiation" in answer.sentences[0].text
+    first = answer.sentences[0].text
+    assert "still under negotiation" in first or "in advanced talks" in first, first
 
 
 def test_an_acronym_is_answered_from_the_name_it_stands_for(shipped: NewsRAG) -> None:
@@ -155,6 +156,19 @@ def test_a_particle_of_the_question_is_not_what_it_asks_about(shipped: NewsRAG) 
     # "out" of "get out of this" matched "In short, it’s cooperation born out of necessity"
     answer = shipped.ask("What does Google get out of this?")
     assert "Google would gain preferential access" in answer.sentences[0].text
+
+
+def test_how_big_a_deal_is_answered_by_its_size_not_by_the_word_big(shipped: NewsRAG) -> None:
+    # "big" says what measure is asked ("the big players" does not answer it), and the
+    # article calls the deal a partnership
+    answer = shipped.ask("How big is the deal?")
+    assert "multibillion-dollar cloud partnership" in answer.sentences[0].text
+
+
+def test_what_a_deal_is_about_gets_no_name_for_an_answer(shipped: NewsRAG) -> None:
+    for question in ("What is the deal about?", "What is the deal?"):
+        answer = shipped.ask(question)
+        assert not answer.abstained and answer.short_answer is None, question
 
 
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:

@@ -11,6 +11,13 @@ from rag.retrieve.answer_kind import read_kind
     ("question", "kind", "noun"),
     [
         ("Who is the CEO of Google?", "person", "who"),
+        ("What is the deal about?", "other", ""),  # a description, not a name
+        ("What is the deal?", "other", ""),
+        ("What are the new rules?", "other", ""),
+        ("What is the vegetable in the new sandwich?", "thing", "vegetable"),
+        ("What is the chatbot called?", "thing", "chatbot"),
+        ("What drug is the study about?", "thing", "drug"),
+        ("What is the deal worth?", "money", "worth"),
         ("Who founded Anthropic?", "person", "who"),
         ("Who is Google's CEO?", "person", "who"),
         ("Who is Dario Amodei?", "other", "who is"),  # who he is, not another name
