@@ -199,6 +199,7 @@ _SENSES = (
     "launch releas unveil debut",
     "busi unit divis",  # a company's cloud business, unit or division
     "deal partnership agreement pact",  # what two companies agree on
+    "say said tell told",  # what someone said, whatever the tense
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend",
 )

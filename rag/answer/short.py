@@ -52,6 +52,7 @@ _NOT_ENTITIES = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _MANY_CLAUSES = 3
+_CARRIED = re.compile(r"\([^()]+\)\s*$")  # "who said that (what does gartner think)"
 _POINTER = re.compile(r"\b(its|it|their|they|them|his|her|he|she|this|that)\b", re.I)
 # "this week", "that year": a time, not a pointer back to something unnamed
 _TIME_AFTER = re.compile(
@@ -298,8 +299,8 @@ def _unresolved(question: str) -> bool:
     """Whether the question points back at something it never names ("who is its CEO?",
     "what did they say?"). A pointer after a thing the question describes ("which chain said
     it has …") or a time ("this week") is not one."""
-    if names(_TITLES.sub(",", question)):
-        return False
+    if names(_TITLES.sub(",", question)) or _CARRIED.search(question):
+        return False  # (a follow-up carries what it points at in brackets)
     for m in _POINTER.finditer(question):
         if _TIME_AFTER.match(question, m.end()):
             continue

@@ -92,7 +92,8 @@ def condense(
     people: Callable[[str], list[str]] | None = None,
 ) -> str:
     """The question to retrieve for: ``question`` plus the names of earlier user turns it
-    does not mention, when it is a follow-up; otherwise ``question`` unchanged.
+    does not mention (or the last question, when those name nothing), when it is a
+    follow-up; otherwise ``question`` unchanged.
 
     With ``people`` (the persons a text names), "he" or "she" points at the person the last
     question named, else the one the last answer opens with ("Who is Google's CEO?" answered
@@ -118,4 +119,8 @@ def condense(
                 carried.append(name)
         if carried:
             break
+    if not carried and not own:
+        # no name to carry ("what does gartner think", then "who said that"): the last
+        # question is what the follow-up points at
+        carried.append(previous[-1].strip())
     return f"{question} ({', '.join(carried)})" if carried else question

@@ -171,6 +171,20 @@ def test_what_a_deal_is_about_gets_no_name_for_an_answer(shipped: NewsRAG) -> No
         assert not answer.abstained and answer.short_answer is None, question
 
 
+def test_who_said_that_points_at_what_the_last_question_asked(shipped: NewsRAG) -> None:
+    # the first question names nothing (typed in lower case): the follow-up is searched with
+    # it, and "said" meets the article's "says"
+    turns = [{"role": "user", "content": "what does gartner think"}]
+    first = shipped.chat(turns)
+    turns += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "who said that"},
+    ]
+    answer = shipped.chat(turns)
+    assert answer.short_answer == "Sarah Krane"
+    assert "says Sarah Krane" in answer.sentences[0].text
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",

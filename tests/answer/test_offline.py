@@ -137,6 +137,9 @@ def test_condense_only_rewrites_follow_ups() -> None:
     )
     assert "Nimbus Research" in condense("And what license is it under?", history)
     assert "Nimbus Research" in condense("Under which license is it?", history)
+    # a last question naming nothing is itself what the follow-up points at
+    unnamed = [Message("user", "what does gartner think")]
+    assert condense("who said that", unnamed) == "who said that (what does gartner think)"
 
 
 def test_he_or_she_is_the_person_last_named() -> None:
