@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -35,6 +35,7 @@ _HOW_MEASURE = re.compile(
     r"heavy|wide)\b",
     re.I,
 )
+_CARRIED = re.compile(r"\(([^()]+)\)\s*$")  # what condense() appends to a follow-up
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
@@ -45,7 +46,7 @@ _QUESTION_WORDS = set(
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
     he she his her them tell me please know any some latest recent recently new news much out
-    many""".split()  # noqa: SIM905
+    many s t""".split()  # noqa: SIM905 ("s" of "Anthropic's", "t" of "don't")
 )
 
 
@@ -69,13 +70,17 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
     tokens = [t for t in tokenize(_asking(request.standalone)) if t not in skip]
     rarity = request.idf(tokens) if request.idf is not None else np.ones(len(tokens))
     if request.idf is not None and len(rarity):
-        rarity = _unseen_capped(rarity, float(request.idf([_NO_WORD])[0]))
+        unseen = float(request.idf([_NO_WORD])[0])
+        rarity = _by_stem(tokens, rarity, unseen, request.idf)
+        rarity = _unseen_capped(rarity, unseen)
     described = _described(request.standalone, skip)
+    carried = _carried(request.standalone, skip)
     weights: dict[str, float] = {}
     for token, weight in zip(tokens, rarity, strict=True):
         form = singular(token)
-        if token in described:  # "Anthropic, the company behind Claude": who it is, not
-            weight = _DESCRIBED * weight  # what is asked
+        if token in described or token in carried:  # "Anthropic, the company behind
+            weight = _DESCRIBED * weight  # Claude": who it is, not what is asked; and what a
+            # follow-up carries from earlier turns, not what it asks itself
         weights[form] = max(weights.get(form, 0.0), float(weight))
     total = sum(weights.values()) or 1.0
     share = {form: weight / total for form, weight in weights.items()}
@@ -124,6 +129,15 @@ def _continues(before: str, sentence: str) -> bool:
     return quoting and bool(_ATTRIBUTED.search(before))
 
 
+def _carried(question: str, skip: frozenset[str]) -> set[str]:
+    """The words a follow-up carries from earlier turns ("CEO" of "And Anthropic's founders?
+    (CEO)") that it does not use itself."""
+    m = _CARRIED.search(question)
+    if not m:
+        return set()
+    return set(tokenize(m.group(1))) - set(tokenize(question[: m.start()])) - skip
+
+
 def _described(question: str, skip: frozenset[str]) -> set[str]:
     """The words of the question that describe a name it gives ("the company behind
     Claude" in "Who founded Anthropic, the company behind Claude?")."""
@@ -146,14 +160,31 @@ def unreported(request: AnswerRequest) -> bool:
         return False
     unseen = float(request.idf([_NO_WORD])[0])
     rarity = request.idf(tokens)
+    used = _by_stem(tokens, rarity, unseen, request.idf)  # "founder" in "founded by"
     missing = 0.0
-    for token, weight in zip(tokens, rarity, strict=True):
-        if weight < unseen - 1e-9:
+    for token, weight, stem in zip(tokens, rarity, used, strict=True):
+        if stem < unseen - 1e-9:
             continue
         senses = sorted(same_sense(singular(token)))
         if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
             missing += float(weight)
     return missing >= _UNREPORTED * float(rarity.sum())
+
+
+def _by_stem(
+    tokens: list[str], rarity: np.ndarray, unseen: float, idf: Callable[[Sequence[str]], np.ndarray]
+) -> np.ndarray:
+    """A word no article uses weighs as the shorter form it begins that they do use
+    ("founder" as "found" of "founded by"): the sentences holding that form hold it."""
+    out = rarity.copy()
+    for i, token in enumerate(tokens):
+        if rarity[i] < unseen - 1e-9 or len(token) <= _STEM:
+            continue
+        stems = [token[:k] for k in range(len(token) - 1, _STEM - 1, -1)]
+        seen = [r for r in idf(stems) if r < unseen - 1e-9]
+        if seen:
+            out[i] = float(seen[0])
+    return out
 
 
 def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:

@@ -23,6 +23,7 @@ _PRONOUN = re.compile(
     r"the company|the deal|the firm|the startup)\b",
     re.IGNORECASE,
 )
+_OWNED = re.compile(r"^.*?['’]s\s+(?=\S)")  # "Google's " of "Google's CEO"
 _PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
 _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
@@ -115,6 +116,8 @@ def condense(
         # person ("What did Ben Wu say?", then "What does Google get out of this?")
         skip = set(people(text)) if people is not None and own else set()
         for name in names(text):
+            if own:  # "Who is Google's CEO?", then "And Anthropic's?": the CEO, not Google
+                name = _OWNED.sub("", name)
             if name.lower() not in own and name not in carried and name not in skip:
                 carried.append(name)
         if carried:

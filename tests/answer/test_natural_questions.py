@@ -185,6 +185,24 @@ def test_who_said_that_points_at_what_the_last_question_asked(shipped: NewsRAG) 
     assert "says Sarah Krane" in answer.sentences[0].text
 
 
+def test_a_noun_meets_the_verb_it_comes_from(shipped: NewsRAG) -> None:
+    # the article says "founded by"; "founders" is no word of it, yet what it asks is reported
+    answer = shipped.ask("Who are Anthropic's founders?")
+    assert answer.short_answer == "Dario and Daniela Amodei"
+
+
+def test_a_follow_up_with_a_subject_of_its_own_asks_about_it(shipped: NewsRAG) -> None:
+    turns = [{"role": "user", "content": "Who is Google's CEO?"}]
+    first = shipped.chat(turns)
+    assert first.short_answer == "Sundar Pichai"
+    turns += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "And Anthropic's founders?"},
+    ]
+    answer = shipped.chat(turns)
+    assert "Dario and Daniela Amodei" in answer.sentences[0].text
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",

@@ -140,6 +140,9 @@ def test_condense_only_rewrites_follow_ups() -> None:
     # a last question naming nothing is itself what the follow-up points at
     unnamed = [Message("user", "what does gartner think")]
     assert condense("who said that", unnamed) == "who said that (what does gartner think)"
+    # a follow-up naming an owner of its own carries what was asked, not the old owner
+    owned = [Message("user", "Who is Google's CEO?")]
+    assert condense("And Anthropic's?", owned) == "And Anthropic's? (CEO)"
 
 
 def test_he_or_she_is_the_person_last_named() -> None:
