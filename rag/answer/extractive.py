@@ -142,6 +142,7 @@ class ExtractiveAnswerer:
                 likeness=self._likeness,
                 coverage=Coverage(covered.weights, words),
                 current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
+                year=(request.as_of or datetime.now(UTC)).year,
             )
         lead = first_quoted(short, candidates, score, pool, heads)
         # the sentences quoted are read in their passage: one that answers without repeating

@@ -149,12 +149,18 @@ def date_answer(
     *,
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
+    year: int | None = None,
 ) -> str | None:
     """The date the quoted sentences give near what the question asks ("2017" for "what
     year", "May" for "which month"); else, when the best sentence dates its event relative to
     the article ("on Friday", "yesterday", "this week"), the article's publication day."""
     found = typed_answer(
-        question, Asked("date", asked.noun), sentences, coverage=coverage, current=current
+        question,
+        Asked("date", asked.noun),
+        sentences,
+        coverage=coverage,
+        current=current,
+        year=year,
     )
     if found is not None:
         return _granular(found, asked.noun)
@@ -207,6 +213,7 @@ def short_answer(
     likeness: Likeness | None = None,
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
+    year: int | None = None,
 ) -> str | None:
     """The short answer of the kind the question asks for, or None when the evidence does
     not settle it: a name, place, title, amount or number from the quoted sentences, a date,
@@ -217,7 +224,7 @@ def short_answer(
         return None  # "who is its CEO?" with nothing before it: whose is unknown
     if kind == "date" or intent.kind == "date":
         return date_answer(
-            question, intent.asked, sentences, hits, coverage=coverage, current=current
+            question, intent.asked, sentences, hits, coverage=coverage, current=current, year=year
         )
     if kind == "yesno" or intent.kind == "yesno":
         return order_answer(question, search) if search is not None else None
@@ -234,6 +241,7 @@ def short_answer(
             likeness=likeness,
             coverage=coverage,
             current=current,
+            year=year,
         )
         if found is not None and kind in _FULL_NAMED:
             return fullest(found, hits)

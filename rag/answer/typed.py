@@ -52,6 +52,7 @@ _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question 
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
+_THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
@@ -98,6 +99,7 @@ def typed_answer(
     likeness: Likeness | None = None,
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
+    year: int | None = None,
 ) -> str | None:
     """The short answer of kind ``asked.kind`` the sentences agree on, or None.
 
@@ -115,6 +117,7 @@ def typed_answer(
             None: all count.
         current: whether each sentence is from the period the question names ("this week");
             the answer must come from one that is, and others count for less. None: all are.
+        year: the year the question is asked in, which "this year" means.
     """
     fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
     if fits is None or not sentences:
@@ -126,7 +129,8 @@ def typed_answer(
     if owner:
         fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
     top = max(score for _, score in sentences) or 1.0
-    years = set(_YEAR.findall(question)) if asked.kind != "date" else set()
+    this_year = {str(year)} if year and _THIS_YEAR.search(question) else set()
+    years = set(_YEAR.findall(question)) | this_year if asked.kind != "date" else set()
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     for row, (text, score) in enumerate(sentences):
@@ -142,6 +146,8 @@ def typed_answer(
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = _kind_fit(span, asked, fits)
+            if asked.kind == "date" and _other_year(span.text, this_year) < 1:
+                fit *= _OTHER_YEAR  # "the deadline this year" is not in August 2021
             span = _with_unit(text, span, asked)
             key = _key(span.text)
             words = word_forms(span.text)

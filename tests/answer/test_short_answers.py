@@ -175,6 +175,16 @@ def test_a_value_a_figure_moved_from_is_no_longer_the_answer() -> None:
     assert typed_answer(question, read_kind(question), said) == "90"
 
 
+def test_this_year_is_the_year_the_question_is_asked_in() -> None:
+    question = "When is the deadline to file taxes this year?"
+    said = [
+        ("The agency moved the deadline to file taxes to August 2021 during the pandemic.", 1.0),
+        ("The deadline to file taxes is April 18, the agency said.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) is None  # too close to call
+    assert typed_answer(question, read_kind(question), said, year=2023) == "April 18"
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
