@@ -386,9 +386,10 @@ def _anchors(sentence: str, wanted: set[str]) -> list[int]:
 
 
 def _abbreviated(name: str, initials: set[str]) -> bool:
-    """Whether ``name`` is one of the question's acronyms ("NIT"), or spells one out
-    ("Amazon Web Services" for "AWS")."""
-    if name in initials or name.rstrip("s") in initials:
+    """Whether ``name`` is one of the question's acronyms ("NIT", "U.S." for "US"), or spells
+    one out ("Amazon Web Services" for "AWS")."""
+    dotless = name.replace(".", "")  # "U.S." is the question's "US"
+    if name in initials or name.rstrip("s") in initials or dotless in initials:
         return True
     capitals = "".join(w[0] for w in name.split() if w[:1].isupper())
     return len(capitals) >= 2 and capitals in initials

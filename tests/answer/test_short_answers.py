@@ -185,6 +185,12 @@ def test_this_year_is_the_year_the_question_is_asked_in() -> None:
     assert typed_answer(question, read_kind(question), said, year=2023) == "April 18"
 
 
+def test_a_name_the_question_gives_is_not_the_answer_with_or_without_dots() -> None:
+    question = "US jets shot down a spy balloon. Which country did the balloon belong to?"
+    said = [("A U.S. fighter plane took down the balloon off the U.S. coast.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) is None
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
