@@ -215,8 +215,10 @@ def _decide(votes: list[_Votes]) -> str | None:
     fit = _AGREED_FIT if agreed else 0.5  # agreement also stands for the kind ("Dilbert")
     if best.total < _MIN_VOTES or best.best_fit < fit or best.coverage < floor:
         return None
-    if not best.current:
-        return None  # "this week": older coverage may be quoted, but it does not answer
+    if not best.current and not (best.sentences >= _AGREED and best.total >= _AGREED_LEAD * runner):
+        # "this week": older coverage may be quoted, but it does not answer, unless three
+        # of its sentences agree on a clear leader (a story building for weeks: "ban TikTok")
+        return None
     if best.total >= _LEAD * runner or (best.sentences >= 2 and best.total > runner):
         return best.text
     return None

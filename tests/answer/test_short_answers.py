@@ -191,6 +191,20 @@ def test_a_name_the_question_gives_is_not_the_answer_with_or_without_dots() -> N
     assert typed_answer(question, read_kind(question), said) is None
 
 
+def test_older_coverage_answers_when_three_sentences_agree_on_a_clear_leader() -> None:
+    question = "Senators unveiled a bill this week to ban which popular app?"
+    said = [
+        ("Senators said the bill would let the president ban the app nationwide.", 1.0),
+        ("Lawmakers have moved to ban TikTok, the popular app, from government phones.", 0.9),
+        ("A bill to ban TikTok nationwide gained support among senators.", 0.9),
+        ("Officials said a ban on the popular app TikTok would face court challenges.", 0.8),
+    ]
+    this_week = [True, False, False, False]  # only the first is from the week asked about
+    kind = read_kind(question)
+    assert typed_answer(question, kind, said, current=this_week) == "TikTok"
+    assert typed_answer(question, kind, said[:2], current=this_week[:2]) is None
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
