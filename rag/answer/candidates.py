@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from rag.types import Hit
 
 _MIN_SENTENCE_CHARS = 25
 _CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
+_ASIDE_END = re.compile(r"[?!][)”\"’']+$")  # "(pup-ular?)", "“why?”": an aside, then more
 _HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
 
 
@@ -62,8 +64,28 @@ def _sentences(hit: Hit, table: SentenceTable | None) -> list[tuple[int, int, np
     rows, spans = chunk_sentences(hit, table)
     if len(rows):
         assert table is not None
-        return [(a, b, table.vectors[r]) for (a, b), r in zip(spans, rows, strict=True)]
-    return [(a, b, None) for a, b in spans]
+        found = [(a, b, table.vectors[r]) for (a, b), r in zip(spans, rows, strict=True)]
+    else:
+        found = [(a, b, None) for a, b in spans]
+    return _rejoined(hit, found)
+
+
+def _rejoined(
+    hit: Hit, found: list[tuple[int, int, np.ndarray | None]]
+) -> list[tuple[int, int, np.ndarray | None]]:
+    """Sentences split after a question or exclamation mark inside the sentence joined again:
+    "The French bulldog is now the most popular (pup-ular?) dog breed of 2022" goes on in
+    lower case (the joined sentence has no stored vector: it is embedded when asked)."""
+    out: list[tuple[int, int, np.ndarray | None]] = []
+    for a, b, vector in found:
+        if out:
+            before = hit.text[: out[-1][1] - hit.start].rstrip()
+            after = hit.text[a - hit.start : a - hit.start + 1]
+            if _ASIDE_END.search(before) and after.islower():
+                out[-1] = (out[-1][0], b, None)
+                continue
+        out.append((a, b, vector))
+    return out
 
 
 def best_pool(candidates: list[Candidate], score: np.ndarray, size: int) -> list[int]:

@@ -296,8 +296,9 @@ def _unlikeness(span: Span, asked: Asked, shares_words: bool, after: str) -> flo
         factor *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
     if shares_words:  # "NFL Players' Association" for a question about an NFL team
         factor *= 0.5
-    if asked.kind in _NAMED and is_demonym(span.text):
-        factor *= 0.1  # "Russian", "Chinese": describes, names no one asked for
+    if is_demonym(span.text) and (asked.kind in _NAMED or re.match(r"\s+[a-z]", after)):
+        factor *= 0.1  # "Russian", "Chinese": describes, names no one asked for; nor is the
+        # "French" of "the French bulldog" the breed
     if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
         factor *= 0.3  # "QX-7" is a product code, not the company or person asked for
     return factor

@@ -205,6 +205,24 @@ def test_older_coverage_answers_when_three_sentences_agree_on_a_clear_leader() -
     assert typed_answer(question, kind, said[:2], current=this_week[:2]) is None
 
 
+def test_a_sentence_split_inside_an_aside_is_joined_again() -> None:
+    text = (
+        "Watch out March Madness, another contest is here. The French bulldog is now the most "
+        "popular (pup-ular?) dog breed of 2022, the American Kennel Club said."
+    )
+    texts = [c.text for c in candidates_of(_hits(text), {})]
+    assert texts[1] == (
+        "The French bulldog is now the most popular (pup-ular?) dog breed of 2022, the American "
+        "Kennel Club said."
+    )
+
+
+def test_a_nationality_describing_a_noun_is_not_the_thing_asked() -> None:
+    question = "Which dog breed is now the most popular in the U.S.?"
+    said = [("The French bulldog is now the most popular dog breed in the U.S.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) != "French"
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
