@@ -52,6 +52,8 @@ _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question 
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
+# what a dash or comma after a name (and its aside in brackets) says it is
+_APPOSITION = re.compile(r"\s*(?:\([^()]{1,60}\)\s*)?[—–,]\s*((?:[\w’'&-]+\s+){0,5}[\w’'-]+)")
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
@@ -368,6 +370,10 @@ def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> f
         rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start]
     ):
         return 1.0  # "its flagship model, Claude", "the chain Bed Bath & Beyond"
+    if noun and _APPOSITION.match(sentence, span.end):
+        described = _APPOSITION.match(sentence, span.end).group(1)
+        if re.search(rf"\b{re.escape(singular(noun))}", described, re.I):
+            return 1.0  # "TPUs (Tensor Processing Units) — Google's proprietary AI chips"
     left = [span.start - a for a in anchors if a < span.start]
     right = [a - span.end for a in anchors if a >= span.end]
     near_left = 1.0 / (1.0 + min(left) / 20.0) if left else 0.0

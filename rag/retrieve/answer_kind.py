@@ -80,7 +80,7 @@ for _kind, _words in {
         material currency cryptocurrency coin stock item gift symbol name slogan drink beverage
         pet creature rodent bird fish insect dinosaur vegetable meat dessert snack weather
         program programme project plan policy law bill deal treaty agreement scheme
-        initiative campaign technology energy fuel chemical substance""",
+        initiative campaign technology energy fuel chemical substance chip processor""",
 }.items():
     _NOUNS.update(dict.fromkeys(_words.split(), _kind))
 

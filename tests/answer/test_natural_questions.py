@@ -203,6 +203,14 @@ def test_a_follow_up_with_a_subject_of_its_own_asks_about_it(shipped: NewsRAG) -
     assert "Dario and Daniela Amodei" in answer.sentences[0].text
 
 
+def test_the_owner_of_the_chips_is_not_the_chips(shipped: NewsRAG) -> None:
+    # "TPUs (Tensor Processing Units) — Google's proprietary AI chips": the dash says what
+    # the TPUs are; Google owns them and is no answer to "which chips"
+    answer = shipped.ask("Which chips does Anthropic use?")
+    assert answer.short_answer in (None, "TPUs", "Tensor Processing Units")
+    assert any("TPUs" in s.text for s in answer.sentences[:2])
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",

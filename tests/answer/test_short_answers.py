@@ -223,6 +223,19 @@ def test_a_nationality_describing_a_noun_is_not_the_thing_asked() -> None:
     assert typed_answer(question, read_kind(question), said) != "French"
 
 
+def test_what_a_dash_after_a_name_says_it_is_counts_as_the_noun_asked() -> None:
+    question = "Which chips does the startup use?"
+    said = [
+        (
+            "By aligning with Helix, the startup secures TPUs (Tensor Processing Units) — "
+            "Helix's AI chips.",
+            1.0,
+        ),
+        ("Helix has backed the startup's chip needs since 2023.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Tensor Processing Units"
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
