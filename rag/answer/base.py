@@ -203,9 +203,27 @@ _SENSES = (
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend",
 )
+# the forms of irregular verbs, as the index writes them ("who makes Claude?": "has made")
+_IRREGULAR = (
+    "make made", "build built", "win won", "lose lost", "sell sold", "pay paid", "lead led",
+    "hold held", "take took taken", "give gave given", "bring brought", "spend spent",
+    "send sent", "steal stole stolen", "write wrote written", "rise rose risen",
+    "fall fell fallen", "grow grew grown", "begin began begun", "choos chose chosen",
+    "speak spoke spoken", "meet met", "run ran", "strike struck", "shoot shot",
+    "fight fought", "break broke broken", "think thought", "becom becam", "know knew known",
+    "drive drove driven", "fli flew flown", "sink sank sunk", "freez froze frozen",
+    "swear swore sworn", "sing sang sung", "throw threw thrown", "teach taught",
+    "catch caught", "seek sought", "keep kept", "stand stood",
+)  # fmt: skip
 _SAME_SENSE = {w: frozenset(g.split()) - {w} for g in _SENSES for w in g.split()}
+_OTHER_FORMS = {w: frozenset(g.split()) - {w} for g in _IRREGULAR for w in g.split()}
 
 
 def same_sense(form: str) -> frozenset[str]:
     """Other stemmed words reporting the same act as ``form`` ("pour" for "invest")."""
     return _SAME_SENSE.get(form, frozenset())
+
+
+def other_forms(form: str) -> frozenset[str]:
+    """The other forms of an irregular verb as the index writes them ("made" for "make")."""
+    return _OTHER_FORMS.get(form, frozenset())

@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from rag.answer.base import AnswerRequest, initials, same_sense, singular, word_forms
+from rag.answer.base import (
+    AnswerRequest,
+    initials,
+    other_forms,
+    same_sense,
+    singular,
+    word_forms,
+)
 from rag.answer.candidates import Candidate
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize
@@ -46,7 +53,7 @@ _QUESTION_WORDS = set(
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
     he she his her them tell me please know any some latest recent recently new news much out
-    many s t""".split()  # noqa: SIM905 ("s" of "Anthropic's", "t" of "don't")
+    many s t behind""".split()  # noqa: SIM905 ("s" of "Anthropic's", "t" of "don't")
 )
 
 
@@ -165,7 +172,7 @@ def unreported(request: AnswerRequest) -> bool:
     for token, weight, stem in zip(tokens, rarity, used, strict=True):
         if stem < unseen - 1e-9:
             continue
-        senses = sorted(same_sense(singular(token)))
+        senses = sorted(same_sense(singular(token)) | other_forms(token))
         if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
             missing += float(weight)
     return missing >= _UNREPORTED * float(rarity.sum())

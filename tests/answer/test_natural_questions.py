@@ -211,6 +211,12 @@ def test_the_owner_of_the_chips_is_not_the_chips(shipped: NewsRAG) -> None:
     assert any("TPUs" in s.text for s in answer.sentences[:2])
 
 
+def test_the_company_behind_a_product(shipped: NewsRAG) -> None:
+    # "behind" says how the answer relates to Claude; "Behind the headlines …" does not
+    answer = shipped.ask("What company is behind Claude?")
+    assert answer.short_answer == "Anthropic"
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",

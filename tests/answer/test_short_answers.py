@@ -3,11 +3,12 @@ the answer the sentences agree on (pure functions, no index)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from rag.answer.base import initials
+from rag.answer.base import AnswerRequest, initials
 from rag.answer.candidates import candidates_of
-from rag.answer.coverage import in_passage
+from rag.answer.coverage import in_passage, unreported
 from rag.answer.roles import asked_owner, other_owner
 from rag.answer.short import _unresolved, fullest
 from rag.answer.spans import find_spans
@@ -234,6 +235,16 @@ def test_what_a_dash_after_a_name_says_it_is_counts_as_the_noun_asked() -> None:
         ("Helix has backed the startup's chip needs since 2023.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) == "Tensor Processing Units"
+
+
+def test_an_act_reported_in_another_form_of_its_verb_is_reported() -> None:
+    seen = {"made": 1.0, "claud": 1.5}  # the articles say "has made", never "makes"
+
+    def idf(words):
+        return np.array([seen.get(w, 3.0) for w in words])
+
+    assert not unreported(AnswerRequest("Who makes Claude?", (), idf=idf))
+    assert unreported(AnswerRequest("Who acquired Claude?", (), idf=idf))
 
 
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
