@@ -40,7 +40,9 @@ _STATES = """Ontario|Quebec|British Columbia|Alberta|Bavaria|Catalonia|Queenslan
 New South Wales|Tasmania|Punjab|Kerala|Tamil Nadu|Puerto Rico|Washington, D.C.|D.C."""
 _REGIONS = """Europe|Asia|Africa|North America|South America|Latin America|Middle East|Oceania
 Silicon Valley|Wall Street|Bay Area|San Francisco Bay Area|Hong Kong|Macau|Gaza|West Bank
-Crimea|New England|the Midwest|Siberia|Scandinavia|the Balkans|Caribbean"""
+Crimea|New England|the Midwest|Siberia|Scandinavia|the Balkans|Caribbean
+Atlantic|Pacific|Arctic|Antarctic|Atlantic Ocean|Pacific Ocean|Indian Ocean|Arctic Ocean
+Mediterranean|Baltic|North Sea|Black Sea|Red Sea|South China Sea|Gulf of Mexico|Persian Gulf"""
 
 
 @functools.cache

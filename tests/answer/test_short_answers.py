@@ -247,6 +247,13 @@ def test_an_act_reported_in_another_form_of_its_verb_is_reported() -> None:
     assert unreported(AnswerRequest("Who acquired Claude?", (), idf=idf))
 
 
+def test_an_ocean_is_a_place_not_who_regulates() -> None:
+    sentence = "Regulators on both sides of the Atlantic are scrutinizing AI alliances."
+    assert ("Atlantic", "place") in _spans(sentence)
+    question = "Who regulates AI deals?"
+    assert typed_answer(question, read_kind(question), [(sentence, 1.0)]) is None
+
+
 def test_a_describing_word_opening_a_headline_is_no_part_of_the_name() -> None:
     assert _spans("New Jupiter moons found by astronomers")[0][0] == "Jupiter"
     assert _spans("New Zealand’s leader resigned.")[0][0] == "New Zealand"
