@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from rag.answer.spans import is_title
 from rag.answer.typed import Coverage, Likeness, typed_answer
 from rag.retrieve.answer_kind import Asked
 from rag.retrieve.conversation import names
@@ -293,7 +294,10 @@ def _name_prefix(before: str) -> tuple[str, bool]:
         name = words[k:]
         opening = m.start() + sum(len(w) + 1 for w in words[:k])
         if any(
-            w.isupper() or _TITLES.fullmatch(w) or w.lower() in _NOT_ENTITIES | _OPENING
+            w.isupper()
+            or _TITLES.fullmatch(w)
+            or is_title(w)
+            or w.lower() in _NOT_ENTITIES | _OPENING
             for w in name
         ):
             continue

@@ -48,7 +48,7 @@ _TITLES = set(
     sgt. captain coach manager actor actress singer rapper star player quarterback pitcher
     striker goalkeeper author writer novelist director producer host anchor comedian
     musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
-    sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
+    miss sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
     bishop cardinal ex-president former late mrs prime deputy acting interim emeritus""".split()  # noqa: SIM905
 )
 # who works at a place named next ("an analyst at Gartner", "a researcher at the University …")
@@ -223,6 +223,12 @@ def _numbers(sentence: str) -> list[Span]:
 def _quoted(sentence: str) -> list[Span]:
     return [Span(m.group(1).strip(" ,."), m.start(1), m.end(1), "title", 2)
             for m in _QUOTED.finditer(sentence) if len(m.group(1).split()) <= 10]  # fmt: skip
+
+
+def is_title(word: str) -> bool:
+    """Whether ``word`` is a title or role written before a name ("Leader", "Gov.", "QB")."""
+    lowered = word.lower()
+    return lowered in _TITLES or f"{lowered}." in _TITLES or lowered in _COMMON_CAPS
 
 
 def _names(sentence: str) -> list[Span]:

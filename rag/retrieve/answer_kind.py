@@ -85,6 +85,11 @@ for _kind, _words in {
     _NOUNS.update(dict.fromkeys(_words.split(), _kind))
 
 _WORTH = re.compile(r"^\W*what\s+(?:is|are|was|were|'s)\b.*\bworth\s*[?.!]*\s*$", re.I | re.S)
+_WON_WORK = re.compile(
+    r"^\W*who\s+(?:won|wins|will\s+win|took\s+home|is\s+up\s+for)\b.*\bbest\s+(?:picture|film|"
+    r"movie|album|song|record|series|show|documentary|drama|comedy|musical)\b",
+    re.I,
+)
 _ABOUT = re.compile(r"^\W*what\s+(?:is|are|was|were)\b.*\babout\s*[?.!]*\s*$", re.I | re.S)
 # "what is the deal?": one or two words after the article and nothing more
 _BARE = re.compile(
@@ -197,6 +202,8 @@ def read_kind(question: str) -> Asked:
         return Asked("organisation", "employer", phrase="an employer")
     if _WHO_IS_NAMED.match(q) or _who_is_lowercase_name(q):  # "Who is Sarah Krane?": who
         return Asked("other", "who is")  # she is, not another name
+    if _WON_WORK.match(q):  # "who won best picture?": a film, not a person
+        return Asked("title", "title")
     if _WHO.search(q):
         return Asked("person", "who", phrase="a person")
     if _WHERE.search(q):

@@ -328,6 +328,9 @@ def test_a_name_is_answered_in_the_full_form_its_article_gives() -> None:
     )
     assert fullest("Jupiter", _hits("Forget Jupiter. Jupiter has moons.")) == "Jupiter"
     assert fullest("Rihanna", _hits("On Saturday Rihanna sang. Rihanna left.")) == "Rihanna"
+    assert fullest("Kevin McCarthy", _hits("GOP Leader Kevin McCarthy lost. Kevin McCarthy")) == (
+        "Kevin McCarthy"
+    )
     # an article that never uses the short form alone, or two different longer forms
     assert fullest("Bucks", _hits("The Milwaukee Bucks won.", "The Bucks won.")) == "Bucks"
     assert fullest("Biden", _hits("Joe Biden and Hunter Biden. Biden spoke.")) == "Biden"

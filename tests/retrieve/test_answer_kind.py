@@ -18,6 +18,8 @@ from rag.retrieve.answer_kind import read_kind
         ("What is the chatbot called?", "thing", "chatbot"),
         ("What drug is the study about?", "thing", "drug"),
         ("What is the deal worth?", "money", "worth"),
+        ("Who won best picture at the Oscars?", "title", "title"),  # a film
+        ("Who won best actress?", "person", "who"),
         ("Who founded Anthropic?", "person", "who"),
         ("Who is Google's CEO?", "person", "who"),
         ("Who is Dario Amodei?", "other", "who is"),  # who he is, not another name
