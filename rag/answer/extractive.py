@@ -41,6 +41,13 @@ _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _POOL = 6  # the sentences a short answer is read from
 _HEADLINE_POOL = 12  # the articles of this many best sentences have their headlines read
 _KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
+_LEDE_GAIN = 0.2  # what a story's opening sentences gain when the news itself is asked for
+# "what is the latest on X?", "what's new with X?", "what is happening with X?": the news
+_NEWS_ON = re.compile(
+    r"^\W*(?:what(?:'s|’s| is| are)?\s+(?:the\s+)?(?:latest|newest|new|happening|going on)|"
+    r"any\s+(?:news|updates?))\s+(?:on|with|about|at|for)\b",
+    re.I,
+)
 _DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
 _DEFINE_QUESTION = re.compile(
     r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?"
@@ -103,6 +110,8 @@ class ExtractiveAnswerer:
         score = score + 0.2 * _freshness(candidates, request.as_of)
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
+        if _NEWS_ON.match(request.standalone):
+            score = score + _LEDE_GAIN * _lede(candidates)  # "What is the latest on X?"
         score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
         score = score + _DEFINING_GAIN * _defining(request.standalone, candidates)
         inside = _in_period(candidates, request.period)
@@ -353,6 +362,16 @@ def _defining(question: str, candidates: list[Candidate]) -> np.ndarray:
         re.I if lower else 0,
     )
     return np.array([bool(says.search(c.text)) for c in candidates], dtype=float)
+
+
+def _lede(candidates: list[Candidate]) -> np.ndarray:
+    """1 for the first two sentences of a story (what news writing opens with), else 0."""
+    out = np.zeros(len(candidates))
+    for i, c in enumerate(candidates):
+        if c.hit.position == 0:
+            earlier = sum(1 for d in candidates[:i] if d.hit.chunk_id == c.hit.chunk_id)
+            out[i] = float(earlier < 2)
+    return out
 
 
 def _recency(candidates: list[Candidate]) -> np.ndarray:

@@ -217,6 +217,16 @@ def test_the_company_behind_a_product(shipped: NewsRAG) -> None:
     assert answer.short_answer == "Anthropic"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What is the latest on Google and Anthropic?", "What's new with Anthropic?"],
+)
+def test_the_latest_on_a_subject_opens_with_the_news(shipped: NewsRAG, question: str) -> None:
+    # the app offers the first as an example: the story's opening states its news
+    answer = shipped.ask(question)
+    assert "are reportedly in advanced talks" in answer.sentences[0].text
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
