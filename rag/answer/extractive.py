@@ -4,7 +4,7 @@ question, each followed by ``[n]`` markers pointing at the exact span it came fr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -20,6 +20,7 @@ from rag.answer.base import (
 from rag.answer.candidates import Candidate, best_pool, candidates_of
 from rag.answer.coverage import held, in_passage, question_coverage, unreported
 from rag.answer.headlines import first_quoted, headlines
+from rag.answer.quoting import quote
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
@@ -27,20 +28,17 @@ from rag.answer.typed import Coverage
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache
-from rag.types import Answer, AnswerSentence, Citation, Hit, Quote
+from rag.types import Answer, Hit
 
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
-_SAME_SENTENCE = 0.95  # cosine above which two sentences are the same fact (wire copies)
 _COVERED = 0.5  # a sentence holding this share of the question's words (by rarity) supports it
 _MOSTLY_COVERED = 0.6  # ...and this share outweighs names of the question no passage uses
 _MEANING, _COVERAGE = 0.5, 0.4  # a sentence's score: its meaning and its share of the words
 _IN_PASSAGE = 0.6  # how much of what a sentence's neighbours hold counts for it when quoting
-_NAMED_KEEP = 0.5  # a named outlet's sentence is quoted scoring this share of the best one
 _SHAPED_GAIN = 0.1  # how much a sentence holding a span of the kind asked gains
 _PERIOD = 0.1  # how much a sentence from the period the question names gains
 _POOL = 6  # the sentences a short answer is read from
 _HEADLINE_POOL = 12  # the articles of this many best sentences have their headlines read
-_KEEP = 0.75  # quote sentences scoring at least this share of the best one's score
 _LEDE_GAIN = 0.2  # what a story's opening sentences gain when the news itself is asked for
 # "what is the latest on X?", "what's new with X?", "what is happening with X?": the news
 _NEWS_ON = re.compile(
@@ -160,8 +158,15 @@ class ExtractiveAnswerer:
         # name the question asks for.)
         passage = in_passage(covered, candidates)
         quoting = score + _COVERAGE * _IN_PASSAGE * (passage - coverage)
-        answer = self._compose(
-            question, hits, candidates, vectors[1:], quoting, lead=lead, named=request.named
+        answer = quote(
+            question,
+            hits,
+            candidates,
+            vectors[1:],
+            quoting,
+            lead=lead,
+            named=request.named,
+            max_sentences=self.settings.max_sentences,
         )
         notice = _older_notice(request, answer, candidates, inside)
         return by_article(replace(answer, short_answer=short, notice=notice))
@@ -187,107 +192,6 @@ class ExtractiveAnswerer:
         if fresh:
             rows[[i + 1 for i in fresh]] = self.embedder.embed([candidates[i].text for i in fresh])
         return rows
-
-    def _compose(
-        self,
-        question: str,
-        hits: list[Hit],
-        candidates: list[Candidate],
-        vectors: np.ndarray,
-        score: np.ndarray,
-        *,
-        lead: int | None = None,
-        named: Sequence[tuple[str, ...]] = (),
-    ) -> Answer:
-        """The answer quoting the best sentences (``lead`` first when given), the same
-        sentence from several outlets merged into one with all their citations, and the best
-        sentence of each outlet the question ``named`` that any retrieved article is from."""
-        groups: list[list[int]] = []  # each group: one fact, the indices quoting it
-        floor = max(0.0, _KEEP * float(score.max()))  # only sentences that address the question
-        order = np.argsort(-score, kind="stable")
-        if lead is not None:
-            order = np.array([lead, *(i for i in order if i != lead)])
-        for i in order:
-            if score[i] <= floor and i != lead:
-                break
-            for group in groups:
-                first = group[0]
-                # the same sentence up to case and punctuation: a wire copy quoted twice
-                same_words = candidates[first].words == candidates[i].words
-                if same_words or float(vectors[first] @ vectors[i]) >= _SAME_SENTENCE:
-                    if candidates[i].hit.article_id not in {
-                        candidates[j].hit.article_id for j in group
-                    }:
-                        group.append(int(i))
-                    break
-            else:
-                if len(groups) < self.settings.max_sentences:
-                    groups.append([int(i)])
-        if named:
-            groups = _with_named(groups, candidates, score, named, lead)
-        citations: list[Citation] = []
-        sentences: list[AnswerSentence] = []
-        for group in groups:
-            numbers = []
-            for i in group:
-                citations.append(_citation(len(citations) + 1, candidates[i]))
-                numbers.append(len(citations))
-            # a quoted sentence is verbatim from every chunk it cites: supported by construction
-            text = candidates[group[0]].text
-            sentences.append(AnswerSentence(text, tuple(numbers), verified=True, support=1.0))
-        return Answer(
-            question=question,
-            text=" ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}" for s in sentences),
-            citations=tuple(citations),
-            hits=tuple(hits),
-            sentences=tuple(sentences),
-        )
-
-
-def _with_named(
-    groups: list[list[int]],
-    candidates: list[Candidate],
-    score: np.ndarray,
-    named: Sequence[tuple[str, ...]],
-    lead: int | None,
-) -> list[list[int]]:
-    """``groups`` with the best sentence of each named outlet that none of them quotes (when
-    it scores at least half the best one), in place of the last sentences that no named
-    outlet needs ("Did The Verge report X, and TechCrunch Y?": what each of them reported)."""
-    groups = [list(g) for g in groups]
-    order = np.argsort(-score, kind="stable")
-    floor = _NAMED_KEEP * float(score.max())
-    for sources in named:
-        if _quoting(groups, sources, candidates):
-            continue
-        best = next(
-            (int(i) for i in order if candidates[i].hit.source in sources and score[i] >= floor),
-            None,
-        )
-        if best is None:
-            continue
-        # a sentence may give way unless it leads or is all another named outlet has quoted
-        spare = [
-            k
-            for k, group in enumerate(groups)
-            if lead not in group and not any(_quoting(groups, s, candidates) == [k] for s in named)
-        ]
-        if spare:
-            groups[spare[-1]] = [best]
-        else:
-            groups.append([best])
-    return groups
-
-
-def _quoting(
-    groups: list[list[int]], sources: tuple[str, ...], candidates: list[Candidate]
-) -> list[int]:
-    """The groups quoting an article from one of ``sources``."""
-    return [k for k, g in enumerate(groups) if any(candidates[i].hit.source in sources for i in g)]
-
-
-def _citation(n: int, c: Candidate) -> Citation:
-    return Citation.quoting(n, c.hit, Quote(c.text, c.start, c.end, c.hit.chunk_id))
 
 
 def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> np.ndarray:
