@@ -79,9 +79,8 @@ def _rejoined(
     out: list[tuple[int, int, np.ndarray | None]] = []
     for a, b, vector in found:
         if out:
-            before = hit.text[: out[-1][1] - hit.start].rstrip()
-            after = hit.text[a - hit.start : a - hit.start + 1]
-            if _ASIDE_END.search(before) and after.islower():
+            before = hit.text[out[-1][0] - hit.start : out[-1][1] - hit.start]
+            if _ASIDE_END.search(before) and hit.text[a - hit.start : a - hit.start + 1].islower():
                 out[-1] = (out[-1][0], b, None)
                 continue
         out.append((a, b, vector))

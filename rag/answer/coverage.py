@@ -26,6 +26,7 @@ from rag.answer.base import (
 from rag.answer.candidates import Candidate
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize
+from rag.retrieve.conversation import carried_context
 
 _STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POINTS_BACK = re.compile(
@@ -42,7 +43,6 @@ _HOW_MEASURE = re.compile(
     r"heavy|wide)\b",
     re.I,
 )
-_CARRIED = re.compile(r"\(([^()]+)\)\s*$")  # what condense() appends to a follow-up
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
@@ -139,10 +139,8 @@ def _continues(before: str, sentence: str) -> bool:
 def _carried(question: str, skip: frozenset[str]) -> set[str]:
     """The words a follow-up carries from earlier turns ("CEO" of "And Anthropic's founders?
     (CEO)") that it does not use itself."""
-    m = _CARRIED.search(question)
-    if not m:
-        return set()
-    return set(tokenize(m.group(1))) - set(tokenize(question[: m.start()])) - skip
+    asked, context = carried_context(question)
+    return set(tokenize(context)) - set(tokenize(asked)) - skip
 
 
 def _described(question: str, skip: frozenset[str]) -> set[str]:

@@ -271,10 +271,11 @@ def _defining(question: str, candidates: list[Candidate]) -> np.ndarray:
 def _lede(candidates: list[Candidate]) -> np.ndarray:
     """1 for the first two sentences of a story (what news writing opens with), else 0."""
     out = np.zeros(len(candidates))
+    seen: dict[str, int] = {}  # sentences of each opening chunk so far (candidates in order)
     for i, c in enumerate(candidates):
         if c.hit.position == 0:
-            earlier = sum(1 for d in candidates[:i] if d.hit.chunk_id == c.hit.chunk_id)
-            out[i] = float(earlier < 2)
+            seen[c.hit.chunk_id] = seen.get(c.hit.chunk_id, 0) + 1
+            out[i] = float(seen[c.hit.chunk_id] <= 2)
     return out
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from rag.retrieve.conversation import carried_context
+
 _ROLE = (
     r"(?:ceo|chief executive(?: officer)?|founder|co-?founder|president|chair(?:man|woman)?|"
     r"head|leader|director|owner|coach|manager|captain|spokes(?:man|woman|person)|"
@@ -27,7 +29,6 @@ _NAME = r"[A-Z][\w&.’'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.’'-]*)*"
 _QUESTION_OF = re.compile(rf"(?i:\b{_ROLE})\s+(?:of|at|for)\s+(?:the\s+)?({_NAME})")
 # a follow-up's "its CEO", with the names it points back to carried after it: "(Anthropic)"
 _POINTER_OWNS = re.compile(rf"\b(?i:its|their|his|her)\s+(?:\w+\s+)?(?i:{_ROLE})\b")
-_CARRIED = re.compile(r"\(([^()]+)\)\s*$")
 _QUESTION_OWNS = re.compile(rf"({_NAME})(?:['’]s?)?\s+(?:\w+\s+)?(?i:{_ROLE})\b")
 # next to a name in a sentence: ", Google's CEO" / ", the chief executive of Google" after it,
 # "Google CEO " / "Google's chief executive, " / "the CEO of Google, " before it
@@ -46,9 +47,9 @@ _BEFORE_OF = re.compile(rf"(?i:{_ROLE})\s+(?:of|at)\s+(?:the\s+)?({_NAME})\s*,?\
 def asked_owner(question: str) -> str | None:
     """The organisation or place whose role the question asks about ("Anthropic" in "Who is
     the CEO of Anthropic?", and in the follow-up "Who is its CEO? (Anthropic)"), or None."""
-    carried = _CARRIED.search(question)
-    if carried and _POINTER_OWNS.search(question):
-        return carried.group(1).split(",")[0].strip()
+    context = carried_context(question)[1]
+    if context and _POINTER_OWNS.search(question):
+        return context.split(",")[0].strip()
     m = _QUESTION_OF.search(question) or _QUESTION_OWNS.search(question)
     return m.group(1).strip() if m else None
 

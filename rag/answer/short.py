@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from rag.answer.spans import is_title
 from rag.answer.typed import Coverage, Likeness, typed_answer
 from rag.retrieve.answer_kind import Asked
-from rag.retrieve.conversation import names
+from rag.retrieve.conversation import carried_context, names
 from rag.retrieve.intent import Intent
 from rag.retrieve.planner import clauses
 from rag.types import Hit
@@ -53,7 +53,6 @@ _NOT_ENTITIES = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _MANY_CLAUSES = 3
-_CARRIED = re.compile(r"\([^()]+\)\s*$")  # "who said that (what does gartner think)"
 _POINTER = re.compile(r"\b(its|it|their|they|them|his|her|he|she|this|that)\b", re.I)
 # "this week", "that year": a time, not a pointer back to something unnamed
 _TIME_AFTER = re.compile(
@@ -311,7 +310,7 @@ def _unresolved(question: str) -> bool:
     """Whether the question points back at something it never names ("who is its CEO?",
     "what did they say?"). A pointer after a thing the question describes ("which chain said
     it has …") or a time ("this week") is not one."""
-    if names(_TITLES.sub(",", question)) or _CARRIED.search(question):
+    if names(_TITLES.sub(",", question)) or carried_context(question)[1]:
         return False  # (a follow-up carries what it points at in brackets)
     for m in _POINTER.finditer(question):
         if _TIME_AFTER.match(question, m.end()):

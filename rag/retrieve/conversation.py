@@ -24,6 +24,7 @@ _PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _OWNED = re.compile(r"^.*?['’]s\s+(?=\S)")  # "Google's " of "Google's CEO"
+_CARRIED = re.compile(r"\s*\(([^()]+)\)\s*$")  # what condense() appends to a follow-up
 _PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
 _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
@@ -77,6 +78,13 @@ def names(text: str) -> list[str]:
         if name and name not in found:
             found.append(name)
     return found
+
+
+def carried_context(question: str) -> tuple[str, str]:
+    """``question`` split into what was asked and the context ``condense`` appended in
+    brackets ("who said that", "what does gartner think"); "" when it carries none."""
+    m = _CARRIED.search(question)
+    return (question[: m.start()].rstrip(), m.group(1)) if m else (question, "")
 
 
 def is_follow_up(question: str) -> bool:
