@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rag.answer.base import initials, is_demonym, singular, word_forms
+from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import asked_owner, other_owner
 from rag.answer.spans import Span, find_spans
@@ -52,8 +53,6 @@ _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question 
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
-# what a dash or comma after a name (and its aside in brackets) says it is
-_APPOSITION = re.compile(r"\s*(?:\([^()]{1,60}\)\s*)?[—–,]\s*((?:[\w’'&-]+\s+){0,5}[\w’'-]+)")
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
@@ -141,7 +140,7 @@ def typed_answer(
         now = current is None or current[row]
         weight *= 1.0 if now else _OLDER
         weight *= _other_year(text, years)
-        near = _anchors(text, wanted)
+        near = anchors(text, wanted)
         seen: set[str] = set()
         for span in find_spans(text, asked.kind):
             span = _without_given(span, given)
@@ -170,7 +169,7 @@ def typed_answer(
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
-            vote.total += weight * share * fit * _closeness(span, near, asked, text)
+            vote.total += weight * share * fit * closeness(span, near, asked, text)
             vote.sentences += 1
             vote.best_fit = max(vote.best_fit, fit)
             vote.rows.add(row)
@@ -354,44 +353,6 @@ def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
 def surface(text: str, kind: str) -> str:
     """The form to answer with: no "Inc." or "Corp." after a company's name."""
     return _CORPORATE.sub("", text) if kind in ("organisation", "name", "thing") else text
-
-
-def _closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> float:
-    """How closely the question's words surround the span: 1 for a span between two of them
-    ("named Priya Raman chief executive"), less with distance and on one side only; a number
-    in the unit asked for, or a name followed by the noun asked for, counts as close."""
-    if span.kind == "number" and span.evidence >= 2:
-        return 1.0
-    noun = asked.noun if asked.phrase and not asked.phrase.startswith("a ") else ""
-    after = sentence[span.end : span.end + 30]
-    if noun and re.search(rf"\b{re.escape(noun)}", after) and not re.match(r"['’]s\b", after):
-        return 1.0  # "the Buffalo Bills team" (but "Google's AI chips" are Google's, not it)
-    if noun and re.search(
-        rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start]
-    ):
-        return 1.0  # "its flagship model, Claude", "the chain Bed Bath & Beyond"
-    if noun and _APPOSITION.match(sentence, span.end):
-        described = _APPOSITION.match(sentence, span.end).group(1)
-        if re.search(rf"\b{re.escape(singular(noun))}", described, re.I):
-            return 1.0  # "TPUs (Tensor Processing Units) — Google's proprietary AI chips"
-    left = [span.start - a for a in anchors if a < span.start]
-    right = [a - span.end for a in anchors if a >= span.end]
-    near_left = 1.0 / (1.0 + min(left) / 20.0) if left else 0.0
-    near_right = 1.0 / (1.0 + min(right) / 20.0) if right else 0.0
-    # a span opening or closing the sentence has nothing on that side to be near: its
-    # subject ("Bed Bath & Beyond said …") or its last words ("… led by Harbor Capital.")
-    if not sentence[: span.start].strip(" “\"'"):
-        near_left = near_right
-    if not sentence[span.end :].strip(" .,;:!?”\"')"):
-        near_right = near_left
-    return 0.3 + 0.35 * near_left + 0.35 * near_right
-
-
-def _anchors(sentence: str, wanted: set[str]) -> list[int]:
-    """Character positions of the question's words in the sentence."""
-    return [
-        m.start() for m in re.finditer(r"[\w'’-]+", sentence) if word_forms(m.group(0)) & wanted
-    ]
 
 
 def _abbreviated(name: str, initials: set[str]) -> bool:
