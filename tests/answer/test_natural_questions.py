@@ -227,6 +227,11 @@ def test_the_latest_on_a_subject_opens_with_the_news(shipped: NewsRAG, question:
     assert "are reportedly in advanced talks" in answer.sentences[0].text
 
 
+def test_a_backer_is_one_who_invested(shipped: NewsRAG) -> None:
+    answer = shipped.ask("Who is Anthropic's biggest backer?")
+    assert any(s.text == "Amazon has invested in Anthropic." for s in answer.sentences[:2])
+
+
 def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
     for question in (
         "What is the capital of Peru?",
