@@ -136,12 +136,29 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
     # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
     # a Series C round")
+    asked = asked_names(question, outlets=outlets)
+    # a code typed in lower case is a name too ("what is gpt-4")
+    asked += [c for c in _TYPED_CODE.findall(question) if c.lower() not in map(str.lower, asked)]
     return [
         n
-        for n in asked_names(question, outlets=outlets)
+        for n in asked
         if not all(singular(w) in words for w in re.findall(r"\w+", n.lower()) if len(w) >= 3)
         and n.rstrip("s") not in spelled
+        or not coded_seen(n, text)
     ]
+
+
+_TYPED_CODE = re.compile(r"\b[a-z]{2,}-?\d+\b")  # "gpt-4", "covid19"
+CODED = re.compile(r"\b([A-Za-z]+)[-‑ ]?(\d+)\b")  # "GPT-4", "COVID-19", "F-35"
+
+
+def coded_seen(name: str, text: str) -> bool:
+    """Whether each code of letters and a number in ``name`` is written in ``text`` as one
+    ("GPT-4", "GPT 4" or "GPT4"; not "GPT" in one place and "April 4" in another)."""
+    return all(
+        re.search(rf"\b{re.escape(m.group(1))}[-‑ ]?{m.group(2)}\b", text, re.I)
+        for m in CODED.finditer(name)
+    )
 
 
 def initials(text: str) -> set[str]:
@@ -200,6 +217,7 @@ _SENSES = (
     "busi unit divis",  # a company's cloud business, unit or division
     "deal partnership agreement pact",  # what two companies agree on
     "say said tell told",  # what someone said, whatever the tense
+    "get gain receiv obtain",  # what a party gets out of a deal
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend",
 )

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from rag.answer.base import (
+    CODED,
     AnswerRequest,
     abstain,
     asked_names,
@@ -28,6 +29,7 @@ from rag.answer.typed import Coverage
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache
+from rag.retrieve.answer_kind import Asked, lowercase_subject
 from rag.types import Answer, Hit
 
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
@@ -49,9 +51,7 @@ _NEWS_ON = re.compile(
 _DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
 _DEFINE_QUESTION = re.compile(
     r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?"
-    r"([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3}"
-    r"|(?<=who is )[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){1,2})"
-    r"\s*\?*\s*$"
+    r"([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})\s*\?*\s*$"
 )
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
@@ -111,7 +111,8 @@ class ExtractiveAnswerer:
         if _NEWS_ON.match(request.standalone):
             score = score + _LEDE_GAIN * _lede(candidates)  # "What is the latest on X?"
         score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
-        score = score + _DEFINING_GAIN * _defining(request.standalone, candidates)
+        defined = defined_name(request.standalone, candidates)
+        score = score + _DEFINING_GAIN * _defining(defined, candidates)
         inside = _in_period(candidates, request.period)
         if request.period is not None:
             score = score + _PERIOD * inside  # "this week": that week's sentences first
@@ -124,8 +125,10 @@ class ExtractiveAnswerer:
         best = float(coverage.max())
         supported = _best_dense(hits) >= self.min_similarity or best >= _COVERED
         # a name the articles do not use ("the North American Leaders' Summit") is context
-        # when one sentence still holds most of what is asked
-        if not supported or (mostly_missing and best < _MOSTLY_COVERED):
+        # when one sentence still holds most of what is asked, unless it is a code ("GPT-4"
+        # is not in "GPT" and "April 4")
+        coded = any(CODED.search(n) for n in missing)
+        if not supported or (mostly_missing and (best < _MOSTLY_COVERED or coded)):
             return abstain(request, missing=missing)
         # the short answer is read from the best few sentences, and the one it comes from is
         # quoted first, so the reader sees the sentence that answers before any other
@@ -137,11 +140,15 @@ class ExtractiveAnswerer:
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
         words += [held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
+        intent = request.intent
+        named = defined and lowercase_subject(request.standalone.lower())  # not a role
+        if named and intent.asked.kind == "person":  # "Who are the Amodeis?": who they
+            intent = replace(intent, asked=Asked("other", "who is"))  # are, not another name
         short = None  # "Who acquired Anthropic?" when no article reports an acquisition
         if not unreported(request):
             short = short_answer(
                 request.standalone,
-                request.intent,
+                intent,
                 rows,
                 hits,
                 search=request.search,
@@ -251,19 +258,32 @@ def _answer_shaped(request: AnswerRequest, candidates: list[Candidate]) -> np.nd
     return np.array(fits, dtype=float)
 
 
-def _defining(question: str, candidates: list[Candidate]) -> np.ndarray:
-    """For "What is Anthropic?" or "Who is Sarah Krane?", 1 for a sentence that says what or
-    who the name is ("Anthropic, the San Francisco–based AI research firm …", "Sarah Krane, a
-    senior analyst at Gartner", "Its flagship model, Claude, …", "Claude is a …"), else 0."""
-    m = _DEFINE_QUESTION.match(question)
-    if not m:
+def defined_name(question: str, candidates: list[Candidate]) -> str:
+    """The name "What is Anthropic?" or "Who is Sarah Krane?" asks about, as a pattern
+    ("" for other questions). Typed in lower case ("what is anthropic", "who are the
+    amodeis"), it is a name when the sentences found write it only with capitals."""
+    if m := _DEFINE_QUESTION.match(question):
+        return re.escape(m.group(1).strip())
+    if not (words := lowercase_subject(question).split()):
+        return ""
+    name = r"\s+".join(rf"{re.escape(w.removesuffix('s'))}s?" for w in words)  # "amodeis"
+    name = rf"(?i:{name})"
+    found = [m.group(0) for c in candidates for m in re.finditer(rf"\b{name}\b", c.text)]
+    written = found and all(w[0].isupper() for f in found for w in f.split())
+    return name if written else ""
+
+
+def _defining(name: str, candidates: list[Candidate]) -> np.ndarray:
+    """For the ``name`` asked about ("What is Anthropic?", "Who is Sarah Krane?"), 1 for a
+    sentence that says what or who it is ("Anthropic, the San Francisco–based AI research firm
+    …", "Sarah Krane, a senior analyst at Gartner", "Its flagship model, Claude, …", "Claude
+    is a …"), else 0."""
+    if not name:
         return np.zeros(len(candidates))
-    name = re.escape(m.group(1).strip())
-    lower = m.group(1).islower()  # "who is humza yousaf": the name as the articles write it
     says = re.compile(
         rf"\b{name}(?:['’]s)?\s*(?:,\s*(?:the|a|an|its|which|who)\b|\s+(?:is|was|are|were)\s+"
-        rf"(?:a|an|the|one)\b)|,\s+(?:[\w’'-]+\s+){{1,6}}?{name}\s*,",
-        re.I if lower else 0,
+        rf"(?:a|an|the|one)\b)|,\s+(?:[\w’'-]+\s+){{1,6}}?{name}\s*,|"
+        rf"\b[a-z][\w’'-]*\s*,\s+{name}\s*,"  # "Its flagship model, Claude, …"
     )
     return np.array([bool(says.search(c.text)) for c in candidates], dtype=float)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.base import word_forms
 from rag.retrieve.conversation import carried_context
 
 _ROLE = (
@@ -30,6 +31,12 @@ _QUESTION_OF = re.compile(rf"(?i:\b{_ROLE})\s+(?:of|at|for)\s+(?:the\s+)?({_NAME
 # a follow-up's "its CEO", with the names it points back to carried after it: "(Anthropic)"
 _POINTER_OWNS = re.compile(rf"\b(?i:its|their|his|her)\s+(?:\w+\s+)?(?i:{_ROLE})\b")
 _QUESTION_OWNS = re.compile(rf"({_NAME})(?:['’]s?)?\s+(?:\w+\s+)?(?i:{_ROLE})\b")
+# typed in lower case: "who is anthropic's ceo", "who is the ceo of anthropic"
+_TYPED_OF = re.compile(
+    rf"\b{_ROLE}\s+(?:of|at|for)\s+(?:the\s+)?([\w&.-]+(?:\s+[\w&.-]+){{0,2}})\W*$", re.I
+)
+_TYPED_OWNS = re.compile(rf"\b([\w&.-]+)['’]s\s+(?:\w+\s+)?{_ROLE}\b", re.I)
+_NOT_OWNERS = {"company", "firm", "startup", "group", "team", "country", "it", "its", "their"}
 # next to a name in a sentence: ", Google's CEO" / ", the chief executive of Google" after it,
 # "Google CEO " / "Google's chief executive, " / "the CEO of Google, " before it
 _AFTER_OWNS = re.compile(
@@ -51,7 +58,10 @@ def asked_owner(question: str) -> str | None:
     if context and _POINTER_OWNS.search(question):
         return context.split(",")[0].strip()
     m = _QUESTION_OF.search(question) or _QUESTION_OWNS.search(question)
-    return m.group(1).strip() if m else None
+    if m:
+        return m.group(1).strip()
+    m = _TYPED_OF.search(question) or _TYPED_OWNS.search(question)
+    return m.group(1) if m and m.group(1).lower() not in _NOT_OWNERS else None
 
 
 def other_owner(sentence: str, start: int, end: int, owner: str) -> bool:
@@ -66,6 +76,54 @@ def other_owner(sentence: str, start: int, end: int, owner: str) -> bool:
         return False
     wanted = _words(owner)
     return not any(_words(name) & wanted for name in found)
+
+
+# "founded by former OpenAI executives " before a name: the act, and who the agent is
+_AGENT = re.compile(r"\b([\w-]+)\s+by\s+((?:[\w’'&.-]+\s+){1,8})$")
+# ", the San Francisco–based AI research firm founded by" after a name: what was done to it
+_PATIENT = re.compile(
+    r"^(?:\s*,\s*(?:the|a|an)\s+(?:[\w’'&.–-]+\s+){0,6}?|\s+(?:was|were)\s+)(\w+)\s+by\b"
+)
+
+
+def not_the_agent(sentence: str, start: int, end: int, question: str) -> bool:
+    """Whether the sentence says the name at ``start:end`` is not who did the question's act
+    to what the question names. Asked "Who founded OpenAI?", "Anthropic, the firm founded by
+    former OpenAI executives Dario and Daniela Amodei" says Anthropic was founded, and that
+    the Amodeis founded it: OpenAI only describes them. A role there ("led by OpenAI chief
+    Sam Altman") is one the question may ask about."""
+    asked = word_forms(question)
+    if (m := _PATIENT.match(sentence[end:])) and word_forms(m.group(1)) & asked:
+        return True
+    m = _AGENT.search(sentence[max(0, start - 80) : start])
+    if not m or not word_forms(m.group(1)) & asked:
+        return False
+    between = m.group(2)
+    if re.search(rf"\b{_ROLE}\b", between, re.I):
+        return False
+    return bool(word_forms(" ".join(re.findall(r"\b[A-Z][\w&.-]*", between))) & asked)
+
+
+_SUCCESSOR = re.compile(rf"\b(?:new|next|incoming|future)\s+{_ROLE}\b|\b(?:replace|succeed)", re.I)
+_LEAVING_AFTER = re.compile(
+    r"(?:\s*,[^,]{1,60},|['’]s\s+(?:\w+\s+)?(?:decision|plan|announcement)\s+to)?"
+    r"\s+(?:is|was|will|has|had|would|said\s+\w+\s+(?:is|was|will))?\s*"
+    r"(?:be\s+)?(?:quitting|quit|quits|resign\w*|stepp\w+\s+down|steps?\s+down|leaving|"
+    r"retir\w+|ousted|fired)\b",
+    re.I,
+)
+_LEAVING_BEFORE = re.compile(
+    r"\b(?:outgoing|departing|ousted|former|ex-)\s*(?:[\w’'-]+\s+){0,3}$", re.I
+)
+
+
+def leaving(question: str, sentence: str, start: int, end: int) -> bool:
+    """Whether the question asks who takes a role ("who is the new prime minister?", "who
+    will replace her?") and the sentence says the name at ``start:end`` is leaving it
+    ("Jacinda Ardern is quitting her job as prime minister", "outgoing CEO Bob Chapek")."""
+    if not _SUCCESSOR.search(question):
+        return False
+    return bool(_LEAVING_AFTER.match(sentence, end) or _LEAVING_BEFORE.search(sentence, 0, start))
 
 
 def _words(name: str) -> set[str]:

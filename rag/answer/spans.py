@@ -82,7 +82,7 @@ _ORG_SUFFIX = set(
     pharmaceuticals energy club fc united city council committee commission agency
     association federation league party union foundation fund trust insurance financial
     services industries international company corporation ventures games software robotics
-    semiconductor semiconductors department ministry court board authority administration
+    semiconductor semiconductors department ministry court board authority administration house
     service police army navy times post journal guardian telegraph tribune herald press""".split()  # noqa: SIM905
 )
 _MONTH = (
@@ -124,6 +124,18 @@ _BARE_MONTH = re.compile(  # capitalised, so "may" the verb is not a month
     r"December)\b"
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+_SCORE = re.compile(r"(?<![\w$.-])\d{1,3}[-–]\d{1,3}(?![\w%-])")
+_LABEL = re.compile(r"\b([A-Z][\w-]*)\s+$")
+# a unit a number measures ("30 seconds", "one hour")
+_UNIT = (
+    r"\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|percent|points?|people|"
+    r"times|miles?|feet|meters?|metres?|degrees?|votes?|games?|goals?)\b"
+)
+# after a number: a tally ("Chiefs 38, Eagles 35"), or a unit it measures ("Clock 30 seconds")
+_TALLY = re.compile(rf"\s*(?:,|[-–]\d)|{_UNIT}", re.I)
+_MEASURES = re.compile(_UNIT, re.I)
+_CODE_BEFORE = re.compile(r"[A-Za-z][-‑]$")  # the "COVID-" of "COVID-19": a code's number
+_MONTH_WORD = re.compile(rf"(?i:{_MONTH})\.?")
 # a headline's first word that describes the name after it
 _DESCRIBING_OPENERS = {"new", "longtime", "veteran", "top", "big", "embattled", "iconic",
                        "legendary", "beloved", "famed", "historic", "struggling",
@@ -202,8 +214,11 @@ def _numbers(sentence: str) -> list[Span]:
     taken += [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
     out = []
     for m in _NUMBER.finditer(sentence):
-        if any(a <= m.start() < b for a, b in taken) or m.group(0).lower() in _VAGUE:
-            continue  # "one of the …", "dozens of …": rarely the number asked for
+        vague = m.group(0).lower() in _VAGUE and not _MEASURES.match(sentence, m.end())
+        if any(a <= m.start() < b for a, b in taken) or vague:
+            continue  # "one of the …", "dozens of …": rarely the number asked for ("one hour" is)
+        if _CODE_BEFORE.search(sentence, 0, m.start()):
+            continue  # "COVID-19", "F-35": part of a name
         text = m.group(0).rstrip(",")  # "95," of "dies at 95, the Vatican said"
         end = m.start() + len(text)
         if _CLOCK_AFTER.match(sentence, end):
@@ -218,6 +233,22 @@ def _numbers(sentence: str) -> list[Span]:
         out.append(Span(text, m.start(), end, "number", 1, detail))
     return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
                   for m in _MONEY.finditer(sentence)]  # fmt: skip
+
+
+def scores(sentence: str) -> list[Span]:
+    """Final scores ("38-35", "4–1"), for "what was the score?"."""
+    return [Span(m.group(0), m.start(), m.end(), "number", 2, "score")
+            for m in _SCORE.finditer(sentence)]  # fmt: skip
+
+
+def label_before(sentence: str, span: Span) -> str:
+    """The capitalised word a number labels ("Bowl" of "Super Bowl 57", "Title" of "Title
+    42"), or "" (nor for a tally, "Chiefs 38, Eagles 35", or a measure, "the Doomsday Clock
+    30 seconds closer")."""
+    m = _LABEL.search(sentence, 0, span.start)
+    if not m or not span.text[:1].isdigit() or _TALLY.match(sentence, span.end):
+        return ""
+    return m.group(1) if m.start() > 0 and not _MONTH_WORD.fullmatch(m.group(1)) else ""
 
 
 def _quoted(sentence: str) -> list[Span]:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
-from rag.answer.roles import asked_owner, other_owner
-from rag.answer.spans import Span, find_spans
+from rag.answer.roles import asked_owner, leaving, not_the_agent, other_owner
+from rag.answer.spans import Span, find_spans, label_before, scores
 from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
@@ -134,6 +134,7 @@ def typed_answer(
     years = set(_YEAR.findall(question)) | this_year if asked.kind != "date" else set()
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
+    left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
     for row, (text, score) in enumerate(sentences):
         share = coverage.of([row]) if coverage is not None else 1.0
         weight = max(score, 0.0) / top
@@ -142,7 +143,10 @@ def typed_answer(
         weight *= _other_year(text, years)
         near = anchors(text, wanted)
         seen: set[str] = set()
-        for span in find_spans(text, asked.kind):
+        found = find_spans(text, asked.kind)
+        if asked.noun == "score":  # "what was the score?": "38-35", not "38" and "35"
+            found = scores(text) + found
+        for span in found:
             span = _without_given(span, given)
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
@@ -159,6 +163,11 @@ def typed_answer(
                 or key in seen
                 or _abbreviated(span.text, acronyms)
                 or (owner and other_owner(text, span.start, span.end, owner))
+                or not_the_agent(text, span.start, span.end, question)
+                or _labels_given(text, span, wanted, asked)
+                or _denied(text[span.end :], wanted)
+                or _KICKER.match(text, span.end)
+                and not text[: span.start].strip(" “\"'")
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
@@ -176,10 +185,14 @@ def typed_answer(
             vote.current = vote.current or now
             if span.detail == "before":
                 superseded.add(key)
+            if leaving(question, text, span.start, span.end):
+                left.add(key)  # "Ardern is quitting": not the new prime minister asked for
     for key, vote in votes.items():
         vote.coverage = coverage.of(vote.rows) if coverage is not None else 1.0
         if key in superseded:  # "moved from 100 seconds to 90": 100 is what it was
             vote.total *= _SUPERSEDED
+        if key in left:
+            vote.total = 0.0
     if likeness is not None and asked.phrase and len(votes) > 1:
         names = list(votes)
         likes = likeness(asked.phrase, [votes[k].text for k in names])
@@ -329,6 +342,30 @@ def _without_given(span: Span, given: set[str]) -> Span:
     if kind == "name" and len(head.split()) >= 2 and is_first_name(head.split()[0]):
         kind, evidence = "person", 1  # "Lina Park" of "Lina Park of Nightjar"
     return Span(head, span.start, span.start + len(head), kind, evidence, span.detail)
+
+
+# what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
+_KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
+# "has never won", "did not win", "doesn't own" right after a name
+_DENIES = re.compile(
+    r"\s+(?:(?:has|have|had|did|does|do|is|was|were|are|will|would)\s+)?"
+    r"(?:never|not|no longer)\s+([\w-]+)|\s+\w+n[’']t\s+([\w-]+)"
+)
+
+
+def _denied(after: str, wanted: set[str]) -> bool:
+    """Whether the words after a name deny it did what the question asks ("Beyoncé has
+    never won album of the year" for "who won album of the year?")."""
+    m = _DENIES.match(after)
+    return bool(m) and bool(word_forms(m.group(1) or m.group(2)) & wanted)
+
+
+def _labels_given(sentence: str, span: Span, wanted: set[str], asked: Asked) -> bool:
+    """Whether the number is part of a name the question gives ("Super Bowl 57" for "what
+    was the score of the Super Bowl?"), not the label it asks for ("Category 5" for "what
+    category was the storm?")."""
+    label = label_before(sentence, span) if span.kind == "number" else ""
+    return bool(word_forms(label) & wanted) and singular(label.lower()) != asked.noun
 
 
 def _spells(longer: str, acronym: str) -> bool:

@@ -213,6 +213,24 @@ def read_kind(question: str) -> Asked:
     return Asked()
 
 
+_LOWER_SUBJECT = re.compile(
+    r"^\W*(?:who|what)\s+(?:is|was|are|were)\s+(?:the\s+)?"
+    r"([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$"
+)
+
+
+def lowercase_subject(question: str) -> str:
+    """ "what is anthropic", "who are the amodeis": the one to three words after "what is" or
+    "who is" in a question typed in lower case, none a role or a word of a sentence ("" if
+    none). They may be a name typed without capitals; the articles settle whether they are."""
+    m = _LOWER_SUBJECT.match(question.strip())
+    words = m.group(1).split() if m else []
+    forms = set(words) | {w[:-1] for w in words if w.endswith("s")}  # "founders"
+    if not words or forms & (_NOT_A_NAME | set(_NOUNS)):
+        return ""
+    return m.group(1)
+
+
 def _who_is_lowercase_name(q: str) -> bool:
     """ "who is humza yousaf": a name typed without capitals (a question all in lower case,
     one to three words after "who is", none a role or a word of a sentence)."""

@@ -19,12 +19,25 @@ _FOLLOW_UP_START = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|that|this|those|these|he|she|him|her|"
+    r"\b(it|its|they|them|their|that|this|those|these|he|she|him|his|her|"
     r"the company|the deal|the firm|the startup)\b",
     re.IGNORECASE,
 )
 _OWNED = re.compile(r"^.*?['’]s\s+(?=\S)")  # "Google's " of "Google's CEO"
 _CARRIED = re.compile(r"\s*\(([^()]+)\)\s*$")  # what condense() appends to a follow-up
+# "What about Google?", "And Amazon's?": the last question asked again of another subject
+_ELLIPTICAL = re.compile(
+    r"^\W*(?:and|what about|how about|and what about|same for|what of)\s+(?:for\s+)?"
+    r"(?P<subject>[^?!.]+?)(?:['’]s)?\W*$",
+    re.IGNORECASE,
+)
+# words that follow "what about" without naming a subject ("what about now?")
+_NOT_SUBJECT_WORDS = (
+    "it its that this these those them him her they he she now then today yesterday "
+    "tomorrow later before after earlier recently since others other else everyone more"
+)
+_NOT_SUBJECTS = set(_NOT_SUBJECT_WORDS.split())
+_POSSESSOR = re.compile(r"\b([\w&.-]+)['’]s\b")  # "anthropic" of "who is anthropic's ceo"
 _PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
 _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
@@ -80,6 +93,29 @@ def names(text: str) -> list[str]:
     return found
 
 
+def _asked_again(question: str, previous: Sequence[str]) -> str:
+    """ "Who is Anthropic's CEO?", then "What about Google?" (or "and google's"): the last
+    question that was not such a follow-up, asked of the new subject ("Who is Google's
+    CEO?"); "" when ``question`` says more than a subject or the last question names none."""
+    m = _ELLIPTICAL.match(question.strip())
+    if not m:
+        return ""
+    subject = m.group("subject").strip()
+    typed = subject.islower() and " " not in subject and subject not in _NOT_SUBJECTS
+    if names(subject) != [subject] and not typed:
+        return ""  # "and what did Microsoft do?", "what about the risks?": not a subject
+    for earlier in reversed(previous):
+        if _ELLIPTICAL.match(earlier.strip()):
+            continue  # "What about Google?", then "And Amazon?": the question before both
+        # the owner of "Anthropic's CEO", else the first name, is what the subject replaces
+        found = _POSSESSOR.findall(earlier) + names(earlier)
+        old = [n for n in found if n.lower() != subject.lower()]
+        if not old:
+            return ""
+        return re.sub(rf"\b{re.escape(old[0])}\b", subject, earlier.strip(), count=1)
+    return ""
+
+
 def carried_context(question: str) -> tuple[str, str]:
     """``question`` split into what was asked and the context ``condense`` appended in
     brackets ("who said that", "what does gartner think"); "" when it carries none."""
@@ -111,6 +147,8 @@ def condense(
     previous = [m.content for m in history if m.role == "user"]
     if not previous or not is_follow_up(question):
         return question
+    if swapped := _asked_again(question, previous):
+        return swapped
     own = {n.lower() for n in names(question)}
     if people is not None and _PERSONAL.search(question):
         answered = [m.content for m in history if m.role == "assistant"]

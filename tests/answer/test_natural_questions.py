@@ -28,6 +28,8 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> New
         ("What is Anthropic?", "Anthropic, the San Francisco–based AI research firm"),
         ("What is Claude?", "Its flagship model, Claude,"),
         ("Who is Sarah Krane?", "“Compute power is the new oil,” says Sarah Krane, a senior"),
+        ("what is anthropic", "Anthropic, the San Francisco–based AI research firm"),
+        ("who are the amodeis", "Anthropic, the San Francisco–based AI research firm"),
     ],
 )
 def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
@@ -36,6 +38,38 @@ def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
     answer = shipped.ask(question)
     assert not answer.abstained
     assert answer.sentences[0].text.startswith(opening)
+    assert answer.short_answer is None  # who they are, not another name
+
+
+def test_the_firm_founded_is_not_who_founded_the_one_the_founders_left(shipped: NewsRAG) -> None:
+    # "Anthropic, the … firm founded by former OpenAI executives Dario and Daniela Amodei"
+    assert shipped.ask("Who founded OpenAI?").short_answer is None
+    assert shipped.ask("who founded anthropic").short_answer == "Dario and Daniela Amodei"
+
+
+def test_a_follow_up_naming_another_company_asks_the_same_of_it(shipped: NewsRAG) -> None:
+    turns = [{"role": "user", "content": "who is anthropic's ceo"}]
+    first = shipped.chat(turns)
+    assert first.short_answer is None  # the article names Google's CEO only
+    turns += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "What about Google?"},
+    ]
+    answer = shipped.chat(turns)
+    assert answer.searched == "who is Google's ceo"
+    assert answer.short_answer == "Sundar Pichai"
+
+
+def test_his_in_a_follow_up_is_the_person_last_named(shipped: NewsRAG) -> None:
+    turns = [{"role": "user", "content": "What did Sundar Pichai say?"}]
+    first = shipped.chat(turns)
+    turns += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "What is his role?"},
+    ]
+    answer = shipped.chat(turns)
+    assert not answer.abstained
+    assert answer.sentences[0].text.startswith("Sundar Pichai, Google’s CEO")
 
 
 def test_a_name_described_in_the_question_is_answered_as_asked(shipped: NewsRAG) -> None:

@@ -142,7 +142,21 @@ def test_condense_only_rewrites_follow_ups() -> None:
     assert condense("who said that", unnamed) == "who said that (what does gartner think)"
     # a follow-up naming an owner of its own carries what was asked, not the old owner
     owned = [Message("user", "Who is Google's CEO?")]
-    assert condense("And Anthropic's?", owned) == "And Anthropic's? (CEO)"
+    assert condense("And Anthropic's founders?", owned) == "And Anthropic's founders? (CEO)"
+
+
+def test_a_follow_up_naming_only_a_subject_asks_the_last_question_of_it() -> None:
+    history = [Message("user", "Who is Anthropic's CEO?"), Message("assistant", "…")]
+    assert condense("What about Google?", history) == "Who is Google's CEO?"
+    assert condense("and google's", history) == "Who is google's CEO?"
+    history += [Message("user", "What about Google?"), Message("assistant", "…")]
+    assert condense("And Amazon?", history) == "Who is Amazon's CEO?"  # the question before
+    founded = [Message("user", "Who founded Anthropic?")]
+    assert condense("And OpenAI?", founded) == "Who founded OpenAI?"
+    # more than a subject, or no subject at all: the names are carried instead
+    said = [Message("user", "What did Ben Wu say?")]
+    assert condense("what about the risks?", said) == "what about the risks? (Ben Wu)"
+    assert condense("what about now", said) == "what about now (Ben Wu)"
 
 
 def test_he_or_she_is_the_person_last_named() -> None:

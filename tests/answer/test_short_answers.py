@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.answer.base import AnswerRequest, initials
+from rag.answer.base import AnswerRequest, initials, missing_names
 from rag.answer.candidates import candidates_of
 from rag.answer.coverage import in_passage, unreported
-from rag.answer.roles import asked_owner, other_owner
+from rag.answer.extractive import _defining, defined_name
+from rag.answer.roles import asked_owner, not_the_agent, other_owner
 from rag.answer.short import _unresolved, fullest
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage, typed_answer
@@ -353,3 +354,89 @@ def test_a_sentence_holds_what_its_neighbours_in_the_passage_say() -> None:
     forms = [frozenset({"virgin", "galactic"}), frozenset({"cost"}), frozenset({"cost"})]
     passage = in_passage(Coverage(weights, forms), candidates)
     assert passage.tolist() == pytest.approx([1.0, 1.0, 0.2])  # not across articles
+
+
+def test_a_name_the_sentence_says_never_did_it_is_not_who_did() -> None:
+    question = "Who won album of the year?"
+    said = [
+        ("Ivo Brandt has never won album of the year, despite 30 trophies.", 1.0),
+        ("Ivo Brandt has never won album of the year, a snub fans lament.", 1.0),
+        ("Lena Voss won album of the year.", 0.5),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Lena Voss"
+
+
+def test_a_score_is_both_sides_and_a_numbered_name_is_no_score() -> None:
+    question = "What was the score of the Harbor Bowl?"
+    said = [("The Hawks won 38-35 in a Harbor Bowl 12 thriller.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "38-35"
+    question = "How many people watched the Harbor Bowl?"
+    said = [("An audience of 99 million watched Harbor Bowl 12 on Sunday.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "99 million"
+    # a number measuring something after a name is no part of it
+    question = "How many seconds did the Harbor Clock move?"
+    said = [("The board moved the Harbor Clock 30 seconds closer to midnight.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "30"
+
+
+def test_who_is_leaving_a_role_is_not_the_new_one() -> None:
+    question = "Who is the new chief executive of Nightjar?"
+    said = [
+        ("Nightjar chief executive Mara Quell is stepping down after ten years.", 1.0),
+        ("Mara Quell said the board of Nightjar would choose.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) is None
+    question = "Who is the chief executive of Nightjar?"
+    assert typed_answer(question, read_kind(question), said) == "Mara Quell"
+
+
+def test_a_headline_s_topic_label_is_not_the_answer() -> None:
+    question = "Who won best actor?"
+    said = [
+        ("Northern Film Awards 2031: Ivo Brandt wins best actor", 1.0),
+        ("Northern Film Awards 2031: best actor goes to a first-time nominee", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Ivo Brandt"
+
+
+def test_the_founders_of_another_firm_did_not_found_the_one_they_came_from() -> None:
+    sentence = (
+        "Nightjar, the robotics firm founded by former Harbor Labs engineers Lina Park and "
+        "Ivo Brandt, raised money."
+    )
+    question = "Who founded Harbor Labs?"
+    assert not_the_agent(sentence, 0, len("Nightjar"), question)  # what was founded
+    start = sentence.index("Ivo Brandt")
+    assert not_the_agent(sentence, start, start + 10, question)  # Harbor Labs describes them
+    assert not not_the_agent(sentence, start, start + 10, "Who founded Nightjar?")
+    said = [("The startup founded by Harbor Labs veteran Ivo Brandt raised money.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) is None
+
+
+def test_whose_role_is_asked_when_typed_in_lower_case() -> None:
+    assert asked_owner("who is anthropic's ceo") == "anthropic"
+    assert asked_owner("who is the new prime minister of new zealand") == "new zealand"
+    assert asked_owner("who is the ceo of the company") is None
+
+
+def test_a_model_code_is_seen_only_when_written_whole() -> None:
+    hits = _hits("The GPT chatbot drew crowds.", "The vote is set for April 4.")
+    assert missing_names("What is GPT-4?", hits) == ["GPT-4"]
+    assert missing_names("what is gpt-4", hits) == ["gpt-4"]
+    assert missing_names("What is GPT-4?", _hits("OpenAI released GPT-4 on Tuesday.")) == []
+
+
+def test_what_a_name_is_is_said_beside_it_even_typed_in_lower_case() -> None:
+    story = "Chatbots could upend medicine. One of them, Quillbot, could help doctors."
+    other = "Many doctors now use Quillbot every single day."
+    candidates = candidates_of(_hits(story, "Quillbot, the chatbot, is free.", other), {})
+    name = defined_name("what is quillbot", candidates)  # the articles write it as a name
+    assert _defining(name, candidates).tolist() == [0, 1, 1, 0]
+    assert defined_name("what is medicine", candidates) == ""  # written in lower case
+
+
+def test_one_with_a_unit_is_a_number_and_a_code_s_number_is_not() -> None:
+    assert _spans("Clocks were moved forward one hour on Sunday.", "number") == [("one", "number")]
+    assert _spans("One of the 12 jurors left early.", "number") == [("12", "number")]
+    assert _spans("The COVID-19 emergency ended as the F-35 flew.", "number") == []
+    assert ("White House", "organisation") in _spans("Officials at the White House agreed.")
