@@ -22,6 +22,7 @@ from rag.answer.candidates import Candidate, best_pool, candidates_of
 from rag.answer.coverage import held, in_passage, question_coverage, unreported
 from rag.answer.headlines import first_quoted, headlines
 from rag.answer.quoting import quote
+from rag.answer.roles import unnamed_role
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
@@ -176,6 +177,9 @@ class ExtractiveAnswerer:
             max_sentences=self.settings.max_sentences,
         )
         notice = _older_notice(request, answer, candidates, inside)
+        quoted = [s.text for s in answer.sentences]
+        if short is None and (role := unnamed_role(request.standalone, quoted)):
+            notice = f"No article found says who {role} is; the sentences below name another’s."
         return by_article(replace(answer, short_answer=short, notice=notice))
 
     def _likeness(self, phrase: str, names: list[str]) -> np.ndarray:

@@ -16,8 +16,10 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.answer.base import word_forms
+from rag.answer.spans import find_spans
 from rag.retrieve.conversation import carried_context
 
 _ROLE = (
@@ -27,6 +29,7 @@ _ROLE = (
 )
 _NAME = r"[A-Z][\w&.’'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.’'-]*)*"
 # "the CEO of Anthropic", "Anthropic's CEO", "Anthropic CEO"
+_ROLE_ASKED = re.compile(rf"\b{_ROLE}\b", re.I)
 _QUESTION_OF = re.compile(rf"(?i:\b{_ROLE})\s+(?:of|at|for)\s+(?:the\s+)?({_NAME})")
 # a follow-up's "its CEO", with the names it points back to carried after it: "(Anthropic)"
 _POINTER_OWNS = re.compile(rf"\b(?i:its|their|his|her)\s+(?:\w+\s+)?(?i:{_ROLE})\b")
@@ -67,15 +70,46 @@ def asked_owner(question: str) -> str | None:
 def other_owner(sentence: str, start: int, end: int, owner: str) -> bool:
     """Whether the sentence gives the name at ``start:end`` a role of someone other than
     ``owner``."""
-    after, before = sentence[end:], sentence[max(0, start - 60) : start]
+    after = sentence[end:]
     if _OWNS_AFTER.match(after) and not _words(sentence[start:end]) & _words(owner):
         return True  # "Google" of "Google's CEO": the owner of another's role
-    found = [m.group(1) for m in (_AFTER_OWNS.match(after), _AFTER_OF.match(after)) if m]
-    found += [m.group(1) for m in (_BEFORE_OWNS.search(before), _BEFORE_OF.search(before)) if m]
+    found = role_owners(sentence, start, end)
     if not found:
         return False
     wanted = _words(owner)
     return not any(_words(name) & wanted for name in found)
+
+
+def role_owners(sentence: str, start: int, end: int) -> list[str]:
+    """Whose role the sentence gives the name at ``start:end`` ("Google" for "Sundar Pichai,
+    Google's CEO"), if any."""
+    after, before = sentence[end:], sentence[max(0, start - 60) : start]
+    found = [m.group(1) for m in (_AFTER_OWNS.match(after), _AFTER_OF.match(after)) if m]
+    return found + [
+        m.group(1) for m in (_BEFORE_OWNS.search(before), _BEFORE_OF.search(before)) if m
+    ]
+
+
+def unnamed_role(question: str, sentences: Sequence[str]) -> str:
+    """ "Who is Anthropic's CEO?" when the sentences give that role only to people of others
+    ("Sundar Pichai, Google's CEO"): what was asked ("Anthropic's CEO"), else ""."""
+    owner = asked_owner(question)
+    role = _ROLE_ASKED.search(question)
+    if not owner or not role:
+        return ""
+    wanted, others = _words(owner), False
+    for sentence in sentences:
+        for span in find_spans(sentence, "person"):
+            found = role_owners(sentence, span.start, span.end)
+            if any(_words(name) & wanted for name in found):
+                return ""  # someone is given the role asked about
+            others = others or bool(found)
+    if not others:
+        return ""
+    # as a name and a role are written, when the question was typed in lower case
+    owner = owner if not owner.islower() else owner.title()
+    asked = role.group(0) if not role.group(0).islower() else role.group(0).replace("ceo", "CEO")
+    return f"{owner}’s {asked}"
 
 
 # "founded by former OpenAI executives " before a name: the act, and who the agent is

@@ -242,6 +242,7 @@ def short_answer(
             coverage=coverage,
             current=current,
             year=year,
+            newest=_newest(hits, year),
         )
         if found is not None and kind in _FULL_NAMED:
             return fullest(found, hits)
@@ -319,3 +320,9 @@ def _unresolved(question: str) -> bool:
         if len(before) < 2:  # "who founded it?", "which team does he play for?"
             return True
     return False
+
+
+def _newest(hits: Sequence[Hit], year: int | None) -> int | None:
+    """The year of the newest article found, no later than ``year``."""
+    years = [int(h.published_at[:4]) for h in hits if h.published_at]
+    return min(max(years), year or max(years)) if years else None

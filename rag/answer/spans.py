@@ -338,6 +338,8 @@ def _capital(word: str, *, first: bool) -> bool:
     if word[:1].isdigit():
         if not any(c.isalpha() for c in word) or "-year" in lowered or len(word) > 6:
             return False
+        if re.fullmatch(r"\d+(?:st|nd|rd|th)", lowered):
+            return False  # "the 14th most popular": an ordinal, not a code
     elif not word[:1].isupper():
         return False
     if lowered in _TITLES or f"{lowered}." in _TITLES:  # "Sen." as well as "senator"

@@ -55,6 +55,13 @@ _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts 
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# before a name: it is what the news replaced ("ending the Labrador retriever's 31-year term")
+_OUSTED = re.compile(
+    r"\b(?:ending|ended|ends|dethron\w*|unseat\w*|overtak\w*|overtook|surpass\w*|"
+    r"replac\w*|displac\w*|knock\w*\s+off|succeed\w*)\s+(?:the\s+|its\s+|their\s+)?$",
+    re.I,
+)
+_IN_YEAR = re.compile(r"\bin\s+(?:the\s+)?(?:19|20)\d\d\b")  # when it happened, not "since 1991"
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
@@ -101,6 +108,7 @@ def typed_answer(
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
     year: int | None = None,
+    newest: int | None = None,
 ) -> str | None:
     """The short answer of kind ``asked.kind`` the sentences agree on, or None.
 
@@ -119,6 +127,8 @@ def typed_answer(
         current: whether each sentence is from the period the question names ("this week");
             the answer must come from one that is, and others count for less. None: all are.
         year: the year the question is asked in, which "this year" means.
+        newest: the year of the newest article found (up to ``year``); sentences on events
+            of years before the one before it count less. None: ``year``.
     """
     fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
     if fits is None or not sentences:
@@ -132,6 +142,10 @@ def typed_answer(
     top = max(score for _, score in sentences) or 1.0
     this_year = {str(year)} if year and _THIS_YEAR.search(question) else set()
     years = set(_YEAR.findall(question)) | this_year if asked.kind != "date" else set()
+    # with no year named, news is of the year of the newest article or the one before: an
+    # earthquake that "killed 1,000 in 2002" is an older one
+    latest = newest or year
+    past = latest - 1 if latest and not years and asked.kind != "date" else None
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -141,6 +155,8 @@ def typed_answer(
         now = current is None or current[row]
         weight *= 1.0 if now else _OLDER
         weight *= _other_year(text, years)
+        if past and _IN_YEAR.search(text) and all(int(y) < past for y in _YEAR.findall(text)):
+            weight *= _OTHER_YEAR
         near = anchors(text, wanted)
         seen: set[str] = set()
         found = find_spans(text, asked.kind)
@@ -183,8 +199,8 @@ def typed_answer(
             vote.best_fit = max(vote.best_fit, fit)
             vote.rows.add(row)
             vote.current = vote.current or now
-            if span.detail == "before":
-                superseded.add(key)
+            if span.detail == "before" or _OUSTED.search(text, 0, span.start):
+                superseded.add(key)  # "from 100 seconds", "ending the Labrador's 31-year term"
             if leaving(question, text, span.start, span.end):
                 left.add(key)  # "Ardern is quitting": not the new prime minister asked for
     for key, vote in votes.items():

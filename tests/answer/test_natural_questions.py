@@ -85,7 +85,9 @@ def test_what_is_a_company_s_named_thing_answers_with_its_name(shipped: NewsRAG)
 def test_a_role_held_at_another_company_is_not_the_answer(shipped: NewsRAG) -> None:
     # the article names Google's CEO, and no CEO of Anthropic
     assert shipped.ask("Who is the CEO of Google?").short_answer == "Sundar Pichai"
-    assert shipped.ask("Who is the CEO of Anthropic?").short_answer is None
+    answer = shipped.ask("Who is the CEO of Anthropic?")
+    assert answer.short_answer is None
+    assert answer.notice.startswith("No article found says who Anthropic’s CEO is")
 
 
 def test_a_follow_up_asks_for_the_role_at_the_company_talked_about(shipped: NewsRAG) -> None:

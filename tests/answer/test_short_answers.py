@@ -10,7 +10,7 @@ from rag.answer.base import AnswerRequest, initials, missing_names
 from rag.answer.candidates import candidates_of
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
-from rag.answer.roles import asked_owner, not_the_agent, other_owner
+from rag.answer.roles import asked_owner, not_the_agent, other_owner, unnamed_role
 from rag.answer.short import _unresolved, fullest
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage, typed_answer
@@ -440,3 +440,29 @@ def test_one_with_a_unit_is_a_number_and_a_code_s_number_is_not() -> None:
     assert _spans("One of the 12 jurors left early.", "number") == [("12", "number")]
     assert _spans("The COVID-19 emergency ended as the F-35 flew.", "number") == []
     assert ("White House", "organisation") in _spans("Officials at the White House agreed.")
+    assert _spans("The dogs were the 14th most popular breed.", "thing") == []  # an ordinal
+
+
+def test_a_role_asked_at_one_company_and_given_at_another_is_said_to_be_missing() -> None:
+    other = "Mara Quell, Orbital Cloud's CEO, said so."
+    assert unnamed_role("Who is the CEO of Nightjar?", [other]) == "Nightjar’s CEO"
+    assert unnamed_role("who is nightjar's ceo", [other]) == "Nightjar’s CEO"
+    named = ["Nightjar CEO Ivo Brandt agreed.", other]
+    assert unnamed_role("Who is the CEO of Nightjar?", named) == ""
+    assert unnamed_role("Who is the CEO of Nightjar?", ["Nightjar grew fast."]) == ""
+
+
+def test_an_event_in_an_older_year_counts_less_when_no_year_is_asked() -> None:
+    question = "How many people died in the earthquake?"
+    said = [
+        ("More than 1,000 people died in 2002 after two earthquakes in the region.", 1.0),
+        ("The earthquake killed 11,000 people across both countries.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said, year=2023) == "11,000"
+
+
+def test_what_the_news_ended_or_replaced_is_not_the_answer() -> None:
+    question = "Which team tops the league?"
+    news = "The Harbor City Hawks now top the league, ending the Northern Owls' 12-week run."
+    said = [(news, 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
