@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.base import initials, is_demonym, singular, word_forms
+from rag.answer.base import initials, is_demonym, same_sense, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import asked_owner, leaving, not_the_agent, other_owner
@@ -53,6 +53,7 @@ _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question 
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
+_OTHER_COUNT = 0.3  # what a number counting another act than the one asked counts for
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # before a name: it is what the news replaced ("ending the Labrador retriever's 31-year term")
@@ -191,6 +192,8 @@ def typed_answer(
             fit *= _unlikeness(
                 span, asked, words & wanted - word_forms(asked.noun), text[span.end :]
             )
+            if _counts_another(text[span.end :], asked, wanted):
+                fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
@@ -362,6 +365,22 @@ def _without_given(span: Span, given: set[str]) -> Span:
 
 # what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
 _KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
+
+
+def _counts_another(after: str, asked: Asked, wanted: set[str]) -> bool:
+    """Whether a number in the unit asked counts people or things of another act than the
+    question's ("874,000 people affected", asked how many people died; "5,000 injured")."""
+    if asked.kind != "number" or not asked.unit:
+        return False
+    m = _COUNTED.match(after, 0)
+    if not m or not re.match(rf"{re.escape(singular(asked.unit.lower())[:4])}", m.group(1), re.I):
+        return False
+    forms = word_forms(m.group(2))
+    return not forms & wanted and not any(same_sense(f) & wanted for f in forms)
+
+
+# "people affected", "residents displaced": the unit and the act a number counts
+_COUNTED = re.compile(r"\s+(\w+)\s+(?:were\s+|have\s+been\s+)?(\w+(?:ed|en))\b")
 # "has never won", "did not win", "doesn't own" right after a name
 _DENIES = re.compile(
     r"\s+(?:(?:has|have|had|did|does|do|is|was|were|are|will|would)\s+)?"

@@ -466,3 +466,12 @@ def test_what_the_news_ended_or_replaced_is_not_the_answer() -> None:
     news = "The Harbor City Hawks now top the league, ending the Northern Owls' 12-week run."
     said = [(news, 1.0)]
     assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
+
+
+def test_a_count_of_another_act_does_not_answer_how_many_died() -> None:
+    question = "How many people died in the storm?"
+    said = [
+        ("Aid reached 874,000 people affected by the deadly storm.", 1.0),
+        ("The storm killed 1,200 people.", 0.7),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "1,200"
