@@ -25,9 +25,10 @@ def closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> fl
     if noun and re.search(rf"\b{re.escape(noun)}", after) and not re.match(r"['’]s\b", after):
         return 1.0  # "the Buffalo Bills team" (but "Google's AI chips" are Google's, not it)
     if noun and re.search(
-        rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start]
+        rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start], re.I
     ):
-        return 1.0  # "its flagship model, Claude", "the chain Bed Bath & Beyond"
+        return 1.0  # "its flagship model, Claude", "the chain Bed Bath & Beyond", "District
+        # Attorney Alvin Bragg"
     described = _APPOSITION.match(sentence, span.end) if noun else None
     if described and re.search(rf"\b{re.escape(singular(noun))}", described.group(1), re.I):
         return 1.0  # "TPUs (Tensor Processing Units) — Google's proprietary AI chips"

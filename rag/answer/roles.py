@@ -39,7 +39,7 @@ _TYPED_OF = re.compile(
     rf"\b{_ROLE}\s+(?:of|at|for)\s+(?:the\s+)?([\w&.-]+(?:\s+[\w&.-]+){{0,2}})\W*$", re.I
 )
 _TYPED_OWNS = re.compile(rf"\b([\w&.-]+)['’]s\s+(?:\w+\s+)?{_ROLE}\b", re.I)
-_NOT_OWNERS = {"company", "firm", "startup", "group", "team", "country", "it", "its", "their"}
+_NOT_OWNERS = {"company", "firm", "startup", "group", "team", "country", "staff", "it", "its"}
 # next to a name in a sentence: ", Google's CEO" / ", the chief executive of Google" after it,
 # "Google CEO " / "Google's chief executive, " / "the CEO of Google, " before it
 _AFTER_OWNS = re.compile(

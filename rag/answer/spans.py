@@ -49,7 +49,8 @@ _TITLES = set(
     striker goalkeeper author writer novelist director producer host anchor comedian
     musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
     miss sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
-    bishop cardinal ex-president former late mrs prime deputy acting interim emeritus""".split()  # noqa: SIM905
+    bishop cardinal ex-president former late mrs prime deputy acting interim emeritus attorney
+    prosecutor speaker""".split()  # noqa: SIM905
 )
 # who works at a place named next ("an analyst at Gartner", "a researcher at the University …")
 _EMPLOYED = set(

@@ -127,6 +127,12 @@ _WHO_IS_NAMED = re.compile(
     r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?:Dr\.?\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
     r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s*\?*\s*$"
 )
+# "who is the Manhattan district attorney?": a role, its last word a noun for a person
+_WHO_IS_ROLE = re.compile(
+    r"^\W*who(?:['’]s|\s+(?:is|was|are|were))\s+(?:the|a|an)\s+((?:[\w.&'’-]+\s+){0,3}"
+    r"([a-z][\w-]*))\W*$",
+    re.I,
+)
 # "where does he work?", "where did Ben Wu study?", "who does she work for?": an employer
 _ASKED_ABOUT = (
     r"(?i:\s+(?:does|did|do|has|have|is|was)(?:\s+(?:he|she|they))?)(?:\s+[A-Z][\w.’'-]*){0,4}"
@@ -204,6 +210,9 @@ def read_kind(question: str) -> Asked:
         return Asked("other", "who is")  # she is, not another name
     if _WON_WORK.match(q):  # "who won best picture?": a film, not a person
         return Asked("title", "title")
+    if (m := _WHO_IS_ROLE.match(q)) and _noun_kind(m.group(2)) == "person":
+        # "who is the Manhattan district attorney?": the person holding that role
+        return Asked("person", m.group(2).lower(), phrase=m.group(1))
     if _WHO.search(q):
         return Asked("person", "who", phrase="a person")
     if _WHERE.search(q):

@@ -475,3 +475,13 @@ def test_a_count_of_another_act_does_not_answer_how_many_died() -> None:
         ("The storm killed 1,200 people.", 0.7),
     ]
     assert typed_answer(question, read_kind(question), said) == "1,200"
+
+
+def test_the_holder_of_the_role_asked_is_the_name_after_its_title() -> None:
+    question = "who is the harbor city district attorney"
+    said = [
+        ("Harbor City District Attorney Lena Voss charged Ivo Brandt on Monday.", 1.0),
+        ("Ivo Brandt denied the charges, and Ivo Brandt's lawyers appealed.", 0.9),
+        ("Supporters of Ivo Brandt rallied outside the court.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Lena Voss"
