@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from rag.answer.claims import claim_answer
 from rag.answer.spans import is_title
 from rag.answer.typed import Coverage, Likeness, typed_answer
 from rag.retrieve.answer_kind import Asked
@@ -53,6 +54,7 @@ _NOT_ENTITIES = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _MANY_CLAUSES = 3
+_CLAIM_POOL = 3  # the best sentences a claim may be stated by ("Is Google Cloud profitable?")
 _POINTER = re.compile(r"\b(its|it|their|they|them|his|her|he|she|this|that)\b", re.I)
 # "this week", "that year": a time, not a pointer back to something unnamed
 _TIME_AFTER = re.compile(
@@ -227,7 +229,8 @@ def short_answer(
             question, intent.asked, sentences, hits, coverage=coverage, current=current, year=year
         )
     if kind == "yesno" or intent.kind == "yesno":
-        return order_answer(question, search) if search is not None else None
+        ordered = order_answer(question, search) if search is not None else None
+        return ordered or claim_answer(question, [text for text, _ in sentences[:_CLAIM_POOL]])
     if intent.kind == "entity" and len(clauses(question)) >= _MANY_CLAUSES:
         # a subject described by several facts, often from several articles ("which company,
         # reported by X to …, and by Y to …?"): the name all of the evidence agrees on

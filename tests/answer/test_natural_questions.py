@@ -301,3 +301,19 @@ def test_a_headline_that_states_the_news_gives_the_short_answer(
     answer = engine.ask("Who won the Northern Cup final?", as_of="2026-05-11")
     assert answer.short_answer == "Harbor City"
     assert answer.citations[0].title.startswith("Harbor City won the Northern Cup final")
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("Is Google Cloud profitable?", "Yes"),  # "Google's cloud unit is finally profitable"
+        ("Does Microsoft own a stake in OpenAI?", "Yes"),
+        ("Is the deal final?", None),  # "finally profitable" says nothing of the deal
+        ("Is the deal done?", None),  # "in advanced talks", "still under negotiation"
+        ("Did Amazon invest in OpenAI?", None),  # two sentences, two other claims
+    ],
+)
+def test_a_yes_no_question_is_answered_yes_only_when_a_sentence_states_it(
+    shipped: NewsRAG, question: str, short: str | None
+) -> None:
+    assert shipped.ask(question).short_answer == short

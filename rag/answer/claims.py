@@ -1,0 +1,82 @@
+"""Yes or true for a claim a quoted sentence states: "Is Google Cloud profitable?" answered
+by "Google's cloud unit is finally profitable", "Punxsutawney Phil saw his shadow on Groundhog
+Day this year. True or false?" by the sentence reporting that he saw it.
+
+Only a sentence holding nearly every word of the claim, in its own forms (not words of the
+same sense: "in advanced talks" does not say a deal is done), and saying it as the claim does
+(both with a negation, or neither) settles it. Nothing here says no or false: a sentence that
+fails to state a claim does not refute it, so those questions get no short answer.
+
+Example:
+    >>> claim_answer("Is Google Cloud profitable?", ["Google's cloud unit is profitable."])
+    'Yes'
+    >>> claim_answer("Is the deal final?", ["Google's cloud unit is finally profitable."])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.index.words import tokenize
+
+_HELD = 0.8  # the share of the claim's words one sentence must hold
+_TRUE_OR_FALSE = re.compile(r"\btrue\s+or\s+false\b\W*", re.I)
+_AUXILIARY = re.compile(
+    r"^\W*(?:is|was|are|were|did|does|do|has|have|had|can|could|will|would|should)\b\s*", re.I
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n[’']t\b", re.I)
+_WORD = re.compile(r"[\w’'-]+")
+# words of a claim that say when it is asked ("this year"), or only join its words
+_NOT_CLAIMED = set(
+    """year week month today yesterday recent recently now s u be been being has have had
+    do does did will would can could should may might must his her its it he she they them
+    their we you i who whom whose which what when where why how there than so also very""".split()  # noqa: SIM905
+)
+_NUMBERS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}  # fmt: skip
+_PREFIX = 5  # "investor" meets "invested": one form begins the other, at least this long
+
+
+def claim_answer(question: str, sentences: Sequence[str]) -> str | None:
+    """ "True" or "Yes" when one of ``sentences`` states the claim ``question`` asks about,
+    else None."""
+    quiz = bool(_TRUE_OR_FALSE.search(question))
+    claim = _AUXILIARY.sub("", _TRUE_OR_FALSE.sub(" ", question))
+    wanted = _forms(claim)
+    if len(wanted) < 2:
+        return None
+    negated = bool(_NEGATION.search(claim))
+    for sentence in sentences:
+        held = _forms(sentence)
+        share = sum(1 for w in wanted if _meets(w, held)) / len(wanted)
+        if share >= _HELD and bool(_NEGATION.search(sentence)) == negated:
+            return "True" if quiz else "Yes"
+    return None
+
+
+def _forms(text: str) -> set[tuple[str, bool]]:
+    """Each content word of ``text`` as the index stems it, and whether it is an adverb in
+    "-ly" ("finally" is not "final")."""
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        word = _NUMBERS.get(word, word)
+        for stem in tokenize(word):
+            if stem not in _NOT_CLAIMED and word not in _NOT_CLAIMED:
+                out.add((stem, word.endswith("ly") and not stem.endswith("ly")))
+    return out
+
+
+def _meets(form: tuple[str, bool], held: set[tuple[str, bool]]) -> bool:
+    stem, adverb = form
+    for other, other_adverb in held:
+        if adverb != other_adverb:
+            continue
+        if other == stem or (
+            min(len(stem), len(other)) >= _PREFIX
+            and (other.startswith(stem) or stem.startswith(other))
+        ):
+            return True
+    return False
