@@ -152,28 +152,31 @@ def _described(question: str, skip: frozenset[str]) -> set[str]:
     return out
 
 
-def unreported(request: AnswerRequest) -> bool:
-    """Whether the question turns on a word no article uses, in any form or sense ("Who
-    acquired Anthropic?" over articles that never say acquired, bought or purchased): when
-    such words hold most of what the question asks (by rarity), the act asked about is not
-    reported, so no name answers it."""
+def unreported(request: AnswerRequest) -> list[str]:
+    """The words, as typed, of a question that turns on words no article uses in any form or
+    sense ("acquired" of "Who acquired Anthropic?" over articles that never say acquired,
+    bought or purchased): when such words hold most of what it asks (by rarity), the act
+    asked about is not reported, so no name answers it. Empty when the question is reported."""
     if request.idf is None:
-        return False
+        return []
     skip = _question_forms()
     tokens = [t for t in tokenize(_asking(request.standalone)) if t not in skip and t.isalpha()]
     if not tokens:
-        return False
+        return []
     unseen = float(request.idf([_NO_WORD])[0])
     rarity = request.idf(tokens)
     used = _by_stem(tokens, rarity, unseen, request.idf)  # "founder" in "founded by"
-    missing = 0.0
+    missing: dict[str, float] = {}
     for token, weight, stem in zip(tokens, rarity, used, strict=True):
         if stem < unseen - 1e-9:
             continue
         senses = sorted(same_sense(singular(token)) | other_forms(token))
         if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
-            missing += float(weight)
-    return missing >= _UNREPORTED * float(rarity.sum())
+            missing[token] = missing.get(token, 0.0) + float(weight)
+    if sum(missing.values()) < _UNREPORTED * float(rarity.sum()):
+        return []
+    typed = {t: w for w in re.findall(r"[\w’'-]+", request.standalone) for t in tokenize(w)}
+    return [typed.get(token, token) for token in missing]
 
 
 def _by_stem(

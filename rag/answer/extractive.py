@@ -146,7 +146,8 @@ class ExtractiveAnswerer:
         if named and intent.asked.kind == "person":  # "Who are the Amodeis?": who they
             intent = replace(intent, asked=Asked("other", "who is"))  # are, not another name
         short = None  # "Who acquired Anthropic?" when no article reports an acquisition
-        if not unreported(request):
+        gap = unreported(request)
+        if not gap:
             short = short_answer(
                 request.standalone,
                 intent,
@@ -180,6 +181,9 @@ class ExtractiveAnswerer:
         quoted = [s.text for s in answer.sentences]
         if short is None and (role := unnamed_role(request.standalone, quoted)):
             notice = f"No article found says who {role} is; the sentences below name another’s."
+        elif gap and not notice:  # "What is Anthropic's valuation?" over articles without one
+            words = " or ".join(f"“{w}”" for w in gap)
+            notice = f"No indexed article uses {words} or a word like it; these are the closest."
         return by_article(replace(answer, short_answer=short, notice=notice))
 
     def _likeness(self, phrase: str, names: list[str]) -> np.ndarray:

@@ -317,3 +317,10 @@ def test_a_yes_no_question_is_answered_yes_only_when_a_sentence_states_it(
     shipped: NewsRAG, question: str, short: str | None
 ) -> None:
     assert shipped.ask(question).short_answer == short
+
+
+def test_a_question_on_what_no_article_mentions_says_so(shipped: NewsRAG) -> None:
+    answer = shipped.ask("What is Anthropic's valuation?")
+    assert answer.short_answer is None
+    assert answer.notice.startswith("No indexed article uses “valuation” or a word like it")
+    assert shipped.ask("Who founded Anthropic?").notice == ""
