@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 
 from rag.answer.claims import claim_answer
 from rag.answer.spans import is_title
@@ -76,6 +77,8 @@ _RELATIVE_DAY = re.compile(
     r"wednesday|thursday|friday|saturday|sunday))\b",
     re.I,
 )
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_FUTURE = re.compile(r"\b(?:will|is\s+(?:set|scheduled|expected)\s+to|are\s+set\s+to)\b", re.I)
 _MONTH_NAME = (
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b"
@@ -168,9 +171,25 @@ def date_answer(
         return _granular(found, asked.noun)
     if asked.noun in ("year", "month", "decade", "century") or not sentences or not hits:
         return None
-    if _RELATIVE_DAY.search(sentences[0][0]) and hits[0].published_at:
-        return hits[0].published_at[:10]
+    said = _RELATIVE_DAY.search(sentences[0][0])
+    if said and hits[0].published_at:
+        return _day_of(said.group(1).lower(), sentences[0][0], hits[0].published_at[:10])
     return None
+
+
+def _day_of(relative: str, sentence: str, published: str) -> str:
+    """The day ``relative`` ("yesterday", "on Thursday") means in an article of ``published``:
+    a weekday is the last one on or before it, or the next one after it when the sentence
+    speaks of what will happen ("will take place on Thursday")."""
+    day = date.fromisoformat(published)
+    if relative == "yesterday":
+        return (day - timedelta(days=1)).isoformat()
+    weekday = next((i for i, name in enumerate(_WEEKDAYS) if name in relative), None)
+    if weekday is None:
+        return published  # "today", "tonight", "this week"
+    if _FUTURE.search(sentence):
+        return (day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)).isoformat()
+    return (day - timedelta(days=(day.weekday() - weekday) % 7)).isoformat()
 
 
 def _granular(date: str, noun: str) -> str | None:

@@ -92,6 +92,8 @@ _MONTH = (
 )
 _MONEY = re.compile(
     r"(?:\bmulti-?(?:million|billion|trillion)-(?:dollar|pound|euro)\b"  # "multibillion-dollar"
+    r"|\b(?:(?:tens|hundreds)\s+of\s+)?(?:thousands|millions|billions)\s+of\s+"
+    r"(?:dollars|pounds|euros)\b"  # "tens of thousands of dollars"
     r"|\b(?:millions|billions|trillions)(?:\s+of\s+(?:dollars|pounds|euros))?(?=\s+(?:into|in|on|for|to)\b|[.,;])"
     r"|[$£€¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|trillion)?\s?(?:dollars|pounds|euros|yen)\b)",

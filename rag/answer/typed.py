@@ -21,11 +21,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.base import initials, is_demonym, same_sense, singular, word_forms
+from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import asked_owner, leaving, not_the_agent, other_owner
-from rag.answer.spans import Span, find_spans, label_before, scores
+from rag.answer.spans import Span, find_spans, scores
+from rag.answer.surroundings import counts_less, lower_words, older_event, replaced, rules_out
 from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
@@ -53,16 +54,11 @@ _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question 
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
-_OTHER_COUNT = 0.3  # what a number counting another act than the one asked counts for
+_WHEN_NEXT = re.compile(r"^\W*when\s+(?:is|are|will|does|do)\b", re.I)  # a coming day asked
+_BARE_YEAR = 0.5  # what a year alone counts for then
+_OTHER_COUNT = 0.3  # what a value beside the one asked counts for (another act's count)
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# before a name: it is what the news replaced ("ending the Labrador retriever's 31-year term")
-_OUSTED = re.compile(
-    r"\b(?:ending|ended|ends|dethron\w*|unseat\w*|overtak\w*|overtook|surpass\w*|"
-    r"replac\w*|displac\w*|knock\w*\s+off|succeed\w*)\s+(?:the\s+|its\s+|their\s+)?$",
-    re.I,
-)
-_IN_YEAR = re.compile(r"\bin\s+(?:the\s+)?(?:19|20)\d\d\b")  # when it happened, not "since 1991"
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
@@ -147,6 +143,7 @@ def typed_answer(
     # earthquake that "killed 1,000 in 2002" is an older one
     latest = newest or year
     past = latest - 1 if latest and not years and asked.kind != "date" else None
+    lowered = lower_words(text for text, _ in sentences)
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -156,7 +153,7 @@ def typed_answer(
         now = current is None or current[row]
         weight *= 1.0 if now else _OLDER
         weight *= _other_year(text, years)
-        if past and _IN_YEAR.search(text) and all(int(y) < past for y in _YEAR.findall(text)):
+        if older_event(text, past):  # "More than 1,000 people died in 2002"
             weight *= _OTHER_YEAR
         near = anchors(text, wanted)
         seen: set[str] = set()
@@ -170,6 +167,8 @@ def typed_answer(
             fit = _kind_fit(span, asked, fits)
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:
                 fit *= _OTHER_YEAR  # "the deadline this year" is not in August 2021
+            if asked.kind == "date" and span.text.isdigit() and _WHEN_NEXT.match(question):
+                fit *= _BARE_YEAR  # "when is the Super Bowl?": its day, not "the 2023 Super Bowl"
             span = _with_unit(text, span, asked)
             key = _key(span.text)
             words = word_forms(span.text)
@@ -181,10 +180,7 @@ def typed_answer(
                 or _abbreviated(span.text, acronyms)
                 or (owner and other_owner(text, span.start, span.end, owner))
                 or not_the_agent(text, span.start, span.end, question)
-                or _labels_given(text, span, wanted, asked)
-                or _denied(text[span.end :], wanted)
-                or _KICKER.match(text, span.end)
-                and not text[: span.start].strip(" “\"'")
+                or rules_out(text, span, asked, wanted, lowered)  # "has never won"
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
@@ -192,7 +188,7 @@ def typed_answer(
             fit *= _unlikeness(
                 span, asked, words & wanted - word_forms(asked.noun), text[span.end :]
             )
-            if _counts_another(text[span.end :], asked, wanted):
+            if counts_less(text, span, asked, wanted):
                 fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
@@ -202,7 +198,7 @@ def typed_answer(
             vote.best_fit = max(vote.best_fit, fit)
             vote.rows.add(row)
             vote.current = vote.current or now
-            if span.detail == "before" or _OUSTED.search(text, 0, span.start):
+            if span.detail == "before" or replaced(text, span):
                 superseded.add(key)  # "from 100 seconds", "ending the Labrador's 31-year term"
             if leaving(question, text, span.start, span.end):
                 left.add(key)  # "Ardern is quitting": not the new prime minister asked for
@@ -361,46 +357,6 @@ def _without_given(span: Span, given: set[str]) -> Span:
     if kind == "name" and len(head.split()) >= 2 and is_first_name(head.split()[0]):
         kind, evidence = "person", 1  # "Lina Park" of "Lina Park of Nightjar"
     return Span(head, span.start, span.start + len(head), kind, evidence, span.detail)
-
-
-# what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
-_KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
-
-
-def _counts_another(after: str, asked: Asked, wanted: set[str]) -> bool:
-    """Whether a number in the unit asked counts people or things of another act than the
-    question's ("874,000 people affected", asked how many people died; "5,000 injured")."""
-    if asked.kind != "number" or not asked.unit:
-        return False
-    m = _COUNTED.match(after, 0)
-    if not m or not re.match(rf"{re.escape(singular(asked.unit.lower())[:4])}", m.group(1), re.I):
-        return False
-    forms = word_forms(m.group(2))
-    return not forms & wanted and not any(same_sense(f) & wanted for f in forms)
-
-
-# "people affected", "residents displaced": the unit and the act a number counts
-_COUNTED = re.compile(r"\s+(\w+)\s+(?:were\s+|have\s+been\s+)?(\w+(?:ed|en))\b")
-# "has never won", "did not win", "doesn't own" right after a name
-_DENIES = re.compile(
-    r"\s+(?:(?:has|have|had|did|does|do|is|was|were|are|will|would)\s+)?"
-    r"(?:never|not|no longer)\s+([\w-]+)|\s+\w+n[’']t\s+([\w-]+)"
-)
-
-
-def _denied(after: str, wanted: set[str]) -> bool:
-    """Whether the words after a name deny it did what the question asks ("Beyoncé has
-    never won album of the year" for "who won album of the year?")."""
-    m = _DENIES.match(after)
-    return bool(m) and bool(word_forms(m.group(1) or m.group(2)) & wanted)
-
-
-def _labels_given(sentence: str, span: Span, wanted: set[str], asked: Asked) -> bool:
-    """Whether the number is part of a name the question gives ("Super Bowl 57" for "what
-    was the score of the Super Bowl?"), not the label it asks for ("Category 5" for "what
-    category was the storm?")."""
-    label = label_before(sentence, span) if span.kind == "number" else ""
-    return bool(word_forms(label) & wanted) and singular(label.lower()) != asked.noun
 
 
 def _spells(longer: str, acronym: str) -> bool:

@@ -11,7 +11,7 @@ from rag.answer.candidates import candidates_of
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
 from rag.answer.roles import asked_owner, not_the_agent, other_owner, unnamed_role
-from rag.answer.short import _unresolved, fullest
+from rag.answer.short import _day_of, _unresolved, fullest
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage, typed_answer
 from rag.retrieve.answer_kind import read_kind
@@ -485,3 +485,37 @@ def test_the_holder_of_the_role_asked_is_the_name_after_its_title() -> None:
         ("Supporters of Ivo Brandt rallied outside the court.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) == "Lena Voss"
+
+
+def test_a_common_word_opening_a_sentence_is_no_name() -> None:
+    question = "Who was the Harbor City shooter?"
+    said = [
+        ("Police have released body camera footage of the Harbor City shooting.", 1.0),
+        ("Police said the shooter was armed; police body cameras show the response.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) is None  # not "Police"
+
+
+def test_what_a_value_is_compared_with_is_not_the_value_asked() -> None:
+    question = "How much did the balloon cost?"
+    cost = "The balloons cost tens of thousands of dollars, compared with millions for a satellite."
+    said = [(cost, 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "tens of thousands of dollars"
+
+
+def test_when_a_coming_event_is_asked_its_day_beats_a_bare_year() -> None:
+    question = "When is the Harbor Bowl?"
+    said = [
+        ("Here is what to know about the 2031 Harbor Bowl and its 2031 halftime show.", 1.0),
+        ("Harbor Bowl 12 is on Sunday, February 9.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "February 9"
+
+
+def test_a_weekday_is_read_from_the_article_s_date_and_tense() -> None:
+    # an article of Monday 2023-01-02
+    assert _day_of("on thursday", "The funeral will take place on Thursday.", "2023-01-02") == (
+        "2023-01-05"
+    )
+    assert _day_of("on monday", "He collapsed on Monday night.", "2023-01-04") == "2023-01-02"
+    assert _day_of("yesterday", "It rained yesterday.", "2023-01-02") == "2023-01-01"

@@ -1,0 +1,121 @@
+"""What the words around a candidate answer say about it, beyond its kind: that the sentence
+denies it did what the question asks ("Beyoncé has never won album of the year"), that it only
+numbers a name the question gives ("Super Bowl 57"), labels a headline's topic ("Wild Isles:
+…"), is a common word opening the sentence ("Police have released …"), counts another act
+("874,000 people affected", asked how many died), is what the answer is compared with or
+replaced ("compared with millions", "ending the Labrador retriever's 31-year term"), or sits
+in a sentence about an older event ("died in 2002").
+
+Example:
+    >>> denied(" has never won album of the year.", {"won", "album", "year"})
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rag.answer.base import same_sense, singular, word_forms
+from rag.answer.spans import Span, label_before
+from rag.retrieve.answer_kind import Asked
+
+# "has never won", "did not win", "doesn't own" right after a name
+_DENIES = re.compile(
+    r"\s+(?:(?:has|have|had|did|does|do|is|was|were|are|will|would)\s+)?"
+    r"(?:never|not|no longer)\s+([\w-]+)|\s+\w+n[’']t\s+([\w-]+)"
+)
+# what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
+_KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
+# "people affected", "residents displaced": the unit and the act a number counts
+_COUNTED = re.compile(r"\s+(\w+)\s+(?:were\s+|have\s+been\s+)?(\w+(?:ed|en))\b")
+# before a value: what the one asked is compared with ("compared with millions", "up from $1.79")
+_COMPARED = re.compile(
+    r"\b(?:compared\s+(?:with|to)|versus|vs\.?|up\s+from|down\s+from)\s+"
+    r"(?:about\s+|around\s+|nearly\s+|roughly\s+)?$",
+    re.I,
+)
+# before a name: it is what the news replaced ("ending the Labrador retriever's 31-year term")
+_OUSTED = re.compile(
+    r"\b(?:ending|ended|ends|dethron\w*|unseat\w*|overtak\w*|overtook|surpass\w*|"
+    r"replac\w*|displac\w*|knock\w*\s+off|succeed\w*)\s+(?:the\s+|its\s+|their\s+)?$",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_IN_YEAR = re.compile(r"\bin\s+(?:the\s+)?(?:19|20)\d\d\b")  # when it happened, not "since 1991"
+
+
+def lower_words(sentences: Iterable[str]) -> set[str]:
+    """The words the sentences write in lower case (for ``rules_out``)."""
+    return {w for text in sentences for w in _LOWER_WORD.findall(text)}
+
+
+def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered: set[str]) -> bool:
+    """Whether the sentence says the span is no answer: it denies the span did what is asked,
+    numbers a name the question gives, is a headline's topic label or a common word opening
+    the sentence. ``wanted``: the question's content words; ``lowered``: ``lower_words``."""
+    opens = not sentence[: span.start].strip(" “\"'")
+    return (
+        denied(sentence[span.end :], wanted)
+        or _labels_given(sentence, span, wanted, asked)
+        or (opens and bool(_KICKER.match(sentence, span.end)))
+        or (opens and _common_word(span, lowered))
+    )
+
+
+def denied(after: str, wanted: set[str]) -> bool:
+    """Whether the words after a name deny it did what the question asks ("Beyoncé has
+    never won album of the year" for "who won album of the year?")."""
+    m = _DENIES.match(after)
+    return bool(m) and bool(word_forms(m.group(1) or m.group(2)) & wanted)
+
+
+def _labels_given(sentence: str, span: Span, wanted: set[str], asked: Asked) -> bool:
+    """Whether the number is part of a name the question gives ("Super Bowl 57" for "what
+    was the score of the Super Bowl?"), not the label it asks for ("Category 5" for "what
+    category was the storm?")."""
+    label = label_before(sentence, span) if span.kind == "number" else ""
+    return bool(word_forms(label) & wanted) and singular(label.lower()) != asked.noun
+
+
+def _common_word(span: Span, lowered: set[str]) -> bool:
+    """One word the sentences also write in lower case ("Police" beside "police cameras")."""
+    return (
+        span.kind in ("name", "organisation")
+        and " " not in span.text
+        and (span.text.lower() in lowered)
+    )
+
+
+def counts_less(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bool:
+    """Whether the span is a value beside the one asked: a count of another act than the
+    question's ("874,000 people affected", asked how many died), or what it is compared with
+    ("compared with millions for a satellite", "up from $1.79")."""
+    return _counts_another(sentence[span.end :], asked, wanted) or bool(
+        _COMPARED.search(sentence, 0, span.start)
+    )
+
+
+def _counts_another(after: str, asked: Asked, wanted: set[str]) -> bool:
+    if asked.kind != "number" or not asked.unit:
+        return False
+    m = _COUNTED.match(after, 0)
+    if not m or not re.match(rf"{re.escape(singular(asked.unit.lower())[:4])}", m.group(1), re.I):
+        return False
+    forms = word_forms(m.group(2))
+    return not forms & wanted and not any(same_sense(f) & wanted for f in forms)
+
+
+def replaced(sentence: str, span: Span) -> bool:
+    """Whether the sentence says the news replaced the span ("ending the Labrador
+    retriever's 31-year term", "overtaking Quillon")."""
+    return bool(_OUSTED.search(sentence, 0, span.start))
+
+
+def older_event(sentence: str, past: int | None) -> bool:
+    """Whether the sentence places its event in a year before ``past`` and names no later
+    one ("More than 1,000 people died in 2002"; "the first since 1991" is background)."""
+    if past is None or not _IN_YEAR.search(sentence):
+        return False
+    return all(int(y) < past for y in _YEAR.findall(sentence))
