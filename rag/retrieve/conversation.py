@@ -37,6 +37,7 @@ _NOT_SUBJECT_WORDS = (
     "tomorrow later before after earlier recently since others other else everyone more"
 )
 _NOT_SUBJECTS = set(_NOT_SUBJECT_WORDS.split())
+_CONTRACTED = {"what", "who", "where", "when", "how", "it", "that", "there", "here", "he", "she"}
 _POSSESSOR = re.compile(r"\b([\w&.-]+)['’]s\b")  # "anthropic" of "who is anthropic's ceo"
 _PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
@@ -109,7 +110,7 @@ def _asked_again(question: str, previous: Sequence[str]) -> str:
             continue  # "What about Google?", then "And Amazon?": the question before both
         # the owner of "Anthropic's CEO", else the first name, is what the subject replaces
         found = _POSSESSOR.findall(earlier) + names(earlier)
-        old = [n for n in found if n.lower() != subject.lower()]
+        old = [n for n in found if n.lower() not in (subject.lower(), *_CONTRACTED)]
         if not old:
             return ""
         return re.sub(rf"\b{re.escape(old[0])}\b", subject, earlier.strip(), count=1)

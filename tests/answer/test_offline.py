@@ -157,6 +157,8 @@ def test_a_follow_up_naming_only_a_subject_asks_the_last_question_of_it() -> Non
     said = [Message("user", "What did Ben Wu say?")]
     assert condense("what about the risks?", said) == "what about the risks? (Ben Wu)"
     assert condense("what about now", said) == "what about now (Ben Wu)"
+    latest = [Message("user", "What's the latest on Google?")]  # "What's" owns nothing
+    assert condense("And Amazon?", latest) == "What's the latest on Amazon?"
 
 
 def test_he_or_she_is_the_person_last_named() -> None:
