@@ -142,8 +142,8 @@ class ExtractiveAnswerer:
         words = [covered.forms[i] for i in pool]
         words += [held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
         intent = request.intent
-        named = defined and lowercase_subject(request.standalone.lower())  # not a role
-        if named and intent.asked.kind == "person":  # "Who are the Amodeis?": who they
+        a_name = defined and lowercase_subject(request.standalone.lower())  # not a role
+        if a_name and intent.asked.kind == "person":  # "Who are the Amodeis?": who they
             intent = replace(intent, asked=Asked("other", "who is"))  # are, not another name
         short = None  # "Who acquired Anthropic?" when no article reports an acquisition
         gap = unreported(request)

@@ -120,13 +120,12 @@ _PATIENT = re.compile(
 )
 
 
-def not_the_agent(sentence: str, start: int, end: int, question: str) -> bool:
+def not_the_agent(sentence: str, start: int, end: int, asked: set[str]) -> bool:
     """Whether the sentence says the name at ``start:end`` is not who did the question's act
-    to what the question names. Asked "Who founded OpenAI?", "Anthropic, the firm founded by
-    former OpenAI executives Dario and Daniela Amodei" says Anthropic was founded, and that
-    the Amodeis founded it: OpenAI only describes them. A role there ("led by OpenAI chief
-    Sam Altman") is one the question may ask about."""
-    asked = word_forms(question)
+    to what the question names (``asked``: the question's ``word_forms``). Asked "Who founded
+    OpenAI?", "Anthropic, the firm founded by former OpenAI executives Dario and Daniela
+    Amodei" says Anthropic was founded, and that the Amodeis founded it: OpenAI only describes
+    them. A role there ("led by OpenAI chief Sam Altman") is one the question may ask about."""
     if (m := _PATIENT.match(sentence[end:])) and word_forms(m.group(1)) & asked:
         return True
     m = _AGENT.search(sentence[max(0, start - 80) : start])
@@ -151,12 +150,15 @@ _LEAVING_BEFORE = re.compile(
 )
 
 
-def leaving(question: str, sentence: str, start: int, end: int) -> bool:
+def asks_successor(question: str) -> bool:
     """Whether the question asks who takes a role ("who is the new prime minister?", "who
-    will replace her?") and the sentence says the name at ``start:end`` is leaving it
-    ("Jacinda Ardern is quitting her job as prime minister", "outgoing CEO Bob Chapek")."""
-    if not _SUCCESSOR.search(question):
-        return False
+    will replace her?")."""
+    return bool(_SUCCESSOR.search(question))
+
+
+def leaving(sentence: str, start: int, end: int) -> bool:
+    """Whether the sentence says the name at ``start:end`` is leaving its role ("Jacinda
+    Ardern is quitting her job as prime minister", "outgoing CEO Bob Chapek")."""
     return bool(_LEAVING_AFTER.match(sentence, end) or _LEAVING_BEFORE.search(sentence, 0, start))
 
 

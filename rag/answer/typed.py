@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
-from rag.answer.roles import asked_owner, leaving, not_the_agent, other_owner
+from rag.answer.roles import asked_owner, asks_successor, leaving, not_the_agent, other_owner
 from rag.answer.spans import Span, find_spans, scores
 from rag.answer.surroundings import counts_less, lower_words, older_event, replaced, rules_out
 from rag.retrieve.answer_kind import Asked
@@ -130,9 +130,10 @@ def typed_answer(
     fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
     if fits is None or not sentences:
         return None
-    given = word_forms(question) | {w for e in exclude for w in word_forms(e)}
+    asked_forms = word_forms(question)
+    given = asked_forms | {w for e in exclude for w in word_forms(e)}
     acronyms = initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
-    wanted = word_forms(question) - _STOP
+    wanted = asked_forms - _STOP
     owner = asked_owner(question) if asked.kind == "person" else None
     if owner:
         fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
@@ -144,6 +145,7 @@ def typed_answer(
     latest = newest or year
     past = latest - 1 if latest and not years and asked.kind != "date" else None
     lowered = lower_words(text for text, _ in sentences)
+    succession = asks_successor(question)
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -179,7 +181,7 @@ def typed_answer(
                 or key in seen
                 or _abbreviated(span.text, acronyms)
                 or (owner and other_owner(text, span.start, span.end, owner))
-                or not_the_agent(text, span.start, span.end, question)
+                or not_the_agent(text, span.start, span.end, asked_forms)
                 or rules_out(text, span, asked, wanted, lowered)  # "has never won"
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
@@ -200,7 +202,7 @@ def typed_answer(
             vote.current = vote.current or now
             if span.detail == "before" or replaced(text, span):
                 superseded.add(key)  # "from 100 seconds", "ending the Labrador's 31-year term"
-            if leaving(question, text, span.start, span.end):
+            if succession and leaving(text, span.start, span.end):
                 left.add(key)  # "Ardern is quitting": not the new prime minister asked for
     for key, vote in votes.items():
         vote.coverage = coverage.of(vote.rows) if coverage is not None else 1.0

@@ -222,6 +222,8 @@ def read_kind(question: str) -> Asked:
     return Asked()
 
 
+_NOT_A_SUBJECT = _NOT_A_NAME | set(_NOUNS)  # a role or a word of a sentence, not a name
+_WHO_IS_ONE = re.compile(r"^\W*who\s+(?:is|was)\s+(?!the\s)")
 _LOWER_SUBJECT = re.compile(
     r"^\W*(?:who|what)\s+(?:is|was|are|were)\s+(?:the\s+)?"
     r"([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$"
@@ -235,16 +237,14 @@ def lowercase_subject(question: str) -> str:
     m = _LOWER_SUBJECT.match(question.strip())
     words = m.group(1).split() if m else []
     forms = set(words) | {w[:-1] for w in words if w.endswith("s")}  # "founders"
-    if not words or forms & (_NOT_A_NAME | set(_NOUNS)):
+    if not words or forms & _NOT_A_SUBJECT:
         return ""
     return m.group(1)
 
 
 def _who_is_lowercase_name(q: str) -> bool:
-    """ "who is humza yousaf": a name typed without capitals (a question all in lower case,
-    one to three words after "who is", none a role or a word of a sentence)."""
-    m = re.match(r"^\W*who\s+(?:is|was)\s+([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$", q)
-    return bool(m) and not (set(m.group(1).split()) & (_NOT_A_NAME | set(_NOUNS)))
+    """ "who is humza yousaf": a name typed without capitals, asked about one person."""
+    return bool(_WHO_IS_ONE.match(q)) and bool(lowercase_subject(q))
 
 
 def _how(q: str, m: re.Match[str]) -> Asked:

@@ -9,9 +9,21 @@ from pathlib import Path
 import pytest
 
 from rag import NewsRAG
+from rag.types import Answer
 from tests.conftest import make_settings
 
 SHIPPED = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def _follow_up(app: NewsRAG, question: str, follow_up: str) -> tuple[Answer, Answer]:
+    """The chat's answers to ``question`` and then to ``follow_up``."""
+    turns = [{"role": "user", "content": question}]
+    first = app.chat(turns)
+    turns += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": follow_up},
+    ]
+    return first, app.chat(turns)
 
 
 @pytest.fixture(scope="module")
@@ -48,26 +60,14 @@ def test_the_firm_founded_is_not_who_founded_the_one_the_founders_left(shipped: 
 
 
 def test_a_follow_up_naming_another_company_asks_the_same_of_it(shipped: NewsRAG) -> None:
-    turns = [{"role": "user", "content": "who is anthropic's ceo"}]
-    first = shipped.chat(turns)
+    first, answer = _follow_up(shipped, "who is anthropic's ceo", "What about Google?")
     assert first.short_answer is None  # the article names Google's CEO only
-    turns += [
-        {"role": "assistant", "content": first.text},
-        {"role": "user", "content": "What about Google?"},
-    ]
-    answer = shipped.chat(turns)
     assert answer.searched == "who is Google's ceo"
     assert answer.short_answer == "Sundar Pichai"
 
 
 def test_his_in_a_follow_up_is_the_person_last_named(shipped: NewsRAG) -> None:
-    turns = [{"role": "user", "content": "What did Sundar Pichai say?"}]
-    first = shipped.chat(turns)
-    turns += [
-        {"role": "assistant", "content": first.text},
-        {"role": "user", "content": "What is his role?"},
-    ]
-    answer = shipped.chat(turns)
+    _, answer = _follow_up(shipped, "What did Sundar Pichai say?", "What is his role?")
     assert not answer.abstained
     assert answer.sentences[0].text.startswith("Sundar Pichai, Google’s CEO")
 
@@ -210,13 +210,7 @@ def test_what_a_deal_is_about_gets_no_name_for_an_answer(shipped: NewsRAG) -> No
 def test_who_said_that_points_at_what_the_last_question_asked(shipped: NewsRAG) -> None:
     # the first question names nothing (typed in lower case): the follow-up is searched with
     # it, and "said" meets the article's "says"
-    turns = [{"role": "user", "content": "what does gartner think"}]
-    first = shipped.chat(turns)
-    turns += [
-        {"role": "assistant", "content": first.text},
-        {"role": "user", "content": "who said that"},
-    ]
-    answer = shipped.chat(turns)
+    _, answer = _follow_up(shipped, "what does gartner think", "who said that")
     assert answer.short_answer == "Sarah Krane"
     assert "says Sarah Krane" in answer.sentences[0].text
 
@@ -228,14 +222,8 @@ def test_a_noun_meets_the_verb_it_comes_from(shipped: NewsRAG) -> None:
 
 
 def test_a_follow_up_with_a_subject_of_its_own_asks_about_it(shipped: NewsRAG) -> None:
-    turns = [{"role": "user", "content": "Who is Google's CEO?"}]
-    first = shipped.chat(turns)
+    first, answer = _follow_up(shipped, "Who is Google's CEO?", "And Anthropic's founders?")
     assert first.short_answer == "Sundar Pichai"
-    turns += [
-        {"role": "assistant", "content": first.text},
-        {"role": "user", "content": "And Anthropic's founders?"},
-    ]
-    answer = shipped.chat(turns)
     assert "Dario and Daniela Amodei" in answer.sentences[0].text
 
 
