@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.index.words import tokenize
+from rag.index.words import STOPWORDS, tokenize
 
 _HELD = 0.8  # the share of the claim's words one sentence must hold
 _TRUE_OR_FALSE = re.compile(r"\btrue\s+or\s+false\b\W*", re.I)
@@ -37,6 +37,7 @@ _NUMBERS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
 }  # fmt: skip
+_POSSESSIVES = {"its", "their", "his", "her", "our", "my", "your"}
 _PREFIX = 5  # "investor" meets "invested": one form begins the other, at least this long
 
 
@@ -52,16 +53,37 @@ def claim_answer(question: str, sentences: Sequence[str]) -> str | None:
     for sentence in sentences:
         held = _forms(sentence)
         share = sum(1 for w in wanted if _meets(w, held)) / len(wanted)
-        if share >= _HELD and bool(_NEGATION.search(sentence)) == negated:
+        if (
+            share >= _HELD
+            and bool(_NEGATION.search(sentence)) == negated
+            and _names_in_order(claim, sentence)
+        ):
             return "True" if quiz else "Yes"
     return None
+
+
+def _names_in_order(claim: str, sentence: str) -> bool:
+    """Whether the names the claim gives come in the sentence in the claim's order: "Amazon
+    has invested in Anthropic" does not say Anthropic invested in Amazon."""
+    at = []
+    for word in dict.fromkeys(w.lower() for w in _WORD.findall(claim)):
+        if word in STOPWORDS or word in _NOT_CLAIMED:
+            continue
+        m = re.search(rf"\b{re.escape(word)}\b", sentence, re.I)
+        if m and m.group(0)[:1].isupper():  # written as a name
+            at.append(m.start())
+    return at == sorted(at)
 
 
 def _forms(text: str) -> set[tuple[str, bool]]:
     """Each content word of ``text`` as the index stems it, and whether it is an adverb in
     "-ly" ("finally" is not "final")."""
     out = set()
+    before = ""
     for word in _WORD.findall(text.lower()):
+        possessed, before = before in _POSSESSIVES, word
+        if word == "own" and possessed:
+            continue  # "its own portfolio" says nothing of owning
         word = _NUMBERS.get(word, word)
         for stem in tokenize(word):
             if stem not in _NOT_CLAIMED and word not in _NOT_CLAIMED:

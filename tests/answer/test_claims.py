@@ -37,3 +37,11 @@ def test_a_claim_spread_over_sentences_or_missing_words_gets_nothing() -> None:
     said = ["Quillon owns a stake in Orbital Cloud.", "Nightjar has invested in Harbor Labs."]
     assert claim_answer("Did Quillon invest in Harbor Labs?", said) is None
     assert claim_answer("Is Nightjar profitable?", ["Nightjar grew fast."]) is None
+
+
+def test_who_did_it_to_whom_and_its_own_are_read() -> None:
+    said = ["Quillon has invested in Nightjar."]
+    assert claim_answer("Is Quillon an investor in Nightjar?", said) == "Yes"
+    assert claim_answer("Is Nightjar an investor in Quillon?", said) is None  # the other way
+    said = ["Nightjar will use Quillon's cloud, and Quillon gains a place in its own portfolio."]
+    assert claim_answer("is nightjar owned by quillon", said) is None  # "its own" owns nothing

@@ -299,6 +299,7 @@ def test_a_headline_that_states_the_news_gives_the_short_answer(
         ("Is the deal final?", None),  # "finally profitable" says nothing of the deal
         ("Is the deal done?", None),  # "in advanced talks", "still under negotiation"
         ("Did Amazon invest in OpenAI?", None),  # two sentences, two other claims
+        ("is anthropic owned by google", None),  # "within its own AI portfolio"
     ],
 )
 def test_a_yes_no_question_is_answered_yes_only_when_a_sentence_states_it(
