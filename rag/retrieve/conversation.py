@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from rag.errors import NewsragError
 
 _FOLLOW_UP_START = re.compile(
-    r"^(and|but|also|what about|how about|and what|what else|why|when|how|so|then|did|does|"
-    r"is|was|were|are|who else)\b",
-    re.IGNORECASE,
+    r"^(and|but|also|what about|how about|and what|what else|so|then|who else)\b", re.IGNORECASE
 )
+# a question word opening a short question ("Why?", "When was that?") leans on the last turn
+_SHORT_START = re.compile(r"^(why|when|how|did|does|is|was|were|are)\b", re.IGNORECASE)
+_SHORT = 5  # words: a question this long with no pointer back stands on its own
 _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|that|this|those|these|he|she|him|his|her|"
     r"the company|the deal|the firm|the startup)\b",
@@ -125,10 +126,16 @@ def carried_context(question: str) -> tuple[str, str]:
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that leans on the previous turn: starts like one, or points back with a
-    pronoun and names little itself."""
+    """A question that leans on the previous turn: starts like one ("and …", "what about
+    …", or a short "why?"), or points back with a pronoun and names little itself. "how long
+    has google invested in anthropic" stands on its own."""
     q = question.strip()
-    return bool(_FOLLOW_UP_START.match(q)) or (bool(_PRONOUN.search(q)) and len(names(q)) <= 1)
+    short = bool(_SHORT_START.match(q)) and len(q.split()) < _SHORT
+    return (
+        bool(_FOLLOW_UP_START.match(q))
+        or short
+        or (bool(_PRONOUN.search(q)) and len(names(q)) <= 1)
+    )
 
 
 def condense(

@@ -157,6 +157,11 @@ def test_a_follow_up_naming_only_a_subject_asks_the_last_question_of_it() -> Non
     said = [Message("user", "What did Ben Wu say?")]
     assert condense("what about the risks?", said) == "what about the risks? (Ben Wu)"
     assert condense("what about now", said) == "what about now (Ben Wu)"
+    # a question of its own, typed in lower case, carries nothing; a short one does
+    gartner = [Message("user", "What does Gartner say about compute?")]
+    own = "how long has google invested in anthropic"
+    assert condense(own, gartner) == own
+    assert condense("Why is that?", gartner) == "Why is that? (Gartner)"
     latest = [Message("user", "What's the latest on Google?")]  # "What's" owns nothing
     assert condense("And Amazon?", latest) == "What's the latest on Amazon?"
 
