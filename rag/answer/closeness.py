@@ -22,7 +22,11 @@ def closeness(span: Span, anchors: list[int], asked: Asked, sentence: str) -> fl
         return 1.0
     noun = asked.noun if asked.phrase and not asked.phrase.startswith("a ") else ""
     after = sentence[span.end : span.end + 30]
-    if noun and re.search(rf"\b{re.escape(noun)}", after) and not re.match(r"['’]s\b", after):
+    if (
+        noun
+        and re.search(rf"\b{re.escape(noun)}", after)
+        and not re.match(r"['’](?:s\b|\s)", after)
+    ):
         return 1.0  # "the Buffalo Bills team" (but "Google's AI chips" are Google's, not it)
     if noun and re.search(
         rf"\b{re.escape(noun)}s?\W{{0,3}}$", sentence[max(0, span.start - 25) : span.start], re.I

@@ -55,6 +55,7 @@ _DEFINE_QUESTION = re.compile(
     r"([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})\s*\?*\s*$"
 )
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
+_RECENT_DAYS, _STALE_DAYS = 30, 60  # coverage of the last month; older than two months
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 
 
@@ -145,6 +146,11 @@ class ExtractiveAnswerer:
         a_name = defined and lowercase_subject(request.standalone.lower())  # not a role
         if a_name and intent.asked.kind == "person":  # "Who are the Amodeis?": who they
             intent = replace(intent, asked=Asked("other", "who is"))  # are, not another name
+        current = (
+            inside
+            if request.period is not None
+            else _not_stale(candidates, request.as_of, pool + [c for _, _, c in heads])
+        )
         short = None  # "Who acquired Anthropic?" when no article reports an acquisition
         gap = unreported(request)
         if not gap:
@@ -157,7 +163,7 @@ class ExtractiveAnswerer:
                 outlets=request.outlets,
                 likeness=self._likeness,
                 coverage=Coverage(covered.weights, words),
-                current=[bool(inside[i]) for i in pool] + [bool(inside[c]) for _, _, c in heads],
+                current=[bool(current[i]) for i in pool] + [bool(current[c]) for _, _, c in heads],
                 year=(request.as_of or datetime.now(UTC)).year,
             )
         lead = first_quoted(short, candidates, score, pool, heads)
@@ -220,6 +226,22 @@ def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> n
             ts = datetime.fromisoformat(c.hit.published_at).timestamp()
             out[i] = float(since <= ts <= until)
     return out
+
+
+def _not_stale(candidates: list[Candidate], as_of: datetime | None, rows: list[int]) -> np.ndarray:
+    """News is asked about as of a moment: when an article of the last month is among the
+    ``rows`` the short answer is read from, 0 for sentences of articles over two months older
+    (an earthquake of last June for "how many people died in the earthquake?"), else 1.
+    Like sentences from before a period the question names, they count less and answer
+    alone only when three agree."""
+    moment = (as_of or datetime.now(UTC)).timestamp()
+    age = np.zeros(len(candidates))  # undated articles are taken as current
+    for i, c in enumerate(candidates):
+        if c.hit.published_at:
+            age[i] = (moment - datetime.fromisoformat(c.hit.published_at).timestamp()) / 86400
+    if not any(age[i] <= _RECENT_DAYS and candidates[i].hit.published_at for i in rows):
+        return np.ones(len(candidates))
+    return (age <= _STALE_DAYS).astype(float)
 
 
 def _older_notice(

@@ -138,6 +138,14 @@ def not_the_agent(sentence: str, start: int, end: int, asked: set[str]) -> bool:
 
 
 _SUCCESSOR = re.compile(rf"\b(?:new|next|incoming|future)\s+{_ROLE}\b|\b(?:replace|succeed)", re.I)
+_TAKES_OVER = re.compile(
+    r"\b(?:named|nam(?:es|ing)\s+(?:\w+\s+){0,3}?as|appoint\w*|tap(?:s|ped|ping)|pick\w*|"
+    r"chose|chosen|choos\w+|select\w*|nominat\w*|succe(?:ed\w*|ssor)|replac\w*|"
+    r"tak(?:e|es|ing)\s+over|took\s+over|sworn\s+in|elected|(?:to|will|would)\s+become|"
+    r"became|promot\w*|hired|installed|incoming|takes?\s+the\s+helm)\b",
+    re.I,
+)
+_NEW_ROLE = re.compile(r"\b(?:new|next)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.I)
 _LEAVING_AFTER = re.compile(
     r"(?:\s*,[^,]{1,60},|['’]s\s+(?:\w+\s+)?(?:decision|plan|announcement)\s+to)?"
     r"\s+(?:is|was|will|has|had|would|said\s+\w+\s+(?:is|was|will))?\s*"
@@ -154,6 +162,15 @@ def asks_successor(question: str) -> bool:
     """Whether the question asks who takes a role ("who is the new prime minister?", "who
     will replace her?")."""
     return bool(_SUCCESSOR.search(question))
+
+
+def taking_over(sentence: str, wanted: set[str]) -> bool:
+    """Whether the sentence tells of someone taking a role ("named", "appointed", "will
+    succeed", "the new chief of staff"; ``wanted``: the question's word forms), so it can
+    say who the new holder asked for is."""
+    if _TAKES_OVER.search(sentence):
+        return True
+    return any(word_forms(m.group(1)) & wanted for m in _NEW_ROLE.finditer(sentence))
 
 
 def leaving(sentence: str, start: int, end: int) -> bool:

@@ -84,7 +84,8 @@ _ORG_SUFFIX = set(
     association federation league party union foundation fund trust insurance financial
     services industries international company corporation ventures games software robotics
     semiconductor semiconductors department ministry court board authority administration house
-    service police army navy times post journal guardian telegraph tribune herald press""".split()  # noqa: SIM905
+    service police army navy force guard corps bureau office senate times post journal guardian
+    telegraph tribune herald press""".split()  # noqa: SIM905
 )
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -140,6 +141,9 @@ _MEASURES = re.compile(_UNIT, re.I)
 _CODE_BEFORE = re.compile(r"[A-Za-z][-‑]$")  # the "COVID-" of "COVID-19": a code's number
 _MONTH_WORD = re.compile(rf"(?i:{_MONTH})\.?")
 # a headline's first word that describes the name after it
+# a party written before a member's name
+_AFFILIATIONS = {"republican", "democrat", "democratic", "gop", "labour", "tory", "conservative",
+                 "liberal", "independent", "progressive"}  # fmt: skip
 _DESCRIBING_OPENERS = {"new", "longtime", "veteran", "top", "big", "embattled", "iconic",
                        "legendary", "beloved", "famed", "historic", "struggling",
                        "rare"}  # fmt: skip
@@ -171,7 +175,12 @@ def find_spans(sentence: str, kind: str) -> list[Span]:
         months = [m for m in _matches(_BARE_MONTH, sentence, "date")
                   if not any(d.start <= m.start < d.end for d in dates)]  # fmt: skip
         return dates + months
-    spans = _names(sentence)
+    titles = [t for t in _quoted(sentence) if _title_cased(t.text)]
+    spans = [  # "Press" of NBC's “Meet That Press” is part of a show's name
+        s
+        for s in _names(sentence)
+        if not any(t.start <= s.start and s.end <= t.end and s.text != t.text for t in titles)
+    ]
     if kind == "place":
         spans = spans + _places_inside(spans)
     if kind in ("title", "thing"):  # a film, or a plan "called “Powering up Britain”"
@@ -259,6 +268,12 @@ def _quoted(sentence: str) -> list[Span]:
             for m in _QUOTED.finditer(sentence) if len(m.group(1).split()) <= 10]  # fmt: skip
 
 
+def _title_cased(text: str) -> bool:
+    """A short quoted name with its words capitalised ("Meet That Press"), not a quoted remark."""
+    words = text.split()
+    return len(words) <= 6 and sum(w[:1].isupper() for w in words) > 0.6 * len(words)
+
+
 def is_title(word: str) -> bool:
     """Whether ``word`` is a title or role written before a name ("Leader", "Gov.", "QB")."""
     lowered = word.lower()
@@ -294,6 +309,14 @@ def _names(sentence: str) -> list[Span]:
                 j += 2
             else:
                 break
+        if (
+            tokens[i][0].lower() in _AFFILIATIONS
+            and j > i + 1
+            and tokens[j - 1][0].lower().strip(".,’'") not in _ORG_SUFFIX
+            and tokens[i + 1][0].lower().removesuffix("s") not in _AFFILIATIONS
+        ):
+            i += 1  # "Republican Kevin McCarthy": a party, then the name (not "Democratic
+            continue  # National Committee")
         describing = tokens[i][0].lower() in _DESCRIBING_OPENERS and not place_type(
             re.sub(r"['’]s$", "", sentence[tokens[i][1] : tokens[j - 1][2]])
         )  # "New Jupiter moons found", but "New Zealand"
@@ -311,6 +334,8 @@ def _names(sentence: str) -> list[Span]:
             i = opening = j  # "WASHINGTON —": where the story was filed, not a name in it
             continue
         text = sentence[start:end].rstrip(".,’'")
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", text) and sentence[start + len(text) :][:1] == ".":
+            text += "."  # "U.S.", not "U.S"
         if text.endswith(("’s", "'s")):
             text = text[:-2]
         end = start + len(text)
@@ -336,6 +361,8 @@ def _capital(word: str, *, first: bool) -> bool:
     short code with a digit ("3M", "QX-9"), not a sentence opener, a title or a common
     abbreviation."""
     lowered = re.sub(r"['’]s$", "", word.lower()).strip(".’'")
+    if re.match(r"^[RDI]-[A-Z]", word):
+        return False  # "R-Ohio", "D-Calif.": a lawmaker's party and state
     if _DESCRIBING.search(lowered) or re.match(r"^[A-Z]{2,5}-[a-z]+$", word):
         return False  # "Chinese-owned", "Trump-backed", "AI-first": describes a name
     if word[:1].isdigit():

@@ -42,6 +42,19 @@ _OUSTED = re.compile(
     r"replac\w*|displac\w*|knock\w*\s+off|succeed\w*)\s+(?:the\s+|its\s+|their\s+)?$",
     re.I,
 )
+# after a name: it speaks (with a short aside first: ", R-Ohio,")
+_SPEAKS = re.compile(
+    r"(?:\s*,\s*[^,]{1,25},)?\s+(?:said|says|told|tells|tweeted|wrote|added|argued|noted)\b"
+)
+# a clause telling the act of the one who then speaks: "After winning the Oscar, …"
+_OWN_ACT = re.compile(r"^\W*(?:(?:after|before|while|since|when|upon|on)\s+)?\w+ing\b", re.I)
+# before a name: it is who was told ("told NBC", "in an interview with CNN")
+_AUDIENCE = re.compile(
+    r"\b(?:told|tells|telling|said\s+to|spoke\s+to|speaking\s+to|interview\s+with)\s+$", re.I
+)
+_SPEECH = word_forms(
+    "say said says tell told tells tweet tweeted write wrote add added argue argued note noted"
+)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _IN_YEAR = re.compile(r"\bin\s+(?:the\s+)?(?:19|20)\d\d\b")  # when it happened, not "since 1991"
 
@@ -90,11 +103,27 @@ def _common_word(span: Span, lowered: set[str]) -> bool:
 
 def counts_less(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bool:
     """Whether the span is a value beside the one asked: a count of another act than the
-    question's ("874,000 people affected", asked how many died), or what it is compared with
-    ("compared with millions for a satellite", "up from $1.79")."""
-    return _counts_another(sentence[span.end :], asked, wanted) or bool(
-        _COMPARED.search(sentence, 0, span.start)
+    question's ("874,000 people affected", asked how many died), what it is compared with
+    ("compared with millions for a satellite", "up from $1.79"), or someone commenting on the
+    act the sentence has already told ("While the administration shot down the balloon …,
+    Rep. Mike Turner, R-Ohio, told NBC …", asked who shot it down), or whom they told it
+    ("NBC")."""
+    return (
+        _counts_another(sentence[span.end :], asked, wanted)
+        or bool(_COMPARED.search(sentence, 0, span.start))
+        or _commenting(sentence, span, wanted)
+        or bool(_AUDIENCE.search(sentence, 0, span.start))
     )
+
+
+def _commenting(sentence: str, span: Span, wanted: set[str]) -> bool:
+    if not _SPEAKS.match(sentence, span.end) or wanted & _SPEECH:
+        return False  # "who said …?" asks for the speaker
+    before = sentence[: span.start]  # a clause before the speaker's own ("Corvid Labs CEO
+    clause = before[: max(0, before.rfind(","))]  # Mira Okafor said" is not one)
+    if _OWN_ACT.match(clause):
+        return False  # "After winning the Oscar, Michelle Yeoh said": her own act
+    return len(word_forms(clause) & wanted) >= 2
 
 
 def _counts_another(after: str, asked: Asked, wanted: set[str]) -> bool:

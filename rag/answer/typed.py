@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
-from rag.answer.roles import asked_owner, asks_successor, leaving, not_the_agent, other_owner
+from rag.answer.roles import (
+    asked_owner,
+    asks_successor,
+    leaving,
+    not_the_agent,
+    other_owner,
+    taking_over,
+)
 from rag.answer.spans import Span, find_spans, scores
 from rag.answer.surroundings import counts_less, lower_words, older_event, replaced, rules_out
 from rag.retrieve.answer_kind import Asked
@@ -157,6 +164,13 @@ def typed_answer(
         weight *= _other_year(text, years)
         if older_event(text, past):  # "More than 1,000 people died in 2002"
             weight *= _OTHER_YEAR
+        if succession and not taking_over(text, asked_forms):
+            # "who is the new chief of staff?": only a sentence naming one says, but one
+            # may say who is leaving ("Jacinda Ardern is quitting")
+            left |= {
+                _key(s.text) for s in find_spans(text, asked.kind) if leaving(text, s.start, s.end)
+            }
+            continue
         near = anchors(text, wanted)
         seen: set[str] = set()
         found = find_spans(text, asked.kind)

@@ -54,7 +54,7 @@ for _kind, _words in {
         secretary ambassador envoy commissioner pilot soldier analyst strategist expert
         researcher engineer economist banker trader lobbyist adviser advisor consultant
         whistleblower hacker billionaire heir mother father son daughter wife husband superstar
-        dancer skater member naturalist""",
+        dancer skater member naturalist speaker""",
     "organisation": """company firm business brand retailer chain airline automaker carmaker bank
         network studio team club group band organisation organization agency party university
         college school league startup start-up giant maker manufacturer publisher platform
@@ -210,8 +210,9 @@ def read_kind(question: str) -> Asked:
         return Asked("other", "who is")  # she is, not another name
     if _WON_WORK.match(q):  # "who won best picture?": a film, not a person
         return Asked("title", "title")
-    if (m := _WHO_IS_ROLE.match(q)) and _noun_kind(m.group(2)) == "person":
-        # "who is the Manhattan district attorney?": the person holding that role
+    if (m := _WHO_IS_ROLE.match(q)) and _role_holder(m.group(1)):
+        # "who is the Manhattan district attorney?", "who is the new chief of staff?": the
+        # person holding that role
         return Asked("person", m.group(2).lower(), phrase=m.group(1))
     if _WHO.search(q):
         return Asked("person", "who", phrase="a person")
@@ -327,6 +328,21 @@ def _which(q: str) -> Asked | None:
         if determiner == "which" and phrase:  # "which woodland creatures": something named
             return Asked("thing", phrase[-1].lower(), phrase=" ".join(phrase))
     return None
+
+
+def _role_holder(role: str) -> bool:
+    """Whether ``role`` names a person by what they hold: its last word is a noun for a
+    person ("district attorney"), or the word before its "of" is ("chief of staff",
+    "secretary of state", "the head of the agency")."""
+    words = role.split()
+    lowered = [w.lower() for w in words]
+    if "of" not in lowered[1:]:
+        return _noun_kind(lowered[-1]) == "person"
+    at = lowered.index("of")
+    held = [w for w in words[at + 1 :] if w.lower() not in ("the", "a", "an")]
+    if held and held[0][:1].isupper():
+        return False  # "the CEO of Google": whose CEO, read with the name
+    return lowered[at - 1] == "head" or _noun_kind(lowered[at - 1]) == "person"
 
 
 def _noun_kind(word: str) -> AnswerKind | None:

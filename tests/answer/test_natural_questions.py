@@ -313,3 +313,29 @@ def test_a_question_on_what_no_article_mentions_says_so(shipped: NewsRAG) -> Non
     assert answer.short_answer is None
     assert answer.notice.startswith("No indexed article uses “valuation” or a word like it")
     assert shipped.ask("Who founded Anthropic?").notice == ""
+
+
+def test_news_asked_as_of_a_date_is_not_answered_from_an_older_story(
+    engine: NewsRAG, write_file
+) -> None:
+    # this week's quake story gives no toll; a story from months before gives its own quake's
+    write_file(
+        "news/quake.md",
+        '---\ntitle: "Powerful earthquake strikes the coast"\n'
+        'source: "Example Wire"\npublished_at: "2026-05-09"\n---\n\n'
+        "A powerful earthquake struck the coast on Saturday, toppling buildings in three towns. "
+        "Rescue teams searched the rubble of the earthquake through the night. "
+        "Officials said it was too early to say how many people died in the earthquake.\n",
+    )
+    write_file(
+        "news/old-quake.md",
+        '---\ntitle: "Mountain earthquake devastates villages"\n'
+        'source: "Example Wire"\npublished_at: "2026-01-12"\n---\n\n'
+        "More than 1,000 people died in the earthquake that struck the mountain villages. "
+        "Thousands were left homeless in the cold.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    answer = engine.ask("How many people died in the earthquake?", as_of="2026-05-11")
+    assert answer.short_answer is None  # not the January quake's toll
+    months_ago = engine.ask("How many people died in the earthquake?", as_of="2026-01-20")
+    assert months_ago.short_answer == "1,000"  # asked then, it was the news

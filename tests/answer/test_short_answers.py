@@ -14,7 +14,7 @@ from rag.answer.roles import asked_owner, not_the_agent, other_owner, unnamed_ro
 from rag.answer.short import _day_of, _unresolved, fullest
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage, typed_answer
-from rag.retrieve.answer_kind import read_kind
+from rag.retrieve.answer_kind import Asked, read_kind
 from tests.conftest import make_hit
 
 
@@ -122,7 +122,7 @@ def test_a_pointer_back_to_nothing_gets_no_short_answer(question: str, unresolve
 def test_names_in_headlines_and_titles() -> None:
     assert _spans("Kevin Durant NBA trade: Suns land the star.")[0][0] == "Kevin Durant"
     assert ("New Zealand", "place") in _spans("New Zealand Prime Minister Ann Lee resigned.")
-    assert ("U.K", "place") in _spans("She visited the U.K. on Wednesday.")
+    assert ("U.K.", "place") in _spans("She visited the U.K. on Wednesday.")  # its dots kept
     assert all(t != "MVP" for t, _ in _spans("He was named MVP of the final."))
 
 
@@ -520,3 +520,56 @@ def test_a_weekday_is_read_from_the_article_s_date_and_tense() -> None:
     )
     assert _day_of("on monday", "He collapsed on Monday night.", "2023-01-04") == "2023-01-02"
     assert _day_of("yesterday", "It rained yesterday.", "2023-01-02") == "2023-01-01"
+
+
+def test_a_party_before_a_name_is_no_part_of_it() -> None:
+    def names(text: str) -> list[str]:
+        return [s.text for s in find_spans(text, "person")]
+
+    assert names("Republican Kevin McCarthy won the vote.") == ["Kevin McCarthy"]
+    assert "McCarthy" in names("Republican McCarthy wins House speaker on 15th ballot")
+    assert names("The Democratic National Committee met.") == ["Democratic National Committee"]
+    assert names("Liberal Democrats won the seat.") == ["Liberal Democrats"]
+    assert "R-Ohio" not in names("Rep. Mike Turner, R-Ohio, said so.")
+    # a body whose role follows its name is not a person ("Priya Raman chief executive" is)
+    assert [(s.kind, s.text) for s in find_spans("He was Air Force chief of staff.", "person")] == [
+        ("organisation", "Air Force")
+    ]
+
+
+def test_a_word_of_a_quoted_show_name_is_not_a_name_of_its_own() -> None:
+    text = 'Mike Turner told NBC\'s "Meet That Press" that it should have come sooner.'
+    assert [s.text for s in find_spans(text, "person")] == ["Mike Turner", "NBC"]
+    assert "Meet That Press" in [s.text for s in find_spans(text, "title")]
+    speech = '"Joe Biden is wrong about this," said Ada Park.'  # a remark, not a title
+    assert "Joe Biden" in [s.text for s in find_spans(speech, "person")]
+
+
+def test_who_comments_on_an_act_or_hears_of_it_did_not_do_it() -> None:
+    question = "Who shot down the balloon?"
+    told = (
+        "While the military shot down the balloon on Saturday, Rep. Mike Turner, R-Ohio, "
+        "told NBC that it should have been sooner."
+    )
+    assert typed_answer(question, read_kind(question), [(told, 1.0)]) is None
+    own = "After shooting down the balloon, Captain Ada Park told reporters it fell into the sea."
+    assert typed_answer(question, read_kind(question), [(own, 1.0)]) == "Ada Park"
+    # a role before the speaker's name is no act told before it
+    question = "Who is the CEO of Corvid Labs?"
+    said = [("Corvid Labs CEO Mira Okafor said the money will go toward compute.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Mira Okafor"
+
+
+def test_the_new_holder_of_a_role_is_read_where_someone_takes_it() -> None:
+    assert read_kind("who is the new chief of staff") == Asked(
+        "person", "staff", phrase="new chief of staff"
+    )
+    assert read_kind("Who is the CEO of Google?").noun == "who"  # whose CEO: read by name
+    question = "Who is the new chief of staff?"
+    said = [
+        ("Former Rep. Bill Thomas’ chief of staff, Cathy Abernathy, turned him down.", 1.0),
+        ("Ada Park was his chief of staff for a decade.", 0.6),
+    ]
+    assert typed_answer(question, read_kind(question), said) is None
+    said.append(("The president named Jeff Zients as his new chief of staff on Friday.", 0.9))
+    assert typed_answer(question, read_kind(question), said) == "Jeff Zients"
