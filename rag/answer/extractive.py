@@ -54,6 +54,11 @@ _DEFINE_QUESTION = re.compile(
     r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?"
     r"([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})\s*\?*\s*$"
 )
+_ABOUT = re.compile(
+    r"^\W*(?:tell\s+me\s+(?:more\s+)?about|what\s+do\s+(?:you|we)\s+know\s+about|"
+    r"what['’]s)\s+",
+    re.I,
+)
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _RECENT_DAYS, _STALE_DAYS = 30, 60  # coverage of the last month; older than two months
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
@@ -291,7 +296,9 @@ def _answer_shaped(request: AnswerRequest, candidates: list[Candidate]) -> np.nd
 def defined_name(question: str, candidates: list[Candidate]) -> str:
     """The name "What is Anthropic?" or "Who is Sarah Krane?" asks about, as a pattern
     ("" for other questions). Typed in lower case ("what is anthropic", "who are the
-    amodeis"), it is a name when the sentences found write it only with capitals."""
+    amodeis"), it is a name when the sentences found write it only with capitals. "Tell me
+    about Anthropic" asks the same."""
+    question = _ABOUT.sub("what is ", question)
     if m := _DEFINE_QUESTION.match(question):
         return re.escape(m.group(1).strip())
     if not (words := lowercase_subject(question).split()):

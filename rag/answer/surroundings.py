@@ -148,3 +148,49 @@ def older_event(sentence: str, past: int | None) -> bool:
     if past is None or not _IN_YEAR.search(sentence):
         return False
     return all(int(y) < past for y in _YEAR.findall(sentence))
+
+
+# "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
+_MAKING = re.compile(
+    r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
+    r"designs?|designed|develops?|developed)\s+(.*)",
+    re.I,
+)
+_NOT_MADE = {"the", "a", "an", "its", "their", "these", "those", "this", "his", "her", "new"}
+_CLAUSE = {"that", "which", "who", "for", "in", "on", "at", "by", "used", "to", "and", "with"}
+
+
+def made_thing(question: str) -> str:
+    """What a question asks the maker of, singular ("chip" of "Who makes the TPU chips
+    Anthropic would use?"), or ""."""
+    m = _MAKING.search(question)
+    if not m:
+        return ""
+    head = ""
+    for word in re.findall(r"[\w’'-]+", m.group(1)):
+        if word.lower() in _CLAUSE or (head and word[:1].isupper()):
+            break  # "the TPU chips Anthropic would use": the chips
+        if word.islower() and word not in _NOT_MADE:
+            head = word
+    return singular(head) if head else ""
+
+
+def maker(sentence: str, span: Span, thing: str) -> float:
+    """For a question about who makes ``thing``: 2 for a name owning it ("Google's
+    proprietary AI chips"), 0 for the thing itself ("TPUs (Tensor Processing Units) —
+    Google's … chips"), less for another name beside its owner ("Anthropic secures access
+    to TPUs — Google's … chips"), else 1."""
+    if not thing:
+        return 1.0
+    after = sentence[span.end :]
+    owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}{re.escape(thing)}"
+    if re.search(rf"\b{re.escape(span.text)}{owned}", sentence, re.I):
+        return 2.0  # (wherever the sentence names it: "with Google, … Google's chips")
+    described = re.match(
+        rf"\s*(?:\([^()]{{1,60}}\)\s*)?[—–,(]\s*(?:[\w’'&-]+\s+){{0,5}}{re.escape(thing)}",
+        after,
+        re.I,
+    )
+    if described or thing in span.text.lower():
+        return 0.0
+    return 0.3 if re.search(rf"[A-Z][\w&.-]*{owned}", sentence, re.I) else 1.0

@@ -33,7 +33,15 @@ from rag.answer.roles import (
     taking_over,
 )
 from rag.answer.spans import Span, find_spans, scores
-from rag.answer.surroundings import counts_less, lower_words, older_event, replaced, rules_out
+from rag.answer.surroundings import (
+    counts_less,
+    lower_words,
+    made_thing,
+    maker,
+    older_event,
+    replaced,
+    rules_out,
+)
 from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
@@ -153,6 +161,7 @@ def typed_answer(
     past = latest - 1 if latest and not years and asked.kind != "date" else None
     lowered = lower_words(text for text, _ in sentences)
     succession = asks_successor(question)
+    made = made_thing(question) if asked.kind in ("person", "organisation") else ""
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -206,6 +215,7 @@ def typed_answer(
             )
             if counts_less(text, span, asked, wanted):
                 fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
+            fit *= maker(text, span, made)  # "Google's proprietary AI chips", not the chips
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most

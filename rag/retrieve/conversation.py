@@ -52,6 +52,13 @@ _NOT_NAME_WORDS = (
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
 )
 _NOT_NAMES = set(_NOT_NAME_WORDS.split())
+# question words and particles: what a question asking about nothing of its own is made of
+_PARTICLES = set(
+    """who whom whose what which when where why how is are was were be been do does did would
+    could should will can may might must the a an of to in on for at by with it its they them
+    their that this these those there one ones many much more most else about so then and
+    but or""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -127,15 +134,26 @@ def carried_context(question: str) -> tuple[str, str]:
 
 def is_follow_up(question: str) -> bool:
     """A question that leans on the previous turn: starts like one ("and …", "what about
-    …", or a short "why?"), or points back with a pronoun and names little itself. "how long
-    has google invested in anthropic" stands on its own."""
+    …", or a short "why?"), points back with a pronoun and names little itself, or asks
+    about nothing of its own ("Who would benefit?", "How many?"). "how long has google
+    invested in anthropic" stands on its own."""
     q = question.strip()
     short = bool(_SHORT_START.match(q)) and len(q.split()) < _SHORT
     return (
         bool(_FOLLOW_UP_START.match(q))
         or short
         or (bool(_PRONOUN.search(q)) and len(names(q)) <= 1)
+        or _bare(q)
     )
+
+
+def _bare(question: str, most: int = 1) -> bool:
+    """A short question with no subject of its own: no name and at most ``most`` words
+    beyond question words and particles ("Who would benefit?"; with 0, "How many?")."""
+    if names(question) or len(question.split()) >= _SHORT:
+        return False
+    own = [w for w in re.findall(r"[a-z’'-]+", question.lower()) if w not in _PARTICLES]
+    return len(own) <= most
 
 
 def condense(
@@ -176,6 +194,13 @@ def condense(
                 carried.append(name)
         if carried:
             break
+    if _bare(question, most=0):
+        # "How many?" after "What chips does Anthropic use?": of the chips, not of Anthropic;
+        # the last question that asked about something of its own is what it points at
+        asked = next((p for p in reversed(previous) if not _bare(p.strip())), previous[-1])
+        words = carried_context(asked.strip())[0].rstrip("?!. ").split()
+        topic = " ".join(w for w in words if w.lower().strip(",;:") not in _PARTICLES)
+        return f"{question} ({topic})" if topic else question
     if not carried and not own:
         # no name to carry ("what does gartner think", then "who said that"): the last
         # question is what the follow-up points at

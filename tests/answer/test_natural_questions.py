@@ -42,6 +42,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> New
         ("Who is Sarah Krane?", "“Compute power is the new oil,” says Sarah Krane, a senior"),
         ("what is anthropic", "Anthropic, the San Francisco–based AI research firm"),
         ("who are the amodeis", "Anthropic, the San Francisco–based AI research firm"),
+        ("Tell me about Anthropic", "Anthropic, the San Francisco–based AI research firm"),
     ],
 )
 def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
@@ -339,3 +340,17 @@ def test_news_asked_as_of_a_date_is_not_answered_from_an_older_story(
     assert answer.short_answer is None  # not the January quake's toll
     months_ago = engine.ask("How many people died in the earthquake?", as_of="2026-01-20")
     assert months_ago.short_answer == "1,000"  # asked then, it was the news
+
+
+def test_who_makes_the_chips_is_their_owner(shipped: NewsRAG) -> None:
+    # "Anthropic secures access to TPUs … — Google's proprietary AI chips"
+    assert shipped.ask("Who makes the chips?").short_answer == "Google"
+
+
+def test_a_follow_up_with_no_subject_of_its_own_is_answered_on_the_last_topic(
+    shipped: NewsRAG,
+) -> None:
+    _, many = _follow_up(shipped, "What chips does Anthropic use?", "How many?")
+    assert "thousands of high-performance chips" in many.sentences[0].text
+    _, benefit = _follow_up(shipped, "What is the Google Anthropic deal?", "Who would benefit?")
+    assert not benefit.abstained  # it had been refused: "benefit" alone matched nothing

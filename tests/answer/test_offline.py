@@ -161,9 +161,19 @@ def test_a_follow_up_naming_only_a_subject_asks_the_last_question_of_it() -> Non
     gartner = [Message("user", "What does Gartner say about compute?")]
     own = "how long has google invested in anthropic"
     assert condense(own, gartner) == own
-    assert condense("Why is that?", gartner) == "Why is that? (Gartner)"
+    assert condense("Why is that?", gartner) == "Why is that? (Gartner say compute)"
     latest = [Message("user", "What's the latest on Google?")]  # "What's" owns nothing
     assert condense("And Amazon?", latest) == "What's the latest on Amazon?"
+
+
+def test_a_follow_up_asking_about_nothing_of_its_own_asks_about_the_last_topic() -> None:
+    chips = [Message("user", "What chips does Anthropic use?"), Message("assistant", "…")]
+    assert condense("How many?", chips) == "How many? (chips Anthropic use)"  # not "(Anthropic)"
+    deal = [Message("user", "What is the Google Anthropic deal?"), Message("assistant", "…")]
+    assert condense("Who would benefit?", deal) == "Who would benefit? (Google Anthropic)"
+    deal += [Message("user", "Who would benefit?"), Message("assistant", "…")]
+    assert condense("Why?", deal) == "Why? (Google Anthropic deal)"  # the question before
+    assert condense("who is sarah krane", deal) == "who is sarah krane"  # a subject of its own
 
 
 def test_he_or_she_is_the_person_last_named() -> None:

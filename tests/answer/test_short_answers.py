@@ -573,3 +573,12 @@ def test_the_new_holder_of_a_role_is_read_where_someone_takes_it() -> None:
     assert typed_answer(question, read_kind(question), said) is None
     said.append(("The president named Jeff Zients as his new chief of staff on Friday.", 0.9))
     assert typed_answer(question, read_kind(question), said) == "Jeff Zients"
+
+
+def test_who_makes_a_thing_is_its_owner_not_the_thing_or_its_user() -> None:
+    question = "Who makes the chips?"
+    said = [
+        ("By aligning with Harbor, Nimbus secures access to QPUs (Quantum Processing Units) — "
+         "Harbor’s proprietary AI chips.", 1.0),
+    ]  # fmt: skip
+    assert typed_answer(question, read_kind(question), said) == "Harbor"
