@@ -212,6 +212,7 @@ _SENSES = (
     "die death dead kill",
     "sue su lawsuit",
     "resign quit",
+    "win won beat defeat victori",  # who won: the side that beat the other
     "fire oust sack dismiss",
     "launch releas unveil debut",
     "busi unit divis",  # a company's cloud business, unit or division

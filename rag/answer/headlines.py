@@ -11,6 +11,8 @@ import numpy as np
 
 from rag.answer.candidates import Candidate
 
+# the small words a title-case headline still writes in lower case ("… in Talks over …")
+_SMALL = set("a an the of in on at to for and or but by with vs vs. as from into over".split())  # noqa: SIM905
 _HEADLINE = 1.0  # a headline's weight for the short answer, against its article's best sentence
 _OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")  # "… - CNN", "… | Reuters"
 
@@ -20,7 +22,9 @@ def headlines(
 ) -> list[tuple[str, float, int]]:
     """(headline, weight, the best candidate of its article) for the articles of the pool's
     sentences: a headline weighs what its article's best sentence scores. A
-    headline in title case is left out (every word capitalised hides which are names)."""
+    headline in title case is left out (every word capitalised hides which are names); one
+    writing a word of its own in lower case is read ("Kansas City Chiefs beat Philadelphia
+    Eagles in Super Bowl 57")."""
     out = []
     seen: set[str] = set()
     for i in pool:
@@ -30,7 +34,7 @@ def headlines(
         if hit.article_id in seen or len(words) < 4:
             continue
         seen.add(hit.article_id)
-        if sum(w[:1].isupper() for w in words) > 0.6 * len(words):
+        if not any(w.islower() and w not in _SMALL for w in words):
             continue
         out.append((title, _HEADLINE * float(score[i]), i))
     return out

@@ -52,6 +52,13 @@ _OWN_ACT = re.compile(r"^\W*(?:(?:after|before|while|since|when|upon|on)\s+)?\w+
 _AUDIENCE = re.compile(
     r"\b(?:told|tells|telling|said\s+to|spoke\s+to|speaking\s+to|interview\s+with)\s+$", re.I
 )
+# before a name: it lost ("Kansas City Chiefs beat Philadelphia Eagles"), asked who won
+_BEATEN = re.compile(
+    r"\b(?:beat|beats|beating|defeat(?:s|ed|ing)?|top(?:s|ped)?|edg(?:e|es|ed)|rout(?:s|ed)?|"
+    r"overc(?:ame|omes?)|over|past|against|vs\.?|versus)\s+(?:the\s+)?$",
+    re.I,
+)
+_WINNING = word_forms("win wins won winning winner")
 _SPEECH = word_forms(
     "say said says tell told tells tweet tweeted write wrote add added argue argued note noted"
 )
@@ -113,6 +120,7 @@ def counts_less(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bo
         or bool(_COMPARED.search(sentence, 0, span.start))
         or _commenting(sentence, span, wanted)
         or bool(_AUDIENCE.search(sentence, 0, span.start))
+        or (bool(wanted & _WINNING) and bool(_BEATEN.search(sentence, 0, span.start)))
     )
 
 

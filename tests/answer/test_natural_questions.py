@@ -354,3 +354,25 @@ def test_a_follow_up_with_no_subject_of_its_own_is_answered_on_the_last_topic(
     assert "thousands of high-performance chips" in many.sentences[0].text
     _, benefit = _follow_up(shipped, "What is the Google Anthropic deal?", "Who would benefit?")
     assert not benefit.abstained  # it had been refused: "benefit" alone matched nothing
+
+
+def test_a_headline_full_of_names_is_read_when_it_writes_a_verb_in_lower_case(
+    engine: NewsRAG, write_file
+) -> None:
+    write_file(
+        "news/final.md",
+        '---\ntitle: "Harbor City Hawks Beat Orbital United In Northern Cup Final"\n'
+        'source: "Example Sports"\npublished_at: "2026-05-10"\n---\n\n'
+        "The Northern Cup final was played on Saturday in front of a sold-out crowd. "
+        "Harbor City and Orbital United had met twice in the league this season.\n",
+    )
+    write_file(
+        "news/recap.md",
+        '---\ntitle: "Harbor City Hawks beat Orbital United in Northern Cup final"\n'
+        'source: "Example Wire"\npublished_at: "2026-05-10"\n---\n\n'
+        "The Northern Cup final ended a long season for both clubs on Saturday. "
+        "Both clubs had won the Northern Cup final before, in front of smaller crowds.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    answer = engine.ask("Who won the Northern Cup final?", as_of="2026-05-11")
+    assert answer.short_answer in ("Harbor City Hawks", "Harbor City")  # "beat" is a win

@@ -582,3 +582,9 @@ def test_who_makes_a_thing_is_its_owner_not_the_thing_or_its_user() -> None:
          "Harbor’s proprietary AI chips.", 1.0),
     ]  # fmt: skip
     assert typed_answer(question, read_kind(question), said) == "Harbor"
+
+
+def test_the_side_beaten_did_not_win() -> None:
+    question = "Who won the cup final?"
+    said = [("Harbor City Hawks beat Orbital United in the cup final", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
