@@ -3,8 +3,11 @@ denies it did what the question asks ("Beyoncé has never won album of the year"
 numbers a name the question gives ("Super Bowl 57"), labels a headline's topic ("Wild Isles:
 …"), is a common word opening the sentence ("Police have released …"), counts another act
 ("874,000 people affected", asked how many died), is what the answer is compared with or
-replaced ("compared with millions", "ending the Labrador retriever's 31-year term"), or sits
-in a sentence about an older event ("died in 2002").
+replaced ("compared with millions", "ending the Labrador retriever's 31-year term"), sits
+in a sentence about an older event ("died in 2002"), comments on the act or hears of it ("…,
+Rep. Mike Turner told NBC"), was beaten ("Chiefs beat Philadelphia Eagles"), owns or is the
+thing whose maker is asked ("Google's proprietary AI chips"), or is another side's points
+("Eagles 35").
 
 Example:
     >>> denied(" has never won album of the year.", {"won", "album", "year"})
@@ -202,3 +205,43 @@ def maker(sentence: str, span: Span, thing: str) -> float:
     if described or thing in span.text.lower():
         return 0.0
     return 0.3 if re.search(rf"[A-Z][\w&.-]*{owned}", sentence, re.I) else 1.0
+
+
+# a side's points in a result: "Chiefs 38, Eagles 35", "the Chiefs … win 38-35"
+_SCORE_UNITS = {"point", "goal", "run"}
+_SIDE_BEFORE = re.compile(r"([A-Z][\w.&’'-]*)\s+$")  # "Chiefs " of "Chiefs 35"
+_PAIR_FIRST = re.compile(r"^[-–]\d{1,3}\b")  # "-35" after "38"
+_PAIR_SECOND = re.compile(r"\b\d{1,3}[-–]$")  # "38-" before "35"
+_WIN_VERB = re.compile(r"\b(?:win|wins|won|beat|beats|defeat\w*|top(?:s|ped)?|edg\w*|rout\w*)\b")
+_INTERIM = re.compile(  # a score while the game went on
+    r"\(\d{1,2}:\d{2}\s+left|\bat\s+(?:half-?time|the\s+half)\b|\bhalf-?time\s+(?:lead|deficit)",
+    re.I,
+)
+
+
+def side_points(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> float:
+    """For "how many points did the Chiefs score?": 1 for a number the sentence gives the
+    side asked about ("Chiefs 38", the winner's 38 of "the Chiefs … win 38-35"), less for
+    another side's ("Eagles 35") or a score while the game went on ("(9:39 left in second
+    quarter)"), 1 for any other number."""
+    if asked.kind != "number" or singular(asked.unit.lower()) not in _SCORE_UNITS:
+        return 1.0
+    factor = 0.5 if _INTERIM.search(sentence, span.end, span.end + 40) else 1.0
+    if side := _SIDE_BEFORE.search(sentence, 0, span.start):  # a tally: "Chiefs 35,"
+        return factor * (1.0 if word_forms(side.group(1)) & wanted else _ANOTHER_SIDE)
+    first = bool(_PAIR_FIRST.match(sentence, span.end))
+    second = bool(_PAIR_SECOND.search(sentence, 0, span.start))
+    if not (first or second):
+        return factor
+    verbs = list(_WIN_VERB.finditer(sentence, 0, span.start))
+    if not verbs:
+        return factor
+    verb = verbs[-1]  # the last act of winning before the result
+    winner = bool(word_forms(sentence[: verb.start()]) & wanted)
+    loser = bool(word_forms(sentence[verb.end() : span.start]) & wanted)
+    if winner == loser:
+        return factor
+    return factor * (1.0 if first == winner else _ANOTHER_SIDE)
+
+
+_ANOTHER_SIDE = 0.3

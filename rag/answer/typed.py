@@ -41,6 +41,7 @@ from rag.answer.surroundings import (
     older_event,
     replaced,
     rules_out,
+    side_points,
 )
 from rag.retrieve.answer_kind import Asked
 
@@ -216,6 +217,7 @@ def typed_answer(
             if counts_less(text, span, asked, wanted):
                 fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
             fit *= maker(text, span, made)  # "Google's proprietary AI chips", not the chips
+            fit *= side_points(text, span, asked, wanted)  # the Chiefs' 38, not the Eagles' 35
             seen.add(key)
             vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most

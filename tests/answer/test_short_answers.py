@@ -588,3 +588,16 @@ def test_the_side_beaten_did_not_win() -> None:
     question = "Who won the cup final?"
     said = [("Harbor City Hawks beat Orbital United in the cup final", 1.0)]
     assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
+
+
+def test_a_side_s_points_are_the_ones_the_result_gives_it() -> None:
+    question = "How many points did the Hawks score?"
+    said = [
+        ("The Hawks erased a 24-14 halftime deficit to win 38-35 in the final.", 1.0),
+        ("Score: Hawks 14, Owls 14 (9:39 left in second quarter)", 0.95),
+        ("Score: Owls 35, Hawks 35 (5:15 left in fourth quarter)", 0.9),
+        ("The Hawks beat the Owls 38-35.", 0.85),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "38"
+    question = "How many points did the Owls score?"
+    assert typed_answer(question, read_kind(question), said) == "35"
