@@ -146,6 +146,8 @@ _TAKES_OVER = re.compile(
     re.I,
 )
 _NEW_ROLE = re.compile(r"\b(?:new|next)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.I)
+_CURRENT = re.compile(r"^\W*who(?:['’]s|\s+is|\s+are)\s", re.I)
+_FORMER = re.compile(r"\b(?:former|ex-|then-|late)\s*(?:[\w’'-]+,?\s+){0,3}$", re.I)
 _LEAVING_AFTER = re.compile(
     r"(?:\s*,[^,]{1,60},|['’]s\s+(?:\w+\s+)?(?:decision|plan|announcement)\s+to)?"
     r"\s+(?:is|was|will|has|had|would|said\s+\w+\s+(?:is|was|will))?\s*"
@@ -171,6 +173,17 @@ def taking_over(sentence: str, wanted: set[str]) -> bool:
     if _TAKES_OVER.search(sentence):
         return True
     return any(word_forms(m.group(1)) & wanted for m in _NEW_ROLE.finditer(sentence))
+
+
+def asks_current(question: str) -> bool:
+    """Whether the question asks who holds a role now ("who is the CEO of Twitter?")."""
+    return bool(_CURRENT.match(question)) and bool(re.search(rf"\b{_ROLE}\b", question, re.I))
+
+
+def former(sentence: str, start: int) -> bool:
+    """Whether the sentence calls the name at ``start`` a former holder ("the platform's
+    former CEO, Jack Dorsey", "ex-president …")."""
+    return bool(_FORMER.search(sentence, 0, start))
 
 
 def leaving(sentence: str, start: int, end: int) -> bool:

@@ -26,7 +26,9 @@ from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import (
     asked_owner,
+    asks_current,
     asks_successor,
+    former,
     leaving,
     not_the_agent,
     other_owner,
@@ -162,6 +164,7 @@ def typed_answer(
     past = latest - 1 if latest and not years and asked.kind != "date" else None
     lowered = lower_words(text for text, _ in sentences)
     succession = asks_successor(question)
+    current_holder = asks_current(question)  # "who is the CEO?": not a former one
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
     votes: dict[str, _Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
@@ -206,6 +209,7 @@ def typed_answer(
                 or _abbreviated(span.text, acronyms)
                 or (owner and other_owner(text, span.start, span.end, owner))
                 or not_the_agent(text, span.start, span.end, asked_forms)
+                or (current_holder and former(text, span.start))
                 or rules_out(text, span, asked, wanted, lowered)  # "has never won"
             ):
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for

@@ -601,3 +601,14 @@ def test_a_side_s_points_are_the_ones_the_result_gives_it() -> None:
     assert typed_answer(question, read_kind(question), said) == "38"
     question = "How many points did the Owls score?"
     assert typed_answer(question, read_kind(question), said) == "35"
+
+
+def test_a_former_holder_of_a_role_is_not_who_holds_it_now() -> None:
+    question = "Who is the CEO of Nightjar?"
+    said = [
+        ("Nightjar’s former CEO, Mara Quell, replied: “Why?”", 1.0),
+        ("Nightjar CEO Ivo Brandt said the change would stay.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Ivo Brandt"
+    question = "Who was the CEO of Nightjar in 2020?"  # asked of a past year: she may be
+    assert typed_answer(question, read_kind(question), said[:1]) == "Mara Quell"
