@@ -62,7 +62,7 @@ def asked_owner(question: str) -> str | None:
         return context.split(",")[0].strip()
     m = _QUESTION_OF.search(question) or _QUESTION_OWNS.search(question)
     if m:
-        return m.group(1).strip()
+        return re.sub(r"['’]s?$", "", m.group(1).strip())  # "Anthropic", not "Anthropic's"
     m = _TYPED_OF.search(question) or _TYPED_OWNS.search(question)
     return m.group(1) if m and m.group(1).lower() not in _NOT_OWNERS else None
 

@@ -82,11 +82,12 @@ def _better(
     for candidate in sorted(_edits(lower)):
         stems = tokenize(candidate)
         count = vocabulary.chunk_count(stems[0]) if stems else 0
-        if count:  # most chunks first; of one stem, the shorter ("Turkey", not "Turkeye")
-            found.append((-count, len(candidate), candidate, stems[0]))
+        if count:  # most chunks first; of one stem, a word ("Google", not "Googl" for
+            # "Googel"), then the shorter ("Turkey", not "Turkeye")
+            found.append((-count, not known(candidate), len(candidate), candidate, stems[0]))
     found.sort()
     shares = vocabulary.match_shares([stem for *_, stem in found], others)
-    for (_, _, candidate, _), share in zip(found, shares, strict=True):
+    for (*_, candidate, _), share in zip(found, shares, strict=True):
         if share >= _AGREE:
             return candidate[0].upper() + candidate[1:] if word[0].isupper() else candidate
     return None

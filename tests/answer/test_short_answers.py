@@ -67,7 +67,7 @@ def test_a_describing_compound_is_not_a_name() -> None:
 
 def test_whose_role_a_name_holds() -> None:
     assert asked_owner("Who is the CEO of Anthropic?") == "Anthropic"
-    assert asked_owner("Who is Google's chief executive?") == "Google's"
+    assert asked_owner("Who is Google's chief executive?") == "Google"
     assert asked_owner("Who founded Anthropic?") is None
     assert asked_owner("Who is its CEO? (Anthropic)") == "Anthropic"  # a follow-up
     assert asked_owner("Who is its CEO?") is None
@@ -448,6 +448,7 @@ def test_a_role_asked_at_one_company_and_given_at_another_is_said_to_be_missing(
     other = "Mara Quell, Orbital Cloud's CEO, said so."
     assert unnamed_role("Who is the CEO of Nightjar?", [other]) == "Nightjar’s CEO"
     assert unnamed_role("who is nightjar's ceo", [other]) == "Nightjar’s CEO"
+    assert unnamed_role("Who is Nightjar's CEO?", [other]) == "Nightjar’s CEO"  # not "'s’s"
     named = ["Nightjar CEO Ivo Brandt agreed.", other]
     assert unnamed_role("Who is the CEO of Nightjar?", named) == ""
     assert unnamed_role("Who is the CEO of Nightjar?", ["Nightjar grew fast."]) == ""

@@ -33,6 +33,8 @@ def test_a_misspelt_name_is_read_as_the_one_the_articles_use() -> None:
     assert text == "who is sundar pichai and what did google say"
     assert fixes == (("pichay", "pichai"), ("gogle", "google"))
     assert mended("When did Syracuse coach Jim Boheim retire?")[1] == (("Boheim", "Boeheim"),)
+    # "Googl" (the index's stem of "Google") is one edit away too: the word is read
+    assert mended("Who is Googel's CEO?")[1] == (("Googel", "Google"),)
 
 
 def test_words_the_articles_use_and_real_words_they_do_not_stay_as_asked() -> None:
