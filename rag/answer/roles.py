@@ -39,7 +39,12 @@ _TYPED_OF = re.compile(
     rf"\b{_ROLE}\s+(?:of|at|for)\s+(?:the\s+)?([\w&.-]+(?:\s+[\w&.-]+){{0,2}})\W*$", re.I
 )
 _TYPED_OWNS = re.compile(rf"\b([\w&.-]+)['’]s\s+(?:\w+\s+)?{_ROLE}\b", re.I)
-_NOT_OWNERS = {"company", "firm", "startup", "group", "team", "country", "staff", "it", "its"}
+# "who is anthropics ceo": a possessive typed without its apostrophe
+_TYPED_BARE = re.compile(rf"\b([a-z][\w&.-]*[a-rt-z]s)\s+{_ROLE}\b")
+_NOT_OWNERS = set(
+    """its his hers theirs sales news operations affairs company firm startup group team
+    country staff it""".split()  # noqa: SIM905
+)
 # next to a name in a sentence: ", Google's CEO" / ", the chief executive of Google" after it,
 # "Google CEO " / "Google's chief executive, " / "the CEO of Google, " before it
 _AFTER_OWNS = re.compile(
@@ -63,7 +68,7 @@ def asked_owner(question: str) -> str | None:
     m = _QUESTION_OF.search(question) or _QUESTION_OWNS.search(question)
     if m:
         return re.sub(r"['’]s?$", "", m.group(1).strip())  # "Anthropic", not "Anthropic's"
-    m = _TYPED_OF.search(question) or _TYPED_OWNS.search(question)
+    m = _TYPED_OF.search(question) or _TYPED_OWNS.search(question) or _TYPED_BARE.search(question)
     return m.group(1) if m and m.group(1).lower() not in _NOT_OWNERS else None
 
 
@@ -109,7 +114,7 @@ def unnamed_role(question: str, sentences: Sequence[str]) -> str:
     # as a name and a role are written, when the question was typed in lower case
     owner = owner if not owner.islower() else owner.title()
     asked = role.group(0) if not role.group(0).islower() else role.group(0).replace("ceo", "CEO")
-    return f"{owner}’s {asked}"
+    return f"{owner}’ {asked}" if owner.endswith("s") else f"{owner}’s {asked}"
 
 
 # "founded by former OpenAI executives " before a name: the act, and who the agent is
@@ -193,5 +198,7 @@ def leaving(sentence: str, start: int, end: int) -> bool:
 
 
 def _words(name: str) -> set[str]:
+    """The words of a name, each without a possessive or a final "s" ("Anthropics" typed for
+    "Anthropic's" meets "Anthropic")."""
     words = (re.sub(r"['’]s?$", "", w.lower().strip(".")) for w in re.findall(r"[\w&.’'-]+", name))
-    return set(words) - {"the", "of", ""}
+    return {re.sub(r"(?<=[^s])s$", "", w) for w in words} - {"the", "of", ""}

@@ -613,3 +613,13 @@ def test_a_former_holder_of_a_role_is_not_who_holds_it_now() -> None:
     assert typed_answer(question, read_kind(question), said) == "Ivo Brandt"
     question = "Who was the CEO of Nightjar in 2020?"  # asked of a past year: she may be
     assert typed_answer(question, read_kind(question), said[:1]) == "Mara Quell"
+
+
+def test_a_possessive_typed_without_its_apostrophe_names_the_owner() -> None:
+    other = "Mara Quell, Orbital Cloud's CEO, said so."
+    assert asked_owner("who is nightjars ceo") == "nightjars"
+    assert unnamed_role("who is nightjars ceo", [other]) == "Nightjars’ CEO"
+    question = "who is nightjars ceo"
+    said = [(other, 1.0), ("Nightjar CEO Ivo Brandt agreed.", 0.9)]
+    assert typed_answer(question, read_kind(question), said) == "Ivo Brandt"
+    assert asked_owner("who is the sales chief") is None
