@@ -37,6 +37,7 @@ _POINTS_BACK = re.compile(
 )
 _ATTRIBUTED = re.compile(r"[”\"],?\s+(?:says|said|notes|noted|told|added|wrote)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
+_LOWER_CODE = re.compile(r"\b([a-z]{2,5})\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _HOW_MEASURE = re.compile(
     r"\bhow\s+(?:big|large|long|old|far|tall|high|fast|deep|often|strong|hot|cold|soon|small|"
@@ -102,12 +103,21 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
             forms[i] = forms[i] | held(share.keys(), named)
     # "the FTC" is held by a sentence naming the Federal Trade Commission
     acronyms = {a: singular(a.lower()) for a in _ACRONYM.findall(request.standalone)}
+    # typed in lower case ("what is the ftc"): a short word no article uses as written
+    typed = {w for w in _LOWER_CODE.findall(request.standalone) if w in _unheld(share, forms)}
+    acronyms |= {w.upper(): singular(w) for w in typed}
     acronyms = {a: form for a, form in acronyms.items() if form in share}
     if acronyms:
         for i, c in enumerate(candidates):
             spelled = initials(c.text)
             forms[i] = forms[i] | {form for a, form in acronyms.items() if a in spelled}
     return Coverage(share, forms)
+
+
+def _unheld(share: dict[str, float], forms: list[set[str]]) -> set[str]:
+    """The question's words no sentence holds."""
+    held_somewhere = set().union(*forms) if forms else set()
+    return {w for w in share if w not in held_somewhere}
 
 
 def in_passage(covered: Coverage, candidates: list[Candidate]) -> np.ndarray:

@@ -59,6 +59,7 @@ _ABOUT = re.compile(
     r"what['’]s)\s+",
     re.I,
 )
+_DOES = re.compile(r"^\W*what\s+does\s+(.+?)\s+do\W*$", re.I)  # "what does anthropic do"
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
 _RECENT_DAYS, _STALE_DAYS = 30, 60  # coverage of the last month; older than two months
 _FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
@@ -298,7 +299,7 @@ def defined_name(question: str, candidates: list[Candidate]) -> str:
     ("" for other questions). Typed in lower case ("what is anthropic", "who are the
     amodeis"), it is a name when the sentences found write it only with capitals. "Tell me
     about Anthropic" asks the same."""
-    question = _ABOUT.sub("what is ", question)
+    question = _DOES.sub(r"what is \1", _ABOUT.sub("what is ", question))
     if m := _DEFINE_QUESTION.match(question):
         return re.escape(m.group(1).strip())
     if not (words := lowercase_subject(question).split()):

@@ -124,6 +124,7 @@ def counts_less(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bo
         or _commenting(sentence, span, wanted)
         or bool(_AUDIENCE.search(sentence, 0, span.start))
         or (bool(wanted & _WINNING) and bool(_BEATEN.search(sentence, 0, span.start)))
+        or _anothers_clause(sentence, span, asked, wanted)
     )
 
 
@@ -245,3 +246,17 @@ def side_points(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> fl
 
 
 _ANOTHER_SIDE = 0.3
+
+
+# a clause telling of another name than the question's: "…, including Amazon, which invested
+# heavily through its AWS platform in late 2024"
+_WHICH_CLAUSE = re.compile(r"\b([A-Z][\w&.-]+)\s*,\s*(?:which|who)\s+[^,;.]*$")
+
+
+def _anothers_clause(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bool:
+    """Whether a date or amount sits in a clause about a name the question does not give
+    ("Amazon, which invested … in late 2024", asked when Google invested)."""
+    if asked.kind not in ("date", "money", "number"):
+        return False
+    m = _WHICH_CLAUSE.search(sentence, 0, span.start)
+    return bool(m) and not word_forms(m.group(1)) & wanted

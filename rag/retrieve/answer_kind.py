@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.answer.gazetteer import is_first_name
+
 AnswerKind = Literal[
     "person",
     "organisation",
@@ -116,8 +118,9 @@ _HOW = re.compile(
     re.I,
 )
 _WHEN = re.compile(
-    rf"{_START}(when|what date|what day|what year|what month|on what date|in what year|"
-    r"in which year|which year|which month|which day)\b|\b(?:by|since|until) when\W*$|"
+    rf"{_START}(when|since when|until when|what date|what day|what year|what month|"
+    r"on what date|in what year|in which year|which year|which month|which day)\b|"
+    r"\b(?:by|since|until) when\W*$|"
     r"\bwhen (?:did|does|do|is|was|were|will)\b",
     re.I,
 )
@@ -136,6 +139,10 @@ _WHO_IS_ROLE = re.compile(
 # "where does he work?", "where did Ben Wu study?", "who does she work for?": an employer
 _ASKED_ABOUT = (
     r"(?i:\s+(?:does|did|do|has|have|is|was)(?:\s+(?:he|she|they))?)(?:\s+[A-Z][\w.’'-]*){0,4}"
+)
+_EMPLOYER_TYPED = re.compile(
+    r"\bwhere\s+(?:does|did|do|is|was)\s+([a-z]+)\s+[a-z][\w’'-]*\s+(?:now\s+)?"
+    r"(?:work|working|study|studied|studying)\b"
 )
 _EMPLOYER = re.compile(
     rf"\b(?i:where){_ASKED_ABOUT}\s+(?i:(?:now\s+)?(?:work|working|study|studied|studying))\b|"
@@ -204,7 +211,7 @@ def read_kind(question: str) -> Asked:
         if found.kind == "thing" and _BARE.match(q):
             return Asked()  # "What is the deal?", "What are the plans?": what it is
         return found
-    if _EMPLOYER.search(q):
+    if _EMPLOYER.search(q) or _employer_typed(q):
         return Asked("organisation", "employer", phrase="an employer")
     if _WHO_IS_NAMED.match(q) or _who_is_lowercase_name(q):  # "Who is Sarah Krane?": who
         return Asked("other", "who is")  # she is, not another name
@@ -343,6 +350,13 @@ def _role_holder(role: str) -> bool:
     if held and held[0][:1].isupper():
         return False  # "the CEO of Google": whose CEO, read with the name
     return lowered[at - 1] == "head" or _noun_kind(lowered[at - 1]) == "person"
+
+
+def _employer_typed(q: str) -> bool:
+    """ "where does ben wu work": a person's name typed in lower case, asked where they work
+    ("where do most people work from home?" asks a place)."""
+    m = _EMPLOYER_TYPED.search(q)
+    return bool(m) and is_first_name(m.group(1))
 
 
 def _noun_kind(word: str) -> AnswerKind | None:

@@ -43,6 +43,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> New
         ("what is anthropic", "Anthropic, the San Francisco–based AI research firm"),
         ("who are the amodeis", "Anthropic, the San Francisco–based AI research firm"),
         ("Tell me about Anthropic", "Anthropic, the San Francisco–based AI research firm"),
+        ("what does anthropic do", "Anthropic, the San Francisco–based AI research firm"),
     ],
 )
 def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
@@ -376,3 +377,17 @@ def test_a_headline_full_of_names_is_read_when_it_writes_a_verb_in_lower_case(
     engine.ingest([str(write_file("news/.keep", "").parent)])
     answer = engine.ask("Who won the Northern Cup final?", as_of="2026-05-11")
     assert answer.short_answer in ("Harbor City Hawks", "Harbor City")  # "beat" is a win
+
+
+def test_an_acronym_typed_in_lower_case_is_read_from_the_name_it_stands_for(
+    shipped: NewsRAG,
+) -> None:
+    answer = shipped.ask("what is the ftc")  # had been refused
+    assert not answer.abstained
+    assert "Federal Trade Commission" in answer.sentences[0].text
+
+
+def test_when_one_company_invested_is_not_the_date_another_did(shipped: NewsRAG) -> None:
+    # "… including Amazon, which invested heavily through its AWS platform in late 2024"
+    assert shipped.ask("When did Google invest in Anthropic?").short_answer == "2023"
+    assert shipped.ask("When did Amazon invest in Anthropic?").short_answer == "2024"
