@@ -41,6 +41,14 @@ _COMMON_OPENER = re.compile(
 _DESCRIBING = re.compile(r"-(?:owned|based|led|backed|born|made|era|style|like|linked|run)$")
 _CONNECTORS = {"of", "for", "de", "da", "del", "della", "di", "la", "le", "van", "von", "der",
                "den", "bin", "al", "el", "y", "&", "and", "the", "du", "dos", "das"}  # fmt: skip
+# the names "for" goes on ("Centers for Disease Control", "Americans for Prosperity"; not
+# "the Trump White House for Clemson")
+_FOR_HEADS = set(
+    """center centers centre centres institute committee council foundation office department
+    association society alliance coalition fund campaign americans citizens partnership agency
+    commission network league union school college museum organization organisation
+    doctors scientists students parents""".split()  # noqa: SIM905
+)
 _TITLES = set(
     """president vice ceo cto cfo coo chief executive chairman chairwoman chair founder
     cofounder co-founder director minister secretary senator sen. rep. representative gov.
@@ -50,7 +58,7 @@ _TITLES = set(
     musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
     miss sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
     bishop cardinal ex-president former late mrs prime deputy acting interim emeritus attorney
-    prosecutor speaker""".split()  # noqa: SIM905
+    prosecutor speaker champion""".split()  # noqa: SIM905
 )
 # who works at a place named next ("an analyst at Gartner", "a researcher at the University …")
 _EMPLOYED = set(
@@ -305,6 +313,7 @@ def _names(sentence: str) -> list[Span]:
                 and j + 1 < len(tokens)
                 and _capital(tokens[j + 1][0], first=False)
                 and (word.lower() != "and" or _shared_surname(tokens, i, j))
+                and (word.lower() != "for" or tokens[j - 1][0].lower() in _FOR_HEADS)
             ):
                 j += 2
             else:
@@ -384,8 +393,10 @@ def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) ->
     lowered = [w.lower() for w in before]
     if kind := place_type(text) or place_type(f"{text}."):  # "U.K" of "the U.K. on …"
         return Span(text, start, end, "place", 2, kind)
-    if words[-1].lower().strip(".,") in _ORG_SUFFIX or "&" in text:
-        return Span(text, start, end, "organisation", 2)
+    lowered_words = {w.lower() for w in words} | {w.lower().removesuffix("s") for w in words}
+    named_body = lowered_words & (_ORG_SUFFIX | _FOR_HEADS) and lowered_words & {"of", "for"}
+    if words[-1].lower().strip(".,") in _ORG_SUFFIX or "&" in text or named_body:
+        return Span(text, start, end, "organisation", 2)  # ("Institute for Fiscal Studies")
     employed = [w for w in lowered if w != "the"][-2:]  # "a senior analyst at Gartner"
     if len(employed) == 2 and employed[1] in ("at", "with") and employed[0] in _EMPLOYED:
         return Span(text, start, end, "organisation", 2)

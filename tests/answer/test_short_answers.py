@@ -623,3 +623,15 @@ def test_a_possessive_typed_without_its_apostrophe_names_the_owner() -> None:
     said = [(other, 1.0), ("Nightjar CEO Ivo Brandt agreed.", 0.9)]
     assert typed_answer(question, read_kind(question), said) == "Ivo Brandt"
     assert asked_owner("who is the sales chief") is None
+
+
+def test_for_joins_the_words_of_a_body_s_name_only() -> None:
+    def spans(text: str) -> list[tuple[str, str]]:
+        return [(s.text, s.kind) for s in find_spans(text, "organisation")]
+
+    assert ("Trump White House", "organisation") in spans(
+        "It will be the second trip to the Trump White House for Clemson."
+    )
+    said = "The Centers for Disease Control and Prevention said so."  # not a person who said
+    assert spans(said) == [("Centers for Disease Control and Prevention", "organisation")]
+    assert spans("Americans for Prosperity backed him.")[0][0] == "Americans for Prosperity"
