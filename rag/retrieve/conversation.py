@@ -53,6 +53,7 @@ _NOT_NAME_WORDS = (
 )
 _NOT_NAMES = set(_NOT_NAME_WORDS.split())
 # question words and particles: what a question asking about nothing of its own is made of
+_MODAL = re.compile(r"\b(?:would|could|should|will|might|can|may|must)\b", re.I)
 _PARTICLES = set(
     """who whom whose what which when where why how is are was were be been do does did would
     could should will can may might must the a an of to in on for at by with it its they them
@@ -148,12 +149,13 @@ def is_follow_up(question: str) -> bool:
 
 
 def _bare(question: str, most: int = 1) -> bool:
-    """A short question with no subject of its own: no name and at most ``most`` words
-    beyond question words and particles ("Who would benefit?"; with 0, "How many?")."""
+    """A short question with no subject of its own: no name and no word beyond question
+    words and particles ("How many?"), or (up to ``most``) a verb after a modal ("Who would
+    benefit?"; "who was the mvp" asks about the MVP)."""
     if names(question) or len(question.split()) >= _SHORT:
         return False
     own = [w for w in re.findall(r"[a-z’'-]+", question.lower()) if w not in _PARTICLES]
-    return len(own) <= most
+    return not own or (len(own) <= most and bool(_MODAL.search(question)))
 
 
 def condense(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from rag.retrieve.answer_kind import Asked, read_kind
+from rag.retrieve.conversation import carried_context
 
 Kind = Literal["entity", "date", "yesno", "other"]
 
@@ -101,7 +102,7 @@ def read_intent(question: str, *, now: datetime | None = None) -> Intent:
         until_ts=until,
         recent=bool(_RECENT.search(q)),
         multi_source=multi,
-        asked=read_kind(q),
+        asked=read_kind(carried_context(q)[0]),  # what this question asks, not the last one
         soft_dates=soft and (since is not None or until is not None),
     )
 

@@ -174,6 +174,11 @@ def test_a_follow_up_asking_about_nothing_of_its_own_asks_about_the_last_topic()
     deal += [Message("user", "Who would benefit?"), Message("assistant", "…")]
     assert condense("Why?", deal) == "Why? (Google Anthropic deal)"  # the question before
     assert condense("who is sarah krane", deal) == "who is sarah krane"  # a subject of its own
+    points = [Message("user", "how many points did they score"), Message("assistant", "…")]
+    assert condense("who was the mvp", points) == "who was the mvp"  # it asks about the MVP
+    # what a follow-up asks is read from its own words, not from what it carries
+    carried = read_intent("who was it (how many points did they score)", now=datetime.now(UTC))
+    assert carried.asked.kind == "person"
 
 
 def test_he_or_she_is_the_person_last_named() -> None:
