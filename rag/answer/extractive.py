@@ -46,7 +46,7 @@ _LEDE_GAIN = 0.2  # what a story's opening sentences gain when the news itself i
 # "what is the latest on X?", "what's new with X?", "what is happening with X?": the news
 _NEWS_ON = re.compile(
     r"^\W*(?:what(?:'s|’s| is| are)?\s+(?:the\s+)?(?:latest|newest|new|happening|going on)|"
-    r"any\s+(?:news|updates?))\s+(?:on|with|about|at|for)\b",
+    r"what\s+(?:has\s+)?happen(?:ed|s)|any\s+(?:news|updates?))\s+(?:on|with|about|at|for|in|to)\b",
     re.I,
 )
 _DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
@@ -117,7 +117,7 @@ class ExtractiveAnswerer:
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
         if _NEWS_ON.match(request.standalone):
-            score = score + _LEDE_GAIN * _lede(candidates)  # "What is the latest on X?"
+            score = score + _LEDE_GAIN * _lede(candidates) * (coverage > 0)  # "latest on X?"
         score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
         defined = defined_name(request.standalone, candidates)
         score = score + _DEFINING_GAIN * _defining(defined, candidates)

@@ -245,7 +245,11 @@ def test_the_company_behind_a_product(shipped: NewsRAG) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What is the latest on Google and Anthropic?", "What's new with Anthropic?"],
+    [
+        "What is the latest on Google and Anthropic?",
+        "What's new with Anthropic?",
+        "What happened with Google and Anthropic?",
+    ],
 )
 def test_the_latest_on_a_subject_opens_with_the_news(shipped: NewsRAG, question: str) -> None:
     # the app offers the first as an example: the story's opening states its news
