@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.answer.gazetteer import is_first_name
-
 AnswerKind = Literal[
     "person",
     "organisation",
@@ -143,6 +141,10 @@ _ASKED_ABOUT = (
 _EMPLOYER_TYPED = re.compile(
     r"\bwhere\s+(?:does|did|do|is|was)\s+([a-z]+)\s+[a-z][\w’'-]*\s+(?:now\s+)?"
     r"(?:work|working|study|studied|studying)\b"
+)
+_NOT_A_PERSON = set(
+    """most many some all any few the these those people you we i they our your their its
+    his her workers employees staff americans""".split()  # noqa: SIM905
 )
 _EMPLOYER = re.compile(
     rf"\b(?i:where){_ASKED_ABOUT}\s+(?i:(?:now\s+)?(?:work|working|study|studied|studying))\b|"
@@ -356,7 +358,7 @@ def _employer_typed(q: str) -> bool:
     """ "where does ben wu work": a person's name typed in lower case, asked where they work
     ("where do most people work from home?" asks a place)."""
     m = _EMPLOYER_TYPED.search(q)
-    return bool(m) and is_first_name(m.group(1))
+    return bool(m) and m.group(1) not in _NOT_A_PERSON
 
 
 def _noun_kind(word: str) -> AnswerKind | None:
