@@ -113,7 +113,8 @@ class ExtractiveAnswerer:
         score = _MEANING * meaning + _COVERAGE * coverage + 0.10 * prior
         # news is superseded: among relevant sentences, those reported closer to the moment
         # asked about count a little more ("latest": newer ones first)
-        score = score + 0.2 * _freshness(candidates, request.as_of)
+        age = _ages(candidates, request.as_of)
+        score = score + 0.2 * _freshness(age)
         if request.intent.recent:
             score = score + 0.15 * _recency(candidates)
         if _NEWS_ON.match(request.standalone):
@@ -155,7 +156,7 @@ class ExtractiveAnswerer:
         current = (
             inside
             if request.period is not None
-            else _not_stale(candidates, request.as_of, pool + [c for _, _, c in heads])
+            else _not_stale(age, pool + [c for _, _, c in heads])
         )
         short = None  # "Who acquired Anthropic?" when no article reports an acquisition
         gap = unreported(request)
@@ -234,20 +235,15 @@ def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> n
     return out
 
 
-def _not_stale(candidates: list[Candidate], as_of: datetime | None, rows: list[int]) -> np.ndarray:
+def _not_stale(age: np.ndarray, rows: list[int]) -> np.ndarray:
     """News is asked about as of a moment: when an article of the last month is among the
     ``rows`` the short answer is read from, 0 for sentences of articles over two months older
     (an earthquake of last June for "how many people died in the earthquake?"), else 1.
     Like sentences from before a period the question names, they count less and answer
-    alone only when three agree."""
-    moment = (as_of or datetime.now(UTC)).timestamp()
-    age = np.zeros(len(candidates))  # undated articles are taken as current
-    for i, c in enumerate(candidates):
-        if c.hit.published_at:
-            age[i] = (moment - datetime.fromisoformat(c.hit.published_at).timestamp()) / 86400
-    if not any(age[i] <= _RECENT_DAYS and candidates[i].hit.published_at for i in rows):
-        return np.ones(len(candidates))
-    return (age <= _STALE_DAYS).astype(float)
+    alone only when three agree. ``age``: ``_ages`` (undated articles are taken as current)."""
+    if not any(age[i] <= _RECENT_DAYS for i in rows):  # (NaN, undated, is never recent)
+        return np.ones(len(age))
+    return (np.nan_to_num(age, nan=0.0) <= _STALE_DAYS).astype(float)
 
 
 def _older_notice(
@@ -264,17 +260,20 @@ def _older_notice(
     return f"Nothing published {span} answers this; the sentences below are older."
 
 
-def _freshness(candidates: list[Candidate], as_of: datetime | None) -> np.ndarray:
-    """1 for an article from the moment asked about, halving every ~10 days before it; 0
-    for undated ones."""
+def _ages(candidates: list[Candidate], as_of: datetime | None) -> np.ndarray:
+    """Each candidate's article's age in days at the moment asked about (NaN: undated)."""
     moment = (as_of or datetime.now(UTC)).timestamp()
-    out = np.zeros(len(candidates))
+    out = np.full(len(candidates), np.nan)
     for i, c in enumerate(candidates):
         if c.hit.published_at:
-            published = datetime.fromisoformat(c.hit.published_at).timestamp()
-            age_days = max(0.0, (moment - published) / 86400)
-            out[i] = np.exp(-age_days / _FRESH_DAYS)
+            out[i] = (moment - datetime.fromisoformat(c.hit.published_at).timestamp()) / 86400
     return out
+
+
+def _freshness(age: np.ndarray) -> np.ndarray:
+    """1 for an article from the moment asked about, halving every ~10 days before it; 0
+    for undated ones. ``age``: ``_ages``."""
+    return np.nan_to_num(np.exp(-np.maximum(age, 0.0) / _FRESH_DAYS), nan=0.0)
 
 
 def _answer_shaped(request: AnswerRequest, candidates: list[Candidate]) -> np.ndarray:

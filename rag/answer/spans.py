@@ -18,55 +18,24 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.gazetteer import is_first_name, place_type
+from rag.answer.name_words import (
+    AFFILIATIONS,
+    COMMON_CAPS,
+    CONNECTORS,
+    DESCRIBING_OPENERS,
+    EMPLOYED,
+    FOR_HEADS,
+    NOT_NAME,
+    ORG_SUFFIX,
+    TITLES,
+)
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’.&+-]*|[“”\"()$£€¥%,;:]")
-# words written with a capital that do not begin a name (sentence openers, days, months…)
-_NOT_NAME = set(
-    """the a an in on at for but and or as it its this that these those he she they we i his
-    her their our my your after before when while if since with from by of to yet so
-    meanwhile however still last next earlier later according despite although though
-    because now then there here what which who whom whose why how where also once during
-    under over into about among between monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october november
-    december mr mrs ms dr sir st one two three four five six seven eight nine ten some many
-    most all both each every no not only just even photo image video watch read click
-    subscribe advertisement related more""".split()  # noqa: SIM905
-)
-_COMMON_CAPS = {"ai", "ceo", "cto", "cfo", "tv", "pc", "gdp", "covid", "covid-19", "ok", "am", "pm",
-                "ipo", "esg", "llm", "gpu", "gpus", "cpu", "api", "app", "mvp", "qb"}  # fmt: skip
 # a capitalised word opening a sentence with the ending of a common word, not of a name
 _COMMON_OPENER = re.compile(
     r"^[A-Z][a-z]+(?:ing|ings|ed|ly|ers|ies|tion|tions|ment|ments|ness|ity|ous|ive|able|ful)$"
 )
 _DESCRIBING = re.compile(r"-(?:owned|based|led|backed|born|made|era|style|like|linked|run)$")
-_CONNECTORS = {"of", "for", "de", "da", "del", "della", "di", "la", "le", "van", "von", "der",
-               "den", "bin", "al", "el", "y", "&", "and", "the", "du", "dos", "das"}  # fmt: skip
-# the names "for" goes on ("Centers for Disease Control", "Americans for Prosperity"; not
-# "the Trump White House for Clemson")
-_FOR_HEADS = set(
-    """center centers centre centres institute committee council foundation office department
-    association society alliance coalition fund campaign americans citizens partnership agency
-    commission network league union school college museum organization organisation
-    doctors scientists students parents""".split()  # noqa: SIM905
-)
-_TITLES = set(
-    """president vice ceo cto cfo coo chief executive chairman chairwoman chair founder
-    cofounder co-founder director minister secretary senator sen. rep. representative gov.
-    governor mayor judge justice pope king queen prince princess emperor general gen. lt.
-    sgt. captain coach manager actor actress singer rapper star player quarterback pitcher
-    striker goalkeeper author writer novelist director producer host anchor comedian
-    musician artist spokesperson spokesman spokeswoman analyst professor dr. mr. mrs. ms.
-    miss sir dame lord lady premier chancellor ambassador commissioner officer leader rev. pastor
-    bishop cardinal ex-president former late mrs prime deputy acting interim emeritus attorney
-    prosecutor speaker champion""".split()  # noqa: SIM905
-)
-# who works at a place named next ("an analyst at Gartner", "a researcher at the University …")
-_EMPLOYED = set(
-    """analyst analysts researcher researchers strategist professor economist scientist
-    scientists engineer engineers executive executives partner fellow lecturer editor reporter
-    correspondent consultant official officials spokesperson spokesman spokeswoman adviser
-    advisor lawyer attorney employee employees worker workers staffer student students""".split()  # noqa: SIM905
-)
 _SPEECH = re.compile(
     r"^\s*(?:,\s*)?(?:said|says|told|added|wrote|explained|argued|noted|announced|stated|"
     r"tweeted|posted)\b",
@@ -83,17 +52,6 @@ _APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's f
     r"analyst|professor|coach|manager|actor|actress|singer|author|player|star|governor|"
     r"senator|mayor|who)\b",
     re.I,
-)
-_ORG_SUFFIX = set(
-    """inc inc. corp corp. co co. ltd ltd. llc plc group bank airlines airline airways capital
-    partners university college institute labs lab technologies technology motors foods
-    holdings systems media news network networks studios records entertainment
-    pharmaceuticals energy club fc united city council committee commission agency
-    association federation league party union foundation fund trust insurance financial
-    services industries international company corporation ventures games software robotics
-    semiconductor semiconductors department ministry court board authority administration house
-    service police army navy force guard corps bureau office senate times post journal guardian
-    telegraph tribune herald press""".split()  # noqa: SIM905
 )
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -148,13 +106,6 @@ _TALLY = re.compile(rf"\s*(?:,|[-–]\d)|{_UNIT}", re.I)
 _MEASURES = re.compile(_UNIT, re.I)
 _CODE_BEFORE = re.compile(r"[A-Za-z][-‑]$")  # the "COVID-" of "COVID-19": a code's number
 _MONTH_WORD = re.compile(rf"(?i:{_MONTH})\.?")
-# a headline's first word that describes the name after it
-# a party written before a member's name
-_AFFILIATIONS = {"republican", "democrat", "democratic", "gop", "labour", "tory", "conservative",
-                 "liberal", "independent", "progressive"}  # fmt: skip
-_DESCRIBING_OPENERS = {"new", "longtime", "veteran", "top", "big", "embattled", "iconic",
-                       "legendary", "beloved", "famed", "historic", "struggling",
-                       "rare"}  # fmt: skip
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
 
@@ -285,7 +236,7 @@ def _title_cased(text: str) -> bool:
 def is_title(word: str) -> bool:
     """Whether ``word`` is a title or role written before a name ("Leader", "Gov.", "QB")."""
     lowered = word.lower()
-    return lowered in _TITLES or f"{lowered}." in _TITLES or lowered in _COMMON_CAPS
+    return lowered in TITLES or f"{lowered}." in TITLES or lowered in COMMON_CAPS
 
 
 def _names(sentence: str) -> list[Span]:
@@ -309,29 +260,29 @@ def _names(sentence: str) -> list[Span]:
                     break  # "Kevin Durant NBA trade": a name, then another
                 j += 1
             elif (
-                word.lower() in _CONNECTORS
+                word.lower() in CONNECTORS
                 and j + 1 < len(tokens)
                 and _capital(tokens[j + 1][0], first=False)
                 and (word.lower() != "and" or _shared_surname(tokens, i, j))
-                and (word.lower() != "for" or tokens[j - 1][0].lower() in _FOR_HEADS)
+                and (word.lower() != "for" or tokens[j - 1][0].lower() in FOR_HEADS)
             ):
                 j += 2
             else:
                 break
         if (
-            tokens[i][0].lower() in _AFFILIATIONS
+            tokens[i][0].lower() in AFFILIATIONS
             and j > i + 1
-            and tokens[j - 1][0].lower().strip(".,’'") not in _ORG_SUFFIX
-            and tokens[i + 1][0].lower().removesuffix("s") not in _AFFILIATIONS
+            and tokens[j - 1][0].lower().strip(".,’'") not in ORG_SUFFIX
+            and tokens[i + 1][0].lower().removesuffix("s") not in AFFILIATIONS
         ):
             i += 1  # "Republican Kevin McCarthy": a party, then the name (not "Democratic
             continue  # National Committee")
-        describing = tokens[i][0].lower() in _DESCRIBING_OPENERS and not place_type(
+        describing = tokens[i][0].lower() in DESCRIBING_OPENERS and not place_type(
             re.sub(r"['’]s$", "", sentence[tokens[i][1] : tokens[j - 1][2]])
         )  # "New Jupiter moons found", but "New Zealand"
         if i == opening and (_COMMON_OPENER.search(tokens[i][0]) or describing) and j > i + 1:
             i += 1  # "Producers of David Attenborough": the opener is no part of the name
-            if tokens[i][0].lower() in _CONNECTORS:
+            if tokens[i][0].lower() in CONNECTORS:
                 i += 1
             continue
         if i == opening and j == i + 1 and (_COMMON_OPENER.search(tokens[i][0]) or describing):
@@ -361,7 +312,7 @@ def _shared_surname(tokens: list[tuple[str, int, int]], i: int, j: int) -> bool:
     goes_on = j + 2 < len(tokens) and _capital(tokens[j + 2][0], first=False)
     if j == i + 1:
         return goes_on
-    long_name = j - i >= 3 and any(t[0].lower() in _CONNECTORS for t in tokens[i:j])
+    long_name = j - i >= 3 and any(t[0].lower() in CONNECTORS for t in tokens[i:j])
     return long_name and not goes_on
 
 
@@ -381,9 +332,9 @@ def _capital(word: str, *, first: bool) -> bool:
             return False  # "the 14th most popular": an ordinal, not a code
     elif not word[:1].isupper():
         return False
-    if lowered in _TITLES or f"{lowered}." in _TITLES:  # "Sen." as well as "senator"
+    if lowered in TITLES or f"{lowered}." in TITLES:  # "Sen." as well as "senator"
         return False
-    return lowered not in _NOT_NAME and lowered not in _COMMON_CAPS
+    return lowered not in NOT_NAME and lowered not in COMMON_CAPS
 
 
 def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) -> Span:
@@ -394,13 +345,13 @@ def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) ->
     if kind := place_type(text) or place_type(f"{text}."):  # "U.K" of "the U.K. on …"
         return Span(text, start, end, "place", 2, kind)
     lowered_words = {w.lower() for w in words} | {w.lower().removesuffix("s") for w in words}
-    named_body = lowered_words & (_ORG_SUFFIX | _FOR_HEADS) and lowered_words & {"of", "for"}
-    if words[-1].lower().strip(".,") in _ORG_SUFFIX or "&" in text or named_body:
+    named_body = lowered_words & (ORG_SUFFIX | FOR_HEADS) and lowered_words & {"of", "for"}
+    if words[-1].lower().strip(".,") in ORG_SUFFIX or "&" in text or named_body:
         return Span(text, start, end, "organisation", 2)  # ("Institute for Fiscal Studies")
     employed = [w for w in lowered if w != "the"][-2:]  # "a senior analyst at Gartner"
-    if len(employed) == 2 and employed[1] in ("at", "with") and employed[0] in _EMPLOYED:
+    if len(employed) == 2 and employed[1] in ("at", "with") and employed[0] in EMPLOYED:
         return Span(text, start, end, "organisation", 2)
-    titled = bool(lowered) and (lowered[-1] in _TITLES or lowered[-1].rstrip("s") in _TITLES)
+    titled = bool(lowered) and (lowered[-1] in TITLES or lowered[-1].rstrip("s") in TITLES)
     titled_after = _TITLE_AFTER.match(after)  # "named Priya Raman chief executive"
     personal = titled or titled_after or _SPEECH.match(after) or _AGE.match(after)
     personal = personal or _APPOSITION.match(after)

@@ -56,9 +56,9 @@ _AUDIENCE = re.compile(
     r"\b(?:told|tells|telling|said\s+to|spoke\s+to|speaking\s+to|interview\s+with)\s+$", re.I
 )
 # before a name: it lost ("Kansas City Chiefs beat Philadelphia Eagles"), asked who won
+_BEATING = r"beat|beats|beating|defeat(?:s|ed|ing)?|top(?:s|ped)?|edg(?:e|es|ed)|rout(?:s|ed)?"
 _BEATEN = re.compile(
-    r"\b(?:beat|beats|beating|defeat(?:s|ed|ing)?|top(?:s|ped)?|edg(?:e|es|ed)|rout(?:s|ed)?|"
-    r"overc(?:ame|omes?)|over|past|against|vs\.?|versus)\s+(?:the\s+)?$",
+    rf"\b(?:{_BEATING}|overc(?:ame|omes?)|over|past|against|vs\.?|versus)\s+(?:the\s+)?$",
     re.I,
 )
 _WINNING = word_forms("win wins won winning winner")
@@ -213,7 +213,7 @@ _SCORE_UNITS = {"point", "goal", "run"}
 _SIDE_BEFORE = re.compile(r"([A-Z][\w.&’'-]*)\s+$")  # "Chiefs " of "Chiefs 35"
 _PAIR_FIRST = re.compile(r"^[-–]\d{1,3}\b")  # "-35" after "38"
 _PAIR_SECOND = re.compile(r"\b\d{1,3}[-–]$")  # "38-" before "35"
-_WIN_VERB = re.compile(r"\b(?:win|wins|won|beat|beats|defeat\w*|top(?:s|ped)?|edg\w*|rout\w*)\b")
+_WIN_VERB = re.compile(rf"\b(?:win|wins|won|{_BEATING})\b")
 _INTERIM = re.compile(  # a score while the game went on
     r"\(\d{1,2}:\d{2}\s+left|\bat\s+(?:half-?time|the\s+half)\b|\bhalf-?time\s+(?:lead|deficit)",
     re.I,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
@@ -45,6 +45,7 @@ from rag.answer.surroundings import (
     rules_out,
     side_points,
 )
+from rag.answer.votes import Votes, answer_key, decide, merged
 from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
@@ -63,13 +64,7 @@ _FIT: dict[str, dict[str, float]] = {
 }  # fmt: skip
 Likeness = Callable[[str, list[str]], Sequence[float]]
 _NAMED = {"person", "organisation", "place"}
-_MIN_VOTES = 0.12  # the best candidate's share of the best sentence's full vote
-_LEAD = 1.5  # how far ahead of the runner-up it must be, unless backed by two sentences
 _OLDER = 0.5  # what a sentence from before the period the question names counts for
-_MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the question asks
-_AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
-_AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
-_AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
 _WHEN_NEXT = re.compile(r"^\W*when\s+(?:is|are|will|does|do)\b", re.I)  # a coming day asked
@@ -99,18 +94,6 @@ class Coverage:
         for row in rows:
             held |= self.forms[row]
         return sum(w for form, w in self.weights.items() if form in held)
-
-
-@dataclass
-class _Votes:
-    text: str
-    total: float = 0.0
-    sentences: int = 0
-    best_fit: float = 0.0
-    coverage: float = 0.0  # the share of the question's words the sentences holding it hold
-    rows: set[int] = field(default_factory=set)  # the sentences it was read in
-    current: bool = False  # read in a sentence from the period the question names
-    kind: str = ""  # the kind of span it was first read as
 
 
 def typed_answer(
@@ -166,7 +149,7 @@ def typed_answer(
     succession = asks_successor(question)
     current_holder = asks_current(question)  # "who is the CEO?": not a former one
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
-    votes: dict[str, _Votes] = {}
+    votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
     for row, (text, score) in enumerate(sentences):
@@ -181,7 +164,9 @@ def typed_answer(
             # "who is the new chief of staff?": only a sentence naming one says, but one
             # may say who is leaving ("Jacinda Ardern is quitting")
             left |= {
-                _key(s.text) for s in find_spans(text, asked.kind) if leaving(text, s.start, s.end)
+                answer_key(s.text)
+                for s in find_spans(text, asked.kind)
+                if leaving(text, s.start, s.end)
             }
             continue
         near = anchors(text, wanted)
@@ -199,7 +184,7 @@ def typed_answer(
             if asked.kind == "date" and span.text.isdigit() and _WHEN_NEXT.match(question):
                 fit *= _BARE_YEAR  # "when is the Super Bowl?": its day, not "the 2023 Super Bowl"
             span = _with_unit(text, span, asked)
-            key = _key(span.text)
+            key = answer_key(span.text)
             words = word_forms(span.text)
             if (
                 not key
@@ -223,7 +208,7 @@ def typed_answer(
             fit *= maker(text, span, made)  # "Google's proprietary AI chips", not the chips
             fit *= side_points(text, span, asked, wanted)  # the Chiefs' 38, not the Eagles' 35
             seen.add(key)
-            vote = votes.setdefault(key, _Votes(surface(span.text, span.kind), kind=span.kind))
+            vote = votes.setdefault(key, Votes(surface(span.text, span.kind), kind=span.kind))
             # a name in a sentence holding all of what is asked counts most
             vote.total += weight * share * fit * closeness(span, near, asked, text)
             vote.sentences += 1
@@ -245,7 +230,7 @@ def typed_answer(
         likes = likeness(asked.phrase, [votes[k].text for k in names])
         for key, like in zip(names, likes, strict=True):
             votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor
-    return _decide(_merged(votes))
+    return decide(merged(votes))
 
 
 def _other_year(sentence: str, years: set[str]) -> float:
@@ -255,69 +240,6 @@ def _other_year(sentence: str, years: set[str]) -> float:
     if not years or not named or named & years:
         return 1.0
     return _OTHER_YEAR
-
-
-def _decide(votes: list[_Votes]) -> str | None:
-    """The leader, when its votes are enough and clearly ahead (or agreed on by two
-    sentences)."""
-    if not votes:
-        return None
-    ranked = sorted(votes, key=lambda v: -v.total)
-    best = ranked[0]
-    runner = ranked[1].total if len(ranked) > 1 else 0.0
-    # three sentences agreeing on a clear leader need hold less of the question together
-    # (the setting a question gives, "Huge crowds lined the streets …", is rarely repeated)
-    agreed = (
-        best.sentences >= _AGREED
-        and best.total >= _AGREED_LEAD * runner
-        and best.total >= _AGREED_VOTES
-    )
-    floor = _AGREED_COVERAGE if agreed else _MIN_COVERAGE
-    fit = _AGREED_FIT if agreed else 0.5  # agreement also stands for the kind ("Dilbert")
-    if best.total < _MIN_VOTES or best.best_fit < fit or best.coverage < floor:
-        return None
-    if not best.current and not (best.sentences >= _AGREED and best.total >= _AGREED_LEAD * runner):
-        # "this week": older coverage may be quoted, but it does not answer, unless three
-        # of its sentences agree on a clear leader (a story building for weeks: "ban TikTok")
-        return None
-    if best.total >= _LEAD * runner or (best.sentences >= 2 and best.total > runner):
-        return best.text
-    return None
-
-
-def _merged(votes: dict[str, _Votes]) -> list[_Votes]:
-    """A shorter form inside a longer one ("Benedict XVI" in "Pope Benedict XVI") counts for
-    the form seen most (the longer on a tie)."""
-    items = sorted(votes.values(), key=lambda v: -len(v.text))
-    kept: list[_Votes] = []
-    for vote in items:
-        home = next((k for k in kept if f" {_key(vote.text)} " in f" {_key(k.text)} "), None)
-        if home is None:  # "TPUs" and "Tensor Processing Units" are one answer
-            home = next((k for k in kept if _spells(k.text, vote.text)), None)
-        if home is None:
-            kept.append(vote)
-            continue
-        more = vote.sentences > home.sentences
-        if (more and len(vote.text.split()) > 1) or (
-            (vote.sentences >= 2 * home.sentences or (more and vote.total > home.total))
-            and home.kind != "title"
-            and _leading_word(vote.text, home.text)
-        ):
-            home.text = vote.text  # the form seen more often ("Google" for "Google Cloud"),
-            # never a lone surname
-        elif (
-            vote.best_fit > home.best_fit
-            and home.kind != "title"  # a quoted name is whole: "Windsor framework"
-            and (home.text.startswith(vote.text) or vote.kind == "place")
-        ):
-            home.text = vote.text  # "California" of "California Department of …"
-        home.total += vote.total
-        home.sentences = max(home.sentences, vote.sentences)
-        home.best_fit = max(home.best_fit, vote.best_fit)
-        home.rows |= vote.rows
-        home.current = home.current or vote.current
-        home.coverage = max(home.coverage, vote.coverage)
-    return kept
 
 
 # the place types a noun asks for ("which country" wants a country, not its capital)
@@ -374,12 +296,6 @@ def _place_fit(span: Span, asked: Asked) -> float:
     return 1.0 if span.detail in wanted else 0.1
 
 
-def _leading_word(word: str, name: str) -> bool:
-    """Whether ``word`` opens ``name`` and is no first name ("Google" of "Google Cloud", not
-    "Sundar" of "Sundar Pichai")."""
-    return name.startswith(f"{word} ") and not is_first_name(word) and not is_demonym(word)
-
-
 def _without_given(span: Span, given: set[str]) -> Span:
     """ "Suga" of "Suga of BTS" when the question names BTS."""
     head, of, tail = span.text.rpartition(" of ")
@@ -389,13 +305,6 @@ def _without_given(span: Span, given: set[str]) -> Span:
     if kind == "name" and len(head.split()) >= 2 and is_first_name(head.split()[0]):
         kind, evidence = "person", 1  # "Lina Park" of "Lina Park of Nightjar"
     return Span(head, span.start, span.start + len(head), kind, evidence, span.detail)
-
-
-def _spells(longer: str, acronym: str) -> bool:
-    """Whether ``longer`` spells out ``acronym`` ("Tensor Processing Units", "TPUs")."""
-    short = acronym.rstrip("s")
-    capitals = "".join(w[0] for w in longer.split() if w[:1].isupper())
-    return short.isupper() and len(short) >= 2 and capitals == short
 
 
 def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
@@ -423,7 +332,3 @@ def _abbreviated(name: str, initials: set[str]) -> bool:
         return True
     capitals = "".join(w[0] for w in name.split() if w[:1].isupper())
     return len(capitals) >= 2 and capitals in initials
-
-
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))

@@ -1,0 +1,115 @@
+"""Votes for candidate short answers: one tally per distinct answer, the forms of one name
+merged ("Benedict XVI" and "Pope Benedict XVI", "TPUs" and "Tensor Processing Units"), and
+the leader taken only when its votes are enough and clearly ahead."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.answer.base import is_demonym
+from rag.answer.gazetteer import is_first_name
+
+_MIN_VOTES = 0.12  # the best candidate's share of the best sentence's full vote
+_LEAD = 1.5  # how far ahead of the runner-up it must be, unless backed by two sentences
+_MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the question asks
+_AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
+_AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
+_AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+
+
+@dataclass
+class Votes:
+    """The votes one candidate answer has gathered."""
+
+    text: str
+    total: float = 0.0
+    sentences: int = 0
+    best_fit: float = 0.0
+    coverage: float = 0.0  # the share of the question's words the sentences holding it hold
+    rows: set[int] = field(default_factory=set)  # the sentences it was read in
+    current: bool = False  # read in a sentence from the period the question names
+    kind: str = ""  # the kind of span it was first read as
+
+
+def decide(votes: list[Votes]) -> str | None:
+    """The leader, when its votes are enough and clearly ahead (or agreed on by two
+    sentences)."""
+    if not votes:
+        return None
+    ranked = sorted(votes, key=lambda v: -v.total)
+    best = ranked[0]
+    runner = ranked[1].total if len(ranked) > 1 else 0.0
+    # three sentences agreeing on a clear leader need hold less of the question together
+    # (the setting a question gives, "Huge crowds lined the streets …", is rarely repeated)
+    agreed = (
+        best.sentences >= _AGREED
+        and best.total >= _AGREED_LEAD * runner
+        and best.total >= _AGREED_VOTES
+    )
+    floor = _AGREED_COVERAGE if agreed else _MIN_COVERAGE
+    fit = _AGREED_FIT if agreed else 0.5  # agreement also stands for the kind ("Dilbert")
+    if best.total < _MIN_VOTES or best.best_fit < fit or best.coverage < floor:
+        return None
+    if not best.current and not (best.sentences >= _AGREED and best.total >= _AGREED_LEAD * runner):
+        # "this week": older coverage may be quoted, but it does not answer, unless three
+        # of its sentences agree on a clear leader (a story building for weeks: "ban TikTok")
+        return None
+    if best.total >= _LEAD * runner or (best.sentences >= 2 and best.total > runner):
+        return best.text
+    return None
+
+
+def merged(votes: dict[str, Votes]) -> list[Votes]:
+    """A shorter form inside a longer one ("Benedict XVI" in "Pope Benedict XVI") counts for
+    the form seen most (the longer on a tie)."""
+    items = sorted(votes.values(), key=lambda v: -len(v.text))
+    kept: list[Votes] = []
+    for vote in items:
+        home = next(
+            (k for k in kept if f" {answer_key(vote.text)} " in f" {answer_key(k.text)} "), None
+        )
+        if home is None:  # "TPUs" and "Tensor Processing Units" are one answer
+            home = next((k for k in kept if _spells(k.text, vote.text)), None)
+        if home is None:
+            kept.append(vote)
+            continue
+        more = vote.sentences > home.sentences
+        if (more and len(vote.text.split()) > 1) or (
+            (vote.sentences >= 2 * home.sentences or (more and vote.total > home.total))
+            and home.kind != "title"
+            and _leading_word(vote.text, home.text)
+        ):
+            home.text = vote.text  # the form seen more often ("Google" for "Google Cloud"),
+            # never a lone surname
+        elif (
+            vote.best_fit > home.best_fit
+            and home.kind != "title"  # a quoted name is whole: "Windsor framework"
+            and (home.text.startswith(vote.text) or vote.kind == "place")
+        ):
+            home.text = vote.text  # "California" of "California Department of …"
+        home.total += vote.total
+        home.sentences = max(home.sentences, vote.sentences)
+        home.best_fit = max(home.best_fit, vote.best_fit)
+        home.rows |= vote.rows
+        home.current = home.current or vote.current
+        home.coverage = max(home.coverage, vote.coverage)
+    return kept
+
+
+def _leading_word(word: str, name: str) -> bool:
+    """Whether ``word`` opens ``name`` and is no first name ("Google" of "Google Cloud", not
+    "Sundar" of "Sundar Pichai")."""
+    return name.startswith(f"{word} ") and not is_first_name(word) and not is_demonym(word)
+
+
+def _spells(longer: str, acronym: str) -> bool:
+    """Whether ``longer`` spells out ``acronym`` ("Tensor Processing Units", "TPUs")."""
+    short = acronym.rstrip("s")
+    capitals = "".join(w[0] for w in longer.split() if w[:1].isupper())
+    return short.isupper() and len(short) >= 2 and capitals == short
+
+
+def answer_key(text: str) -> str:
+    """The words of a candidate answer, lower case: the same answer however written."""
+    return " ".join(re.findall(r"\w+", text.lower()))
