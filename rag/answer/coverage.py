@@ -170,7 +170,11 @@ def unreported(request: AnswerRequest) -> list[str]:
     if request.idf is None:
         return []
     skip = _question_forms()
-    tokens = [t for t in tokenize(_asking(request.standalone)) if t not in skip and t.isalpha()]
+    # a follow-up's own words and the names it carries, not a whole question carried for
+    # it ("who is the ceo? (what did google announce)" does not turn on "announce")
+    own, context = carried_context(request.standalone)
+    own = " ".join([own, *re.findall(r"\b[A-Z][\w&.’'-]*", context)])
+    tokens = [t for t in tokenize(_asking(own)) if t not in skip and t.isalpha()]
     if not tokens:
         return []
     unseen = float(request.idf([_NO_WORD])[0])
@@ -185,7 +189,7 @@ def unreported(request: AnswerRequest) -> list[str]:
             missing[token] = missing.get(token, 0.0) + float(weight)
     if sum(missing.values()) < _UNREPORTED * float(rarity.sum()):
         return []
-    typed = {t: w for w in re.findall(r"[\w’'-]+", request.standalone) for t in tokenize(w)}
+    typed = {t: w for w in re.findall(r"[\w’'-]+", own) for t in tokenize(w)}
     return [typed.get(token, token) for token in missing]
 
 

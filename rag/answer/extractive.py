@@ -20,6 +20,7 @@ from rag.answer.base import (
 )
 from rag.answer.candidates import Candidate, best_pool, candidates_of
 from rag.answer.coverage import held, in_passage, question_coverage, unreported
+from rag.answer.gazetteer import is_first_name
 from rag.answer.headlines import first_quoted, headlines
 from rag.answer.quoting import quote
 from rag.answer.roles import unnamed_role
@@ -50,6 +51,7 @@ _NEWS_ON = re.compile(
     re.I,
 )
 _DEFINING_GAIN = 0.3  # what a sentence saying what the asked-about name is gains
+_SPACE = r"\s+"
 _DEFINE_QUESTION = re.compile(
     r"^\W*(?i:what|who)\s+(?i:is|are|was|were)\s+(?:the\s+)?"
     r"([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3})\s*\?*\s*$"
@@ -300,14 +302,23 @@ def defined_name(question: str, candidates: list[Candidate]) -> str:
     about Anthropic" asks the same."""
     question = _DOES.sub(r"what is \1", _ABOUT.sub("what is ", question))
     if m := _DEFINE_QUESTION.match(question):
-        return re.escape(m.group(1).strip())
+        return _with_surname([re.escape(w) for w in m.group(1).split()])
     if not (words := lowercase_subject(question).split()):
         return ""
-    name = r"\s+".join(rf"{re.escape(w.removesuffix('s'))}s?" for w in words)  # "amodeis"
-    name = rf"(?i:{name})"
+    forms = [rf"{re.escape(w.removesuffix('s'))}s?" for w in words]  # "amodeis"
+    name = rf"(?i:{_with_surname(forms)})"
     found = [m.group(0) for c in candidates for m in re.finditer(rf"\b{name}\b", c.text)]
     written = found and all(w[0].isupper() for f in found for w in f.split())
     return name if written else ""
+
+
+def _with_surname(words: list[str]) -> str:
+    """A name's words (as patterns) as one pattern; a person's full name may be written by
+    the surname alone ("Haley, the former governor of South Carolina" for "Who is Nikki
+    Haley?")."""
+    if len(words) >= 2 and is_first_name(re.sub(r"\W|s\?$", "", words[0])):
+        return rf"(?:{_SPACE.join(words[:-1])}\s+)?{words[-1]}"
+    return _SPACE.join(words)
 
 
 def _defining(name: str, candidates: list[Candidate]) -> np.ndarray:

@@ -36,11 +36,19 @@ _POINTER_OWNS = re.compile(rf"\b(?i:its|their|his|her)\s+(?:\w+\s+)?(?i:{_ROLE})
 _QUESTION_OWNS = re.compile(rf"({_NAME})(?:['’]s?)?\s+(?:\w+\s+)?(?i:{_ROLE})\b")
 # typed in lower case: "who is anthropic's ceo", "who is the ceo of anthropic"
 _TYPED_OF = re.compile(
-    rf"\b{_ROLE}\s+(?:of|at|for)\s+(?:the\s+)?([\w&.-]+(?:\s+[\w&.-]+){{0,2}})\W*$", re.I
+    rf"\b{_ROLE}\s+(?:of|at|for)\s+(?:the\s+)?([\w&.-]+(?:\s+[\w&.-]+){{0,2}})\W*$",
+    re.I,
 )
 _TYPED_OWNS = re.compile(rf"\b([\w&.-]+)['’]s\s+(?:\w+\s+)?{_ROLE}\b", re.I)
 # "who is anthropics ceo": a possessive typed without its apostrophe
 _TYPED_BARE = re.compile(rf"\b([a-z][\w&.-]*[a-rt-z]s)\s+{_ROLE}\b")
+_ROLE_ALONE = re.compile(
+    rf"^\W*who(?:['’]s|\s+is|\s+was|\s+are)\s+(?:the\s+)?{_ROLE}s?\W*$", re.I
+)
+_QUESTION_WORDS = set(
+    """what who which is are was were the a an tell me about does do did of""".split()  # noqa: SIM905
+)
+_ACRONYM = 5  # letters: "FTC" is written in capitals, "CHICAGO" only in a dateline
 _NOT_OWNERS = set(
     """its his hers theirs sales news operations affairs company firm startup group team
     country staff it""".split()  # noqa: SIM905
@@ -62,36 +70,62 @@ _BEFORE_OF = re.compile(rf"(?i:{_ROLE})\s+(?:of|at)\s+(?:the\s+)?({_NAME})\s*,?\
 def asked_owner(question: str) -> str | None:
     """The organisation or place whose role the question asks about ("Anthropic" in "Who is
     the CEO of Anthropic?", and in the follow-up "Who is its CEO? (Anthropic)"), or None."""
-    context = carried_context(question)[1]
+    own, context = carried_context(question)
     if context and _POINTER_OWNS.search(question):
         return context.split(",")[0].strip()
-    m = _QUESTION_OF.search(question) or _QUESTION_OWNS.search(question)
+    m = _QUESTION_OF.search(own) or _QUESTION_OWNS.search(own)
     if m:
-        return re.sub(r"['’]s?$", "", m.group(1).strip())  # "Anthropic", not "Anthropic's"
-    m = _TYPED_OF.search(question) or _TYPED_OWNS.search(question) or _TYPED_BARE.search(question)
-    return m.group(1) if m and m.group(1).lower() not in _NOT_OWNERS else None
+        return re.sub(
+            r"['’]s?$", "", m.group(1).strip()
+        )  # "Anthropic", not "Anthropic's"
+    m = _TYPED_OF.search(own) or _TYPED_OWNS.search(own) or _TYPED_BARE.search(own)
+    if m and m.group(1).lower() not in _NOT_OWNERS:
+        return m.group(1)
+    if context and _ROLE_ALONE.match(own):  # "who is the ceo? (what is anthropic)"
+        return _subject_of(context)
+    return None
+
+
+def _subject_of(context: str) -> str | None:
+    """What a follow-up's carried context is about: its first name ("Anthropic"), or the
+    one word a question carried whole asks about ("anthropic" of "what is anthropic")."""
+    if names := re.findall(_NAME, context):
+        return names[0].strip()
+    words = [
+        w for w in re.findall(r"[\w&.-]+", context.lower()) if w not in _QUESTION_WORDS
+    ]
+    return words[0] if len(words) == 1 else None
 
 
 def other_owner(sentence: str, start: int, end: int, owner: str) -> bool:
     """Whether the sentence gives the name at ``start:end`` a role of someone other than
     ``owner``."""
     after = sentence[end:]
-    if _OWNS_AFTER.match(after) and not _words(sentence[start:end]) & _words(owner):
+    if _OWNS_AFTER.match(after) and not _same_owner(sentence[start:end], owner):
         return True  # "Google" of "Google's CEO": the owner of another's role
     found = role_owners(sentence, start, end)
     if not found:
         return False
-    wanted = _words(owner)
-    return not any(_words(name) & wanted for name in found)
+    return not any(_same_owner(name, owner) for name in found)
+
+
+def holds_role_of(sentence: str, start: int, end: int, owner: str) -> bool:
+    """Whether the sentence gives the name at ``start:end`` a role of ``owner`` ("Chinese
+    President Xi Jinping" for China)."""
+    return any(_same_owner(name, owner) for name in role_owners(sentence, start, end))
 
 
 def role_owners(sentence: str, start: int, end: int) -> list[str]:
     """Whose role the sentence gives the name at ``start:end`` ("Google" for "Sundar Pichai,
     Google's CEO"), if any."""
     after, before = sentence[end:], sentence[max(0, start - 60) : start]
-    found = [m.group(1) for m in (_AFTER_OWNS.match(after), _AFTER_OF.match(after)) if m]
+    found = [
+        m.group(1) for m in (_AFTER_OWNS.match(after), _AFTER_OF.match(after)) if m
+    ]
     return found + [
-        m.group(1) for m in (_BEFORE_OWNS.search(before), _BEFORE_OF.search(before)) if m
+        m.group(1)
+        for m in (_BEFORE_OWNS.search(before), _BEFORE_OF.search(before))
+        if m
     ]
 
 
@@ -102,18 +136,31 @@ def unnamed_role(question: str, sentences: Sequence[str]) -> str:
     role = _ROLE_ASKED.search(question)
     if not owner or not role:
         return ""
-    wanted, others = _words(owner), False
+    others = False
     for sentence in sentences:
         for span in find_spans(sentence, "person"):
             found = role_owners(sentence, span.start, span.end)
-            if any(_words(name) & wanted for name in found):
+            if any(_same_owner(name, owner) for name in found):
                 return ""  # someone is given the role asked about
             others = others or bool(found)
     if not others:
         return ""
     # as a name and a role are written, when the question was typed in lower case
-    owner = owner if not owner.islower() else owner.title()
-    asked = role.group(0) if not role.group(0).islower() else role.group(0).replace("ceo", "CEO")
+    if owner.islower():  # "OpenAI"; "Chicago", not the "CHICAGO –" of a dateline
+        found = [
+            m.group(0)
+            for s in sentences
+            for m in re.finditer(rf"\b{re.escape(owner)}\b", s, re.I)
+        ]
+        acronyms = [f for f in found if len(f) <= _ACRONYM]
+        owner = next(
+            (f for f in found if not f.isupper()), next(iter(acronyms), owner.title())
+        )
+    asked = (
+        role.group(0)
+        if not role.group(0).islower()
+        else role.group(0).replace("ceo", "CEO")
+    )
     return f"{owner}’ {asked}" if owner.endswith("s") else f"{owner}’s {asked}"
 
 
@@ -142,7 +189,9 @@ def not_the_agent(sentence: str, start: int, end: int, asked: set[str]) -> bool:
     return bool(word_forms(" ".join(re.findall(r"\b[A-Z][\w&.-]*", between))) & asked)
 
 
-_SUCCESSOR = re.compile(rf"\b(?:new|next|incoming|future)\s+{_ROLE}\b|\b(?:replace|succeed)", re.I)
+_SUCCESSOR = re.compile(
+    rf"\b(?:new|next|incoming|future)\s+{_ROLE}\b|\b(?:replace|succeed)", re.I
+)
 _TAKES_OVER = re.compile(
     r"\b(?:named|nam(?:es|ing)\s+(?:\w+\s+){0,3}?as|appoint\w*|tap(?:s|ped|ping)|pick\w*|"
     r"chose|chosen|choos\w+|select\w*|nominat\w*|succe(?:ed\w*|ssor)|replac\w*|"
@@ -152,7 +201,11 @@ _TAKES_OVER = re.compile(
 )
 _NEW_ROLE = re.compile(r"\b(?:new|next)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.I)
 _CURRENT = re.compile(r"^\W*who(?:['’]s|\s+is|\s+are)\s", re.I)
-_FORMER = re.compile(r"\b(?:former|ex-|then-|late)\s*(?:[\w’'-]+,?\s+){0,3}$", re.I)
+_FORMER = re.compile(
+    r"\b(?:former|ex-|then-|late|previous|predecessor)[\s,]*(?:[\w’'-]+,?\s+){0,3}"
+    r"(?:of\s+(?:[\w’'-]+,?\s+){1,3})?$",  # "the previous occupant of 10 Downing Street, "
+    re.I,
+)
 _LEAVING_AFTER = re.compile(
     r"(?:\s*,[^,]{1,60},|['’]s\s+(?:\w+\s+)?(?:decision|plan|announcement)\s+to)?"
     r"\s+(?:is|was|will|has|had|would|said\s+\w+\s+(?:is|was|will))?\s*"
@@ -182,23 +235,84 @@ def taking_over(sentence: str, wanted: set[str]) -> bool:
 
 def asks_current(question: str) -> bool:
     """Whether the question asks who holds a role now ("who is the CEO of Twitter?")."""
-    return bool(_CURRENT.match(question)) and bool(re.search(rf"\b{_ROLE}\b", question, re.I))
+    return bool(_CURRENT.match(question)) and bool(
+        re.search(rf"\b{_ROLE}\b", question, re.I)
+    )
 
 
 def former(sentence: str, start: int) -> bool:
     """Whether the sentence calls the name at ``start`` a former holder ("the platform's
-    former CEO, Jack Dorsey", "ex-president …")."""
+    former CEO, Jack Dorsey", "ex-president …", "his predecessor, Liz Truss")."""
     return bool(_FORMER.search(sentence, 0, start))
 
 
 def leaving(sentence: str, start: int, end: int) -> bool:
     """Whether the sentence says the name at ``start:end`` is leaving its role ("Jacinda
     Ardern is quitting her job as prime minister", "outgoing CEO Bob Chapek")."""
-    return bool(_LEAVING_AFTER.match(sentence, end) or _LEAVING_BEFORE.search(sentence, 0, start))
+    return bool(
+        _LEAVING_AFTER.match(sentence, end)
+        or _LEAVING_BEFORE.search(sentence, 0, start)
+    )
 
 
 def _words(name: str) -> set[str]:
     """The words of a name, each without a possessive or a final "s" ("Anthropics" typed for
     "Anthropic's" meets "Anthropic")."""
-    words = (re.sub(r"['’]s?$", "", w.lower().strip(".")) for w in re.findall(r"[\w&.’'-]+", name))
-    return {re.sub(r"(?<=[^s])s$", "", w) for w in words} - {"the", "of", ""}
+    return {_word(w) for w in re.findall(r"[\w&.’'-]+", name)} - {"the", "of", ""}
+
+
+def _word(word: str) -> str:
+    """One word of a name as ``_words`` compares it: lower case, without a possessive or a
+    final "s"."""
+    word = re.sub(r"['’]s?$", "", word.lower().strip("."))
+    return re.sub(r"(?<=[^s])s$", "", word)
+
+
+# the people of a country, named unlike it ("French President Emmanuel Macron")
+_DEMONYMS = {
+    "american": ("america", "us", "u.s", "usa", "united"),
+    "british": ("britain", "uk", "u.k", "united"),
+    "french": ("france",),
+    "dutch": ("netherlands",),
+    "swiss": ("switzerland",),
+    "spanish": ("spain",),
+    "polish": ("poland",),
+    "irish": ("ireland",),
+    "welsh": ("wales",),
+    "scottish": ("scotland",),
+    "english": ("england",),
+    "danish": ("denmark",),
+    "swedish": ("sweden",),
+    "finnish": ("finland",),
+    "norwegian": ("norway",),
+    "filipino": ("philippines",),
+    "afghan": ("afghanistan",),
+    "argentine": ("argentina",),
+    "greek": ("greece",),
+    "thai": ("thailand",),
+    "turkish": ("turkey",),
+}
+_DEMONYM_ENDS = ("", "ese", "ian", "an", "n", "i", "ean", "vian")
+
+
+def _same_owner(name: str, owner: str) -> bool:
+    """Whether a role's owner in a sentence is the one asked about: a word in common, or a
+    country and the adjective for its people ("Chinese President Xi Jinping" for "the
+    president of China")."""
+    found, wanted = _words(name), _words(owner)
+    if found & wanted:
+        return True
+    return any(_demonym(a, b) or _demonym(b, a) for a in found for b in wanted)
+
+
+def _demonym(word: str, country: str) -> bool:
+    """Whether ``word`` names the people of ``country`` ("chinese" of "china", "german" of
+    "germany", "french" of "france")."""
+    if country in {_word(w) for w in _DEMONYMS.get(word, ())}:
+        return True
+    stem = re.sub(
+        r"(?<=\w{4})[aeoy]$", "", country
+    )  # "chin(a)", "german(y)", "mexic(o)"
+    return (
+        word != country and word.startswith(stem) and word[len(stem) :] in _DEMONYM_ENDS
+    )

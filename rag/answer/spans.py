@@ -110,6 +110,13 @@ _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
 
 
+def measured_unit(after: str) -> str:
+    """The unit a number measures, from the words after it ("minutes" of "six minutes of
+    video"), or ""."""
+    m = _MEASURES.match(after)
+    return m.group(0).strip().lower() if m else ""
+
+
 @dataclass(frozen=True)
 class Span:
     """One candidate answer: its text, where it is in the sentence, the kind it looks like,
@@ -251,7 +258,7 @@ def _names(sentence: str) -> list[Span]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and not tokens[j - 1][0].endswith(("’s", "'s")):
+        while j < len(tokens) and not tokens[j - 1][0].endswith(("’s", "'s", "s’", "s'")):
             word = tokens[j][0]
             if _DASH.search(sentence[tokens[j - 1][2] : tokens[j][1]]):
                 break  # "PHOENIX – Chris Rock": a dateline, then a name
@@ -277,6 +284,9 @@ def _names(sentence: str) -> list[Span]:
         ):
             i += 1  # "Republican Kevin McCarthy": a party, then the name (not "Democratic
             continue  # National Committee")
+        if j < len(tokens) and tokens[j][0][:1].isupper() and _DESCRIBING.search(tokens[j][0]):
+            i = j + 1  # "Santa Clara-based": the words of a place describing a name
+            continue
         describing = tokens[i][0].lower() in DESCRIBING_OPENERS and not place_type(
             re.sub(r"['’]s$", "", sentence[tokens[i][1] : tokens[j - 1][2]])
         )  # "New Jupiter moons found", but "New Zealand"

@@ -16,10 +16,12 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from rag.answer.base import same_sense, singular, word_forms
+from rag.answer.gazetteer import place_type
 from rag.answer.spans import Span, label_before
 from rag.retrieve.answer_kind import Asked
 
@@ -33,9 +35,32 @@ _KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
 # "people affected", "residents displaced": the unit and the act a number counts
 _COUNTED = re.compile(r"\s+(\w+)\s+(?:were\s+|have\s+been\s+)?(\w+(?:ed|en))\b")
+# kinds of deadly events, each with the words news uses for it
+_EVENTS = (
+    "shooting shootings gunfire gunman gunmen massacre",
+    "earthquake earthquakes quake quakes tremor aftershock",
+    "fire fires blaze wildfire wildfires inferno",
+    "explosion explosions blast",
+    "crash crashes collision derailment",
+    "flood floods flooding",
+    "storm storms hurricane tornado tornadoes cyclone typhoon blizzard",
+    "bombing bombings bomb",
+    "stampede crush",
+    "avalanche landslide mudslide",
+    "eruption tsunami",
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
+_OPENED_FIRE = re.compile(r"\b(?:open(?:ed|s)?|return(?:ed)?|under|cease)[\s-]+fire\b", re.I)
+# before a count: what someone hoped or threatened, not what happened ("hoped to kill over 40")
+_HOPED = re.compile(
+    r"\b(?:hop(?:ed|es|ing)|want(?:ed|s)?|threaten(?:ed|s|ing)?|vow(?:ed|s)?|intend(?:ed|s)?)"
+    r"\s+to\s+\w+\s+(?:over\s+|more\s+than\s+|about\s+|up\s+to\s+|at\s+least\s+)?$",
+    re.I,
+)
 # before a value: what the one asked is compared with ("compared with millions", "up from $1.79")
 _COMPARED = re.compile(
-    r"\b(?:compared\s+(?:with|to)|versus|vs\.?|up\s+from|down\s+from)\s+"
+    r"\b(?:compared\s+(?:with|to)|versus|vs\.?|up\s+from|down\s+from|"
+    r"(?:alternative|rival|competitor|challenger)s?\s+(?:to|of)|competing\s+with)\s+"
     r"(?:about\s+|around\s+|nearly\s+|roughly\s+)?$",
     re.I,
 )
@@ -66,7 +91,11 @@ _SPEECH = word_forms(
     "say said says tell told tells tweet tweeted write wrote add added argue argued note noted"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_IN_YEAR = re.compile(r"\bin\s+(?:the\s+)?(?:19|20)\d\d\b")  # when it happened, not "since 1991"
+# when it happened ("in 2002", "from 2000 to 2007", "Oct. 4, 2021"), not "since 1991"
+_IN_YEAR = re.compile(
+    r"\b(?i:in|from|between|during)\s+(?:the\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+(?:19|20)\d\d\b"
+)
 
 
 def lower_words(sentences: Iterable[str]) -> set[str]:
@@ -111,7 +140,9 @@ def _common_word(span: Span, lowered: set[str]) -> bool:
     )
 
 
-def counts_less(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bool:
+def counts_less(
+    sentence: str, span: Span, asked: Asked, wanted: set[str], places: frozenset[str] = frozenset()
+) -> bool:
     """Whether the span is a value beside the one asked: a count of another act than the
     question's ("874,000 people affected", asked how many died), what it is compared with
     ("compared with millions for a satellite", "up from $1.79"), or someone commenting on the
@@ -125,7 +156,50 @@ def counts_less(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> bo
         or bool(_AUDIENCE.search(sentence, 0, span.start))
         or (bool(wanted & _WINNING) and bool(_BEATEN.search(sentence, 0, span.start)))
         or _anothers_clause(sentence, span, asked, wanted)
+        or _another_event(sentence, asked, wanted)
+        or (asked.kind == "number" and _another_place(sentence, places))
+        or bool(asked.kind == "number" and _HOPED.search(sentence, 0, span.start))
     )
+
+
+def _another_event(sentence: str, asked: Asked, wanted: set[str]) -> bool:
+    """Whether a count is of another kind of event than the question's ("40 people have died
+    in a fire", asked how many were killed in a shooting)."""
+    if asked.kind != "number":
+        return False
+    asked_kinds = {k for k, forms in _event_forms().items() if forms & wanted}
+    if not asked_kinds:
+        return False
+    told = word_forms(_OPENED_FIRE.sub(" ", sentence))
+    kinds = {k for k, forms in _event_forms().items() if forms & told}
+    return bool(kinds) and not kinds & asked_kinds
+
+
+def question_places(question: str, lowered: set[str]) -> frozenset[str]:
+    """The word forms of the cities a question names ("Nashville", or "nashville" typed in
+    lower case when the sentences write it only capitalised; ``lowered``: the words they
+    write in lower case)."""
+    found = set()
+    for word in re.findall(r"[A-Za-z][\w’'-]*", question):
+        if place_type(word) == "city" and word.lower() not in lowered:
+            found |= word_forms(word)
+    return frozenset(found)
+
+
+def _another_place(sentence: str, places: frozenset[str]) -> bool:
+    """Whether the sentence places its count only in other cities than the question names
+    ("six people were shot" in Indianapolis, asked about a shooting in Nashville). A city
+    is not compared with a country or state: Palermo is in Italy."""
+    if not places:
+        return False
+    named = [m.group(0) for m in _CAPITALISED.finditer(sentence) if place_type(m.group(0))]
+    cities = [n for n in named if place_type(n) == "city"]
+    return bool(cities) and not any(word_forms(n) & places for n in named)
+
+
+@functools.cache
+def _event_forms() -> dict[str, set[str]]:
+    return {words.split()[0]: word_forms(words) for words in _EVENTS}
 
 
 def _commenting(sentence: str, span: Span, wanted: set[str]) -> bool:
@@ -168,7 +242,9 @@ _MAKING = re.compile(
     r"designs?|designed|develops?|developed)\s+(.*)",
     re.I,
 )
-_NOT_MADE = {"the", "a", "an", "its", "their", "these", "those", "this", "his", "her", "new"}
+_NOT_MADE = set(
+    "the a an its their these those this that his her new it them one".split()  # noqa: SIM905
+)
 _CLAUSE = {"that", "which", "who", "for", "in", "on", "at", "by", "used", "to", "and", "with"}
 
 

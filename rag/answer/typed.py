@@ -29,18 +29,20 @@ from rag.answer.roles import (
     asks_current,
     asks_successor,
     former,
+    holds_role_of,
     leaving,
     not_the_agent,
     other_owner,
     taking_over,
 )
-from rag.answer.spans import Span, find_spans, scores
+from rag.answer.spans import Span, find_spans, measured_unit, scores
 from rag.answer.surroundings import (
     counts_less,
     lower_words,
     made_thing,
     maker,
     older_event,
+    question_places,
     replaced,
     rules_out,
     side_points,
@@ -70,6 +72,7 @@ _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question c
 _WHEN_NEXT = re.compile(r"^\W*when\s+(?:is|are|will|does|do)\b", re.I)  # a coming day asked
 _BARE_YEAR = 0.5  # what a year alone counts for then
 _OTHER_COUNT = 0.3  # what a value beside the one asked counts for (another act's count)
+_UNOWNED = 0.5  # a name not given the role of the owner asked about ("who is China's president?")
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
@@ -146,6 +149,7 @@ def typed_answer(
     latest = newest or year
     past = latest - 1 if latest and not years and asked.kind != "date" else None
     lowered = lower_words(text for text, _ in sentences)
+    places = question_places(question, lowered) if asked.kind == "number" else frozenset()
     succession = asks_successor(question)
     current_holder = asks_current(question)  # "who is the CEO?": not a former one
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
@@ -203,9 +207,11 @@ def typed_answer(
             fit *= _unlikeness(
                 span, asked, words & wanted - word_forms(asked.noun), text[span.end :]
             )
-            if counts_less(text, span, asked, wanted):
+            if counts_less(text, span, asked, wanted, places):
                 fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
             fit *= maker(text, span, made)  # "Google's proprietary AI chips", not the chips
+            if owner and not holds_role_of(text, span.start, span.end, owner):
+                fit *= _UNOWNED  # "Chinese President Xi Jinping", more than "Joe Biden"
             fit *= side_points(text, span, asked, wanted)  # the Chiefs' 38, not the Eagles' 35
             seen.add(key)
             vote = votes.setdefault(key, Votes(surface(span.text, span.kind), kind=span.kind))
@@ -275,6 +281,9 @@ def _unlikeness(span: Span, asked: Asked, shares_words: bool, after: str) -> flo
         factor *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
     if span.detail == "age" and asked.noun != "age":
         factor *= 0.2  # "died at 95" answers "how old", not "how many years"
+    unit = measured_unit(after) if span.kind == "number" and asked.unit else ""
+    if unit and singular(unit)[:4] != singular(asked.unit.lower())[:4]:
+        factor *= 0.2  # "six minutes of video", asked how many people
     if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
         factor *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
     if shares_words:  # "NFL Players' Association" for a question about an NFL team

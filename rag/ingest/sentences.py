@@ -15,6 +15,12 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # something imported it already. The submodules are named too: SciPy's package itself is often
 # loaded (an ONNX export or torch brings it) while scipy.stats, 0.5 s of nltk's import, is not
 _UNUSED_BY_PUNKT = ("sklearn", "scipy", "scipy.stats", "scipy.sparse")
+# titles and state abbreviations news writes before a name that Punkt's English model lacks:
+# "Arkansas Gov. Sarah Huckabee Sanders" is one sentence
+_TITLES = set(
+    """gov govs sens gens sgt capt cmdr cpl pvt supt insp atty rev msgr hon ark neb ind md
+    s.d""".split()  # noqa: SIM905
+)
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +38,9 @@ def _punkt():  # noqa: ANN202 - nltk type
             for name in blocked:
                 if sys.modules.get(name, False) is None:
                     del sys.modules[name]
-        return PunktTokenizer("english")
+        punkt = PunktTokenizer("english")
+        punkt._params.abbrev_types.update(_TITLES)
+        return punkt
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -91,6 +91,8 @@ _WON_WORK = re.compile(
     re.I,
 )
 _ABOUT = re.compile(r"^\W*what\s+(?:is|are|was|were)\b.*\babout\s*[?.!]*\s*$", re.I | re.S)
+# "what is the state of the economy?": how it stands, not a state
+_CONDITION = re.compile(r"^\W*what(?:['’]s|\s+is|\s+was)\s+the\s+(?:state|status)\s+of\b", re.I)
 # "what is the deal?": one or two words after the article and nothing more
 _BARE = re.compile(
     r"^\W*what\s+(?:is|are|was|were)\s+(?:the|this|that|these|those)\s+[\w’'-]+"
@@ -207,7 +209,7 @@ def read_kind(question: str) -> Asked:
         return Asked("date")
     if _WORTH.match(q):
         return Asked("money", "worth")  # "what is the deal worth?"
-    if _ABOUT.match(q):
+    if _ABOUT.match(q) or _CONDITION.match(q):
         return Asked()  # "What is the deal about?": a description, not a name
     if found := _which(q):
         if found.kind == "thing" and _BARE.match(q):

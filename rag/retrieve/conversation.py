@@ -18,10 +18,19 @@ _FOLLOW_UP_START = re.compile(
 )
 # a question word opening a short question ("Why?", "When was that?") leans on the last turn
 _SHORT_START = re.compile(r"^(why|when|how|did|does|is|was|were|are)\b", re.IGNORECASE)
+# "who is the ceo?": a role with no owner asks about the subject of the last turn
+_ROLE_ONLY = re.compile(
+    r"^\W*who(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:new\s+|current\s+)?"
+    r"(?:ceo|chief\s+executive|co-?founders?|founders?|president|chair(?:man|woman)?|owners?|"
+    r"boss|head|leader|coach|manager)\W*$",
+    re.IGNORECASE,
+)
 _SHORT = 5  # words: a question this long with no pointer back stands on its own
 _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|that|this|those|these|he|she|him|his|her|"
-    r"the company|the deal|the firm|the startup)\b",
+    r"the company|the deal|the firm|the startup)\b"
+    # "this week", "that year": a time, not something said before
+    r"(?!\s+(?:week|weekend|month|year|morning|afternoon|evening|season|time|day)s?\b)",
     re.IGNORECASE,
 )
 _OWNED = re.compile(r"^.*?['’]s\s+(?=\S)")  # "Google's " of "Google's CEO"
@@ -145,6 +154,7 @@ def is_follow_up(question: str) -> bool:
         or short
         or (bool(_PRONOUN.search(q)) and len(names(q)) <= 1)
         or _bare(q)
+        or bool(_ROLE_ONLY.match(q))
     )
 
 
@@ -154,8 +164,20 @@ def _bare(question: str, most: int = 1) -> bool:
     benefit?"; "who was the mvp" asks about the MVP)."""
     if names(question) or len(question.split()) >= _SHORT:
         return False
-    own = [w for w in re.findall(r"[a-z’'-]+", question.lower()) if w not in _PARTICLES]
+    own = _own_words(question)
     return not own or (len(own) <= most and bool(_MODAL.search(question)))
+
+
+def _own_subject(question: str, last: str) -> bool:
+    """Whether a short question with no pointer back names what the last one asked about,
+    and nothing else ("who hosted the oscars", then "when are the oscars")."""
+    own = _own_words(question)
+    return bool(own) and not _PRONOUN.search(question) and set(own) <= set(_own_words(last))
+
+
+def _own_words(question: str) -> list[str]:
+    """The words of a question beyond question words and particles."""
+    return [w for w in re.findall(r"[a-z’'-]+", question.lower()) if w not in _PARTICLES]
 
 
 def condense(
@@ -173,7 +195,7 @@ def condense(
     "Sundar Pichai, Google's CEO, …", then "What did he say?"), and a question naming its
     own subject carries no person for "it" or "this"."""
     previous = [m.content for m in history if m.role == "user"]
-    if not previous or not is_follow_up(question):
+    if not previous or not is_follow_up(question) or _own_subject(question, previous[-1]):
         return question
     if swapped := _asked_again(question, previous):
         return swapped

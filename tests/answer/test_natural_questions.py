@@ -395,3 +395,25 @@ def test_when_one_company_invested_is_not_the_date_another_did(shipped: NewsRAG)
     # "… including Amazon, which invested heavily through its AWS platform in late 2024"
     assert shipped.ask("When did Google invest in Anthropic?").short_answer == "2023"
     assert shipped.ask("When did Amazon invest in Anthropic?").short_answer == "2024"
+
+
+def test_a_role_asked_with_no_owner_is_the_last_subject_s(shipped: NewsRAG) -> None:
+    history = [
+        {"role": "user", "content": "what is anthropic"},
+        {"role": "assistant", "content": shipped.ask("what is anthropic").text},
+    ]
+    answer = shipped.ask("who is the ceo", history=history)
+    assert answer.short_answer is None  # not Sundar Pichai, Google's CEO
+    assert "Anthropic’s CEO" in answer.notice
+    history[0]["content"] = "what did google announce"
+    answer = shipped.ask("who is the ceo", history=history)
+    assert answer.short_answer == "Sundar Pichai"
+    assert "announce" not in answer.notice  # the carried question's words are not its own
+
+
+def test_what_a_name_is_compared_with_does_not_answer(shipped: NewsRAG) -> None:
+    history = [
+        {"role": "user", "content": "what is claude"},
+        {"role": "assistant", "content": shipped.ask("what is claude").text},
+    ]
+    assert shipped.ask("who made it", history=history).short_answer != "ChatGPT"  # its rival

@@ -249,3 +249,19 @@ def test_each_outlet_the_question_names_is_quoted(corpus_engine: NewsRAG) -> Non
     assert not answer.abstained
     assert {"The Silicon Ledger", "TechPulse"} <= _sources(answer)
     assert len(answer.sentences) <= 4
+
+
+def test_a_short_question_saying_what_it_asks_about_stands_on_its_own() -> None:
+    svb = [Message("user", "why did the bank collapse"), Message("assistant", "…")]
+    assert condense("How old is Biden?", svb) == "How old is Biden?"
+    assert condense("how many children died", svb) == (
+        "how many children died (why did the bank collapse)"
+    )
+    # "this week" is a time, not something said before
+    assert condense("who died this week", svb) == "who died this week"
+    # the last question's own subject, asked again, needs nothing carried
+    hosted = [Message("user", "who hosted the oscars"), Message("assistant", "…")]
+    assert condense("when are the oscars", hosted) == "when are the oscars"
+    # a role with no owner is the last subject's ("who is the ceo?" after Google)
+    google = [Message("user", "What did Google announce?"), Message("assistant", "…")]
+    assert condense("who is the ceo", google) == "who is the ceo (Google)"

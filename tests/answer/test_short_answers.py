@@ -10,9 +10,10 @@ from rag.answer.base import AnswerRequest, initials, missing_names, word_forms
 from rag.answer.candidates import candidates_of
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
-from rag.answer.roles import asked_owner, not_the_agent, other_owner, unnamed_role
+from rag.answer.roles import asked_owner, holds_role_of, not_the_agent, other_owner, unnamed_role
 from rag.answer.short import _day_of, _unresolved, fullest
 from rag.answer.spans import find_spans
+from rag.answer.surroundings import older_event
 from rag.answer.typed import Coverage, typed_answer
 from rag.retrieve.answer_kind import Asked, read_kind
 from tests.conftest import make_hit
@@ -635,3 +636,81 @@ def test_for_joins_the_words_of_a_body_s_name_only() -> None:
     said = "The Centers for Disease Control and Prevention said so."  # not a person who said
     assert spans(said) == [("Centers for Disease Control and Prevention", "organisation")]
     assert spans("Americans for Prosperity backed him.")[0][0] == "Americans for Prosperity"
+
+
+def test_a_country_s_role_may_be_given_with_its_people_s_adjective() -> None:
+    sentence = "Chilean President Ana Soto met the delegation."
+    assert holds_role_of(sentence, 17, 25, "Chile")
+    assert not other_owner(sentence, 17, 25, "chile")
+    assert holds_role_of("French President Ivo Brandt spoke.", 17, 27, "France")
+    assert holds_role_of("American President Ivo Brandt spoke.", 19, 29, "U.S.")
+    assert not holds_role_of("Peruvian President Ivo Brandt spoke.", 19, 29, "Chile")
+    question = "who is the president of chile"
+    said = [
+        (sentence, 1.0),
+        ("President Joe Ruiz spoke about Chile on Monday.", 0.9),  # whose president: not said
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Ana Soto"
+
+
+def test_a_predecessor_or_previous_holder_does_not_hold_the_role_now() -> None:
+    question = "Who is the prime minister of Britain?"
+    said = [
+        ("His predecessor, Ada Park, resigned after six weeks; the previous occupant of 10 "
+         "Downing Street, Ivo Brandt, battled scandals.", 1.0),
+        ("Britain's new Prime Minister Mara Quell spoke on Tuesday.", 0.8),
+    ]  # fmt: skip
+    assert typed_answer(question, read_kind(question), said) == "Mara Quell"
+    assert typed_answer(question, read_kind(question), said[:1]) is None
+
+
+def test_a_count_of_another_event_place_unit_or_hope_is_not_the_count_asked() -> None:
+    question = "How many people were killed in the Nashville shooting?"
+    said = [
+        ("At least 40 people have died in a fire at a detention center.", 1.0),
+        ("The writer said they hoped to kill over 40 people.", 0.95),
+        ("Police at a party in Indianapolis said 11 people were shot.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) is None
+    said.insert(0, ("Police said 7 people were killed in the Nashville shooting.", 1.0))
+    assert typed_answer(question, read_kind(question), said) == "7"
+    minutes = [("Police released 12 minutes of video of the Nashville shooting.", 1.0)]
+    assert typed_answer(question, read_kind(question), minutes) is None
+
+
+def test_a_value_of_a_past_period_does_not_answer_what_is_now() -> None:
+    assert older_event("From 2000 to 2007, Ivo Brandt was the richest person alive.", 2022)
+    assert not older_event("Ivo Brandt has been the richest person since 2000.", 2022)
+    question = "How much is the Powerball jackpot?"
+    said = [
+        ("The $699.8 million Powerball jackpot, Oct. 4, 2021: won in California.", 1.0),
+        ("The Powerball jackpot is an estimated $630 million.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said, year=2023, newest=2023) == (
+        "$630 million"
+    )
+
+
+def test_a_place_describing_a_name_is_not_a_name() -> None:
+    said = "In the case of the Santa Clara-based Orbital Bank, assets fell."
+    assert _spans(said, "organisation") == [("Orbital Bank", "organisation")]
+
+
+def test_a_person_asked_about_is_defined_by_the_surname_too() -> None:
+    story = (
+        "Quell, the former governor of Ohio, spoke to the crowd for an hour. "
+        "Then Mara Quell waved to her supporters and left the hall."
+    )
+    candidates = candidates_of(_hits(story), {})
+    assert _defining(defined_name("Who is Mara Quell?", candidates), candidates).tolist() == [1, 0]
+    assert _defining(defined_name("who is mara quell", candidates), candidates).tolist() == [1, 0]
+
+
+def test_a_role_asked_of_the_last_subject_names_it_as_written() -> None:
+    assert asked_owner("who is the ceo (what is nightjar)") == "nightjar"
+    assert asked_owner("who is the ceo of orbital (Nightjar)") == "orbital"
+    assert asked_owner("who is the ceo (what did orbital and nightjar announce)") is None
+    other = ["Mara Quell, Orbital Cloud's CEO, met NightJar staff."]
+    assert unnamed_role("who is the ceo of nightjar", other) == "NightJar’s CEO"
+    dateline = ["ORBITAL – Mara Quell, Nightjar's CEO, met Orbital staff."]
+    assert unnamed_role("who is the ceo of orbital", dateline) == "Orbital’s CEO"

@@ -34,6 +34,12 @@ def test_sentence_spans_are_exact() -> None:
         "It went well!",
         "A new paragraph starts here.",
     ]
+    # a title before a name ends no sentence: "Arkansas Gov. Ada Park"
+    text = "The reply came from Arkansas Gov. Ada Park and Sgt. Ivo Brandt. They spoke."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "The reply came from Arkansas Gov. Ada Park and Sgt. Ivo Brandt.",
+        "They spoke.",
+    ]
 
 
 def test_every_chunk_fits_the_model_with_its_header(embedder: Embedder) -> None:

@@ -13,6 +13,8 @@ from rag.retrieve.answer_kind import read_kind
         ("Who is the CEO of Google?", "person", "who"),
         ("What is the deal about?", "other", ""),  # a description, not a name
         ("What is the deal?", "other", ""),
+        ("what is the state of the union", "other", ""),  # how it stands, not a state
+        ("what state is nashville in", "place", "state"),
         ("What are the new rules?", "other", ""),
         ("What is the vegetable in the new sandwich?", "thing", "vegetable"),
         ("What is the chatbot called?", "thing", "chatbot"),
