@@ -42,9 +42,7 @@ _TYPED_OF = re.compile(
 _TYPED_OWNS = re.compile(rf"\b([\w&.-]+)['’]s\s+(?:\w+\s+)?{_ROLE}\b", re.I)
 # "who is anthropics ceo": a possessive typed without its apostrophe
 _TYPED_BARE = re.compile(rf"\b([a-z][\w&.-]*[a-rt-z]s)\s+{_ROLE}\b")
-_ROLE_ALONE = re.compile(
-    rf"^\W*who(?:['’]s|\s+is|\s+was|\s+are)\s+(?:the\s+)?{_ROLE}s?\W*$", re.I
-)
+_ROLE_ALONE = re.compile(rf"^\W*who(?:['’]s|\s+is|\s+was|\s+are)\s+(?:the\s+)?{_ROLE}s?\W*$", re.I)
 _QUESTION_WORDS = set(
     """what who which is are was were the a an tell me about does do did of""".split()  # noqa: SIM905
 )
@@ -75,9 +73,7 @@ def asked_owner(question: str) -> str | None:
         return context.split(",")[0].strip()
     m = _QUESTION_OF.search(own) or _QUESTION_OWNS.search(own)
     if m:
-        return re.sub(
-            r"['’]s?$", "", m.group(1).strip()
-        )  # "Anthropic", not "Anthropic's"
+        return re.sub(r"['’]s?$", "", m.group(1).strip())  # "Anthropic", not "Anthropic's"
     m = _TYPED_OF.search(own) or _TYPED_OWNS.search(own) or _TYPED_BARE.search(own)
     if m and m.group(1).lower() not in _NOT_OWNERS:
         return m.group(1)
@@ -91,9 +87,7 @@ def _subject_of(context: str) -> str | None:
     one word a question carried whole asks about ("anthropic" of "what is anthropic")."""
     if names := re.findall(_NAME, context):
         return names[0].strip()
-    words = [
-        w for w in re.findall(r"[\w&.-]+", context.lower()) if w not in _QUESTION_WORDS
-    ]
+    words = [w for w in re.findall(r"[\w&.-]+", context.lower()) if w not in _QUESTION_WORDS]
     return words[0] if len(words) == 1 else None
 
 
@@ -119,13 +113,9 @@ def role_owners(sentence: str, start: int, end: int) -> list[str]:
     """Whose role the sentence gives the name at ``start:end`` ("Google" for "Sundar Pichai,
     Google's CEO"), if any."""
     after, before = sentence[end:], sentence[max(0, start - 60) : start]
-    found = [
-        m.group(1) for m in (_AFTER_OWNS.match(after), _AFTER_OF.match(after)) if m
-    ]
+    found = [m.group(1) for m in (_AFTER_OWNS.match(after), _AFTER_OF.match(after)) if m]
     return found + [
-        m.group(1)
-        for m in (_BEFORE_OWNS.search(before), _BEFORE_OF.search(before))
-        if m
+        m.group(1) for m in (_BEFORE_OWNS.search(before), _BEFORE_OF.search(before)) if m
     ]
 
 
@@ -148,19 +138,11 @@ def unnamed_role(question: str, sentences: Sequence[str]) -> str:
     # as a name and a role are written, when the question was typed in lower case
     if owner.islower():  # "OpenAI"; "Chicago", not the "CHICAGO –" of a dateline
         found = [
-            m.group(0)
-            for s in sentences
-            for m in re.finditer(rf"\b{re.escape(owner)}\b", s, re.I)
+            m.group(0) for s in sentences for m in re.finditer(rf"\b{re.escape(owner)}\b", s, re.I)
         ]
         acronyms = [f for f in found if len(f) <= _ACRONYM]
-        owner = next(
-            (f for f in found if not f.isupper()), next(iter(acronyms), owner.title())
-        )
-    asked = (
-        role.group(0)
-        if not role.group(0).islower()
-        else role.group(0).replace("ceo", "CEO")
-    )
+        owner = next((f for f in found if not f.isupper()), next(iter(acronyms), owner.title()))
+    asked = role.group(0) if not role.group(0).islower() else role.group(0).replace("ceo", "CEO")
     return f"{owner}’ {asked}" if owner.endswith("s") else f"{owner}’s {asked}"
 
 
@@ -189,9 +171,7 @@ def not_the_agent(sentence: str, start: int, end: int, asked: set[str]) -> bool:
     return bool(word_forms(" ".join(re.findall(r"\b[A-Z][\w&.-]*", between))) & asked)
 
 
-_SUCCESSOR = re.compile(
-    rf"\b(?:new|next|incoming|future)\s+{_ROLE}\b|\b(?:replace|succeed)", re.I
-)
+_SUCCESSOR = re.compile(rf"\b(?:new|next|incoming|future)\s+{_ROLE}\b|\b(?:replace|succeed)", re.I)
 _TAKES_OVER = re.compile(
     r"\b(?:named|nam(?:es|ing)\s+(?:\w+\s+){0,3}?as|appoint\w*|tap(?:s|ped|ping)|pick\w*|"
     r"chose|chosen|choos\w+|select\w*|nominat\w*|succe(?:ed\w*|ssor)|replac\w*|"
@@ -235,9 +215,7 @@ def taking_over(sentence: str, wanted: set[str]) -> bool:
 
 def asks_current(question: str) -> bool:
     """Whether the question asks who holds a role now ("who is the CEO of Twitter?")."""
-    return bool(_CURRENT.match(question)) and bool(
-        re.search(rf"\b{_ROLE}\b", question, re.I)
-    )
+    return bool(_CURRENT.match(question)) and bool(re.search(rf"\b{_ROLE}\b", question, re.I))
 
 
 def former(sentence: str, start: int) -> bool:
@@ -249,10 +227,7 @@ def former(sentence: str, start: int) -> bool:
 def leaving(sentence: str, start: int, end: int) -> bool:
     """Whether the sentence says the name at ``start:end`` is leaving its role ("Jacinda
     Ardern is quitting her job as prime minister", "outgoing CEO Bob Chapek")."""
-    return bool(
-        _LEAVING_AFTER.match(sentence, end)
-        or _LEAVING_BEFORE.search(sentence, 0, start)
-    )
+    return bool(_LEAVING_AFTER.match(sentence, end) or _LEAVING_BEFORE.search(sentence, 0, start))
 
 
 def _words(name: str) -> set[str]:
@@ -310,9 +285,5 @@ def _demonym(word: str, country: str) -> bool:
     "germany", "french" of "france")."""
     if country in {_word(w) for w in _DEMONYMS.get(word, ())}:
         return True
-    stem = re.sub(
-        r"(?<=\w{4})[aeoy]$", "", country
-    )  # "chin(a)", "german(y)", "mexic(o)"
-    return (
-        word != country and word.startswith(stem) and word[len(stem) :] in _DEMONYM_ENDS
-    )
+    stem = re.sub(r"(?<=\w{4})[aeoy]$", "", country)  # "chin(a)", "german(y)", "mexic(o)"
+    return word != country and word.startswith(stem) and word[len(stem) :] in _DEMONYM_ENDS
