@@ -24,6 +24,7 @@ from rag.answer.base import (
     word_forms,
 )
 from rag.answer.candidates import Candidate
+from rag.answer.gazetteer import is_place
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize
 from rag.retrieve.conversation import carried_context
@@ -39,6 +40,7 @@ _ATTRIBUTED = re.compile(r"[”\"],?\s+(?:says|said|notes|noted|told|added|wrote
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _LOWER_CODE = re.compile(r"\b([a-z]{2,5})\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_CONDITION = re.compile(r"\bstate(?=\s+of\s+(?:the\s+)?([\w’'-]+(?:\s+[A-Z][\w’'-]+)*))")
 _HOW_MEASURE = re.compile(
     r"\bhow\s+(?:big|large|long|old|far|tall|high|fast|deep|often|strong|hot|cold|soon|small|"
     r"heavy|wide)\b",
@@ -60,7 +62,9 @@ _QUESTION_WORDS = set(
 
 def _asking(question: str) -> str:
     """The question without the word that says what measure it asks for ("big" of "How big
-    is the deal?"): no sentence answers by repeating it ("the big players")."""
+    is the deal?"): no sentence answers by repeating it ("the big players"); "the state of
+    the deal" asks its status (not "the state of Texas")."""
+    question = _CONDITION.sub(lambda m: m.group(0) if is_place(m.group(1)) else "status", question)
     return _HOW_MEASURE.sub("how", question)
 
 

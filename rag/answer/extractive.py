@@ -199,7 +199,12 @@ class ExtractiveAnswerer:
         elif gap and not notice:  # "What is Anthropic's valuation?" over articles without one
             words = " or ".join(f"“{w}”" for w in gap)
             notice = f"No indexed article uses {words} or a word like it; these are the closest."
-        return by_article(replace(answer, short_answer=short, notice=notice))
+        answer = by_article(replace(answer, short_answer=short, notice=notice))
+        if short and not notice and not any(short in candidates[i].text for i in pool):
+            # read from a headline ("Kansas City Chiefs beat Philadelphia Eagles …"), while
+            # the article's sentences are its preview: where the answer is said
+            answer = replace(answer, notice=_headline_notice(short, heads, candidates, answer))
+        return answer
 
     def _likeness(self, phrase: str, names: list[str]) -> np.ndarray:
         """Cosine of each name to the phrase describing the answer ("pharmacy chain"), with
@@ -222,6 +227,19 @@ class ExtractiveAnswerer:
         if fresh:
             rows[[i + 1 for i in fresh]] = self.embedder.embed([candidates[i].text for i in fresh])
         return rows
+
+
+def _headline_notice(
+    short: str, heads: list[tuple[str, float, int]], candidates: list[Candidate], answer: Answer
+) -> str:
+    """Which cited article's headline gives the short answer no quoted sentence holds, or
+    ""."""
+    for title, _, row in heads:
+        article = candidates[row].hit.article_id
+        cited = [c.n for c in answer.citations if c.article_id == article]
+        if short in title and cited:
+            return f"The short answer is from the headline of [{cited[0]}]: “{title}”"
+    return ""
 
 
 def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> np.ndarray:

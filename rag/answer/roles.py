@@ -277,10 +277,10 @@ def _same_owner(name: str, owner: str) -> bool:
     found, wanted = _words(name), _words(owner)
     if found & wanted:
         return True
-    return any(_demonym(a, b) or _demonym(b, a) for a in found for b in wanted)
+    return any(demonym(a, b) or demonym(b, a) for a in found for b in wanted)
 
 
-def _demonym(word: str, country: str) -> bool:
+def demonym(word: str, country: str) -> bool:
     """Whether ``word`` names the people of ``country`` ("chinese" of "china", "german" of
     "germany", "french" of "france")."""
     if country in {_word(w) for w in _DEMONYMS.get(word, ())}:

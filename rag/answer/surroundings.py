@@ -20,8 +20,9 @@ import functools
 import re
 from collections.abc import Iterable
 
-from rag.answer.base import same_sense, singular, word_forms
+from rag.answer.base import is_demonym, same_sense, singular, word_forms
 from rag.answer.gazetteer import place_type
+from rag.answer.roles import demonym
 from rag.answer.spans import Span, label_before
 from rag.retrieve.answer_kind import Asked
 
@@ -141,7 +142,11 @@ def _common_word(span: Span, lowered: set[str]) -> bool:
 
 
 def counts_less(
-    sentence: str, span: Span, asked: Asked, wanted: set[str], places: frozenset[str] = frozenset()
+    sentence: str,
+    span: Span,
+    asked: Asked,
+    wanted: set[str],
+    places: frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
     """Whether the span is a value beside the one asked: a count of another act than the
     question's ("874,000 people affected", asked how many died), what it is compared with
@@ -158,6 +163,7 @@ def counts_less(
         or _anothers_clause(sentence, span, asked, wanted)
         or _another_event(sentence, asked, wanted)
         or (asked.kind == "number" and _another_place(sentence, places))
+        or (asked.kind == "number" and _another_country(sentence, span, places))
         or bool(asked.kind == "number" and _HOPED.search(sentence, 0, span.start))
     )
 
@@ -175,26 +181,49 @@ def _another_event(sentence: str, asked: Asked, wanted: set[str]) -> bool:
     return bool(kinds) and not kinds & asked_kinds
 
 
-def question_places(question: str, lowered: set[str]) -> frozenset[str]:
-    """The word forms of the cities a question names ("Nashville", or "nashville" typed in
-    lower case when the sentences write it only capitalised; ``lowered``: the words they
-    write in lower case)."""
+def question_places(question: str, lowered: set[str]) -> frozenset[tuple[str, str]]:
+    """The places a question names, each as (word, type) ("Nashville", or "nashville"
+    typed in lower case when the sentences write it only capitalised; ``lowered``: the words
+    they write in lower case)."""
     found = set()
     for word in re.findall(r"[A-Za-z][\w’'-]*", question):
-        if place_type(word) == "city" and word.lower() not in lowered:
-            found |= word_forms(word)
+        kind = place_type(word)
+        if kind and word.lower() not in lowered:
+            found.add((word.lower(), kind))
     return frozenset(found)
 
 
-def _another_place(sentence: str, places: frozenset[str]) -> bool:
+def _another_place(sentence: str, places: frozenset[tuple[str, str]]) -> bool:
     """Whether the sentence places its count only in other cities than the question names
     ("six people were shot" in Indianapolis, asked about a shooting in Nashville). A city
     is not compared with a country or state: Palermo is in Italy."""
-    if not places:
+    asked = {f for word, kind in places if kind == "city" for f in word_forms(word)}
+    if not asked:
         return False
     named = [m.group(0) for m in _CAPITALISED.finditer(sentence) if place_type(m.group(0))]
     cities = [n for n in named if place_type(n) == "city"]
-    return bool(cities) and not any(word_forms(n) & places for n in named)
+    return bool(cities) and not any(word_forms(n) & asked for n in named)
+
+
+def _another_country(sentence: str, span: Span, places: frozenset[tuple[str, str]]) -> bool:
+    """Whether the clause holding a count names only other countries or states than the
+    question does, or their people ("Syrian officials have said at least 5,800 have died
+    there", asked how many died in Turkey)."""
+    asked = [(word, kind) for word, kind in places if kind in ("country", "state")]
+    if not asked:
+        return False
+    start = sentence.rfind(";", 0, span.start) + 1
+    end = sentence.find(";", span.end)
+    clause = sentence[start : end if end >= 0 else len(sentence)]
+    kinds = {kind for _, kind in asked}
+    named = [
+        m.group(0).lower() for m in _CAPITALISED.finditer(clause) if place_type(m.group(0)) in kinds
+    ]
+    people = [w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", clause) if is_demonym(w)]
+    if not named and not people:
+        return False
+    named_asked = any(n == word for word, _ in asked for n in named)
+    return not named_asked and not any(demonym(p, word) for word, _ in asked for p in people)
 
 
 @functools.cache

@@ -417,3 +417,30 @@ def test_what_a_name_is_compared_with_does_not_answer(shipped: NewsRAG) -> None:
         {"role": "assistant", "content": shipped.ask("what is claude").text},
     ]
     assert shipped.ask("who made it", history=history).short_answer != "ChatGPT"  # its rival
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the state of the deal?", "what's the status of the deal"]
+)
+def test_the_state_of_a_deal_is_whether_it_is_done(shipped: NewsRAG, question: str) -> None:
+    answer = shipped.ask(question)
+    assert not answer.notice  # "state" is read as how it stands: talks, negotiation
+    assert "talks" in answer.sentences[0].text or "negotiation" in answer.sentences[0].text
+
+
+def test_a_short_answer_only_a_headline_gives_is_pointed_to(engine: NewsRAG, write_file) -> None:
+    write_file(
+        "news/final.md",
+        '---\ntitle: "Harbor City Hawks beat Orbital United in Northern Cup final"\n'
+        'source: "Example Wire"\npublished_at: "2026-05-10"\n---\n\n'
+        "Northern Cup final: Hawks (12-3) vs. Orbital United (11-4), Saturday at 6 p.m.\n\n"
+        "Both clubs have won the Northern Cup final before, in front of smaller crowds.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    answer = engine.ask("Who won the Northern Cup final?", as_of="2026-05-11")
+    assert answer.short_answer == "Harbor City Hawks"
+    assert not any("Harbor City Hawks" in s.text for s in answer.sentences)  # a preview
+    assert answer.notice == (
+        "The short answer is from the headline of [1]: "
+        "“Harbor City Hawks beat Orbital United in Northern Cup final”"
+    )

@@ -676,6 +676,12 @@ def test_a_count_of_another_event_place_unit_or_hope_is_not_the_count_asked() ->
     assert typed_answer(question, read_kind(question), said) == "7"
     minutes = [("Police released 12 minutes of video of the Nashville shooting.", 1.0)]
     assert typed_answer(question, read_kind(question), minutes) is None
+    question = "How many people died in Turkey?"  # the clause of another country's people
+    said = [
+        ("The death toll in Turkey rose to 35,418; Syrian officials have said at least 5,800 "
+         "people have died there.", 1.0),
+    ]  # fmt: skip
+    assert typed_answer(question, read_kind(question), said) == "35,418"
 
 
 def test_a_value_of_a_past_period_does_not_answer_what_is_now() -> None:
