@@ -78,7 +78,7 @@ class Asker:
         turns = as_messages(history)
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         if rewrite is None:  # "he" and "she" read as the person last named
-            rewrite = partial(condense, people=persons)
+            rewrite = partial(condense, people=persons, known=known_word)
         searched = rewrite(question.strip(), turns)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         # "Antropic": "Anthropic", when no article uses the word as typed

@@ -36,6 +36,22 @@ _KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
 # "people affected", "residents displaced": the unit and the act a number counts
 _COUNTED = re.compile(r"\s+(\w+)\s+(?:were\s+|have\s+been\s+)?(\w+(?:ed|en))\b")
+# giving something, and the one given it ("who is sending tanks?": not "to Ukraine")
+_GIVING = re.compile(
+    r"\b(?:send|sent|sending|sends|give|gives|gave|giving|provid\w*|suppl(?:y|ies|ied|ying)|"
+    r"deliver\w*|ship(?:s|ped|ping)?|donat\w*|sell(?:s|ing)?|sold|export\w*|lend\w*|lent)\b",
+    re.I,
+)
+_TO_WHOM = re.compile(
+    r"\b(?:to|for)\s+(?:which|what|whom)\b|^\W*(?:where|who\s+(?:will\s+)?gets?)\b|"
+    r"\b(?:receiv\w*|recipients?)\b",
+    re.I,
+)
+_RECIPIENT = re.compile(
+    r"(?<!according )(?<!due )(?<!thanks )\b(?:to|for|into)\s+(?:the\s+)?"
+    r"(?:[\w’'-]+\s+){0,2}?(?:in\s+)?$",
+    re.I,
+)
 # kinds of deadly events, each with the words news uses for it
 _EVENTS = (
     "shooting shootings gunfire gunman gunmen massacre",
@@ -166,6 +182,15 @@ def counts_less(
         or (asked.kind == "number" and _another_country(sentence, span, places))
         or bool(asked.kind == "number" and _HOPED.search(sentence, 0, span.start))
     )
+
+
+def receives(question: str, sentence: str, span: Span) -> bool:
+    """Whether the name at ``span`` is where what the question asks who sends goes ("tanks
+    for Ukraine's military", "to battlefields in Ukraine", asked which country is sending
+    tanks), when the question does not ask where it goes."""
+    if not _GIVING.search(question) or _TO_WHOM.search(question):
+        return False
+    return bool(_RECIPIENT.search(sentence, 0, span.start))
 
 
 def _another_event(sentence: str, asked: Asked, wanted: set[str]) -> bool:

@@ -35,7 +35,7 @@ from rag.answer.roles import (
     other_owner,
     taking_over,
 )
-from rag.answer.spans import Span, find_spans, measured_unit, scores
+from rag.answer.spans import Span, find_spans, label_before, measured_unit, scores
 from rag.answer.surroundings import (
     counts_less,
     lower_words,
@@ -43,6 +43,7 @@ from rag.answer.surroundings import (
     maker,
     older_event,
     question_places,
+    receives,
     replaced,
     rules_out,
     side_points,
@@ -204,12 +205,12 @@ def typed_answer(
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
             # "University of Virginia" for "which university": the noun asked names its kind
-            fit *= _unlikeness(
-                span, asked, words & wanted - word_forms(asked.noun), text[span.end :]
-            )
+            fit *= _unlikeness(span, asked, words & wanted - word_forms(asked.noun), text)
             if counts_less(text, span, asked, wanted, places):
                 fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
             fit *= maker(text, span, made)  # "Google's proprietary AI chips", not the chips
+            if asked.kind in _NAMED and receives(question, text, span):
+                fit *= _OTHER_COUNT  # "tanks for Ukraine's military": Ukraine gets them
             if owner and not holds_role_of(text, span.start, span.end, owner):
                 fit *= _UNOWNED  # "Chinese President Xi Jinping", more than "Joe Biden"
             fit *= side_points(text, span, asked, wanted)  # the Chiefs' 38, not the Eagles' 35
@@ -267,10 +268,12 @@ def _kind_fit(span: Span, asked: Asked, fits: Mapping[str, float]) -> float:
     return fit * _place_fit(span, asked)
 
 
-def _unlikeness(span: Span, asked: Asked, shares_words: bool, after: str) -> float:
+def _unlikeness(span: Span, asked: Asked, shares_words: bool, sentence: str) -> float:
     """1, or less for a span shaped unlike an answer to the question (a league for a team,
-    an age for a count, a word of the question's own, the owner of the thing asked)."""
+    an age for a count, a word of the question's own, the owner of the thing asked, a
+    model's number)."""
     factor = 1.0
+    after = sentence[span.end :]
     if asked.noun and re.match(
         rf"['’]s\s+(?:[\w-]+\s+){{0,3}}{re.escape(singular(asked.noun))}", after, re.I
     ):
@@ -281,6 +284,8 @@ def _unlikeness(span: Span, asked: Asked, shares_words: bool, after: str) -> flo
         factor *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
     if span.detail == "age" and asked.noun != "age":
         factor *= 0.2  # "died at 95" answers "how old", not "how many years"
+    if span.kind == "number" and asked.unit and label_before(sentence, span):
+        factor *= 0.3  # the "2" of "Leopard 2 tanks", asked how many tanks
     unit = measured_unit(after) if span.kind == "number" and asked.unit else ""
     if unit and singular(unit)[:4] != singular(asked.unit.lower())[:4]:
         factor *= 0.2  # "six minutes of video", asked how many people
@@ -319,11 +324,13 @@ def _without_given(span: Span, given: set[str]) -> Span:
 def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
     """A number in the unit the question asks for ("600 years" for "how many years") is
     marked as such; the answer stays the number itself."""
-    if span.kind != "number" or not asked.unit:
-        return span
+    if span.kind != "number" or not asked.unit or label_before(sentence, span):
+        return span  # the "2" of "Leopard 2 tanks" names a model
     unit = singular(asked.unit.lower())  # "centuries" -> "century", "years" -> "year"
     stem = unit[:-1] if unit.endswith("y") else unit
-    if re.match(rf"\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
+    # "14 tanks", or "14 Leopard 2 A6 tanks": the unit after the name of a model
+    named = r"(?:\s+[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})?"
+    if re.match(rf"{named}\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
         return Span(span.text, span.start, span.end, span.kind, 2, span.detail)
     return span
 

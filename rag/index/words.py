@@ -27,7 +27,8 @@ from rag.index.chunk_records import load_arrays, save_arrays
 from rag.index.sentence_index import BodyWords, TokenStream
 from rag.index.store import StoredChunk
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# a word; "won't", "didn't" whole, so that "the Hall won't" does not say "won"
+_TOKEN = re.compile(r"\w+?n[’']t\b|\w+", re.UNICODE)
 _WORD_ROWS = ("words", "word_ptr", "heads", "offsets", "offset_ptr", "streamed")
 # Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
 # here so that tokenising a question does not import bm25s (and the scipy it loads).
@@ -49,7 +50,7 @@ def _stemmer() -> Any:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed word tokens (single characters and digits kept)."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
+    words = [w.replace("’", "'") for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
     return _stemmer().stemWords(words)
 
 
@@ -59,7 +60,7 @@ def token_stream(text: str) -> TokenStream | None:
     lowered = text.lower()
     if len(lowered) != len(text):
         return None
-    found = [(m.start(), m.group()) for m in _TOKEN.finditer(lowered)]
+    found = [(m.start(), m.group().replace("’", "'")) for m in _TOKEN.finditer(lowered)]
     kept = [(start, word) for start, word in found if word not in STOPWORDS]
     return TokenStream(_stemmer().stemWords([w for _, w in kept]), [start for start, _ in kept])
 

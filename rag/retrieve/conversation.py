@@ -142,13 +142,15 @@ def carried_context(question: str) -> tuple[str, str]:
     return (question[: m.start()].rstrip(), m.group(1)) if m else (question, "")
 
 
-def is_follow_up(question: str) -> bool:
+def is_follow_up(question: str, known: Callable[[str], bool] | None = None) -> bool:
     """A question that leans on the previous turn: starts like one ("and …", "what about
     …", or a short "why?"), points back with a pronoun and names little itself, or asks
     about nothing of its own ("Who would benefit?", "How many?"). "how long has google
     invested in anthropic" stands on its own."""
     q = question.strip()
     short = bool(_SHORT_START.match(q)) and len(q.split()) < _SHORT
+    if short and known is not None:  # "is tiktok being banned": a name typed in lower case
+        short = all(known(w) for w in _own_words(q) if len(w) > 2 and w.isalpha())
     return (
         bool(_FOLLOW_UP_START.match(q))
         or short
@@ -185,6 +187,7 @@ def condense(
     history: Sequence[Message],
     *,
     people: Callable[[str], list[str]] | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> str:
     """The question to retrieve for: ``question`` plus the names of earlier user turns it
     does not mention (or the last question, when those name nothing), when it is a
@@ -193,9 +196,11 @@ def condense(
     With ``people`` (the persons a text names), "he" or "she" points at the person the last
     question named, else the one the last answer opens with ("Who is Google's CEO?" answered
     "Sundar Pichai, Google's CEO, …", then "What did he say?"), and a question naming its
-    own subject carries no person for "it" or "this"."""
+    own subject carries no person for "it" or "this". With ``known`` (whether a word is a
+    common one), a short question holding a word that is not ("is tiktok being banned") names
+    its own subject."""
     previous = [m.content for m in history if m.role == "user"]
-    if not previous or not is_follow_up(question) or _own_subject(question, previous[-1]):
+    if not previous or not is_follow_up(question, known) or _own_subject(question, previous[-1]):
         return question
     if swapped := _asked_again(question, previous):
         return swapped

@@ -265,3 +265,10 @@ def test_a_short_question_saying_what_it_asks_about_stands_on_its_own() -> None:
     # a role with no owner is the last subject's ("who is the ceo?" after Google)
     google = [Message("user", "What did Google announce?"), Message("assistant", "…")]
     assert condense("who is the ceo", google) == "who is the ceo (Google)"
+    # a word no dictionary has names the question's own subject, typed in lower case
+    court = [Message("user", "what did the court decide"), Message("assistant", "…")]
+    common = {"banned", "being", "children", "died"}.__contains__
+    assert condense("is quillbot being banned", court, known=common) == "is quillbot being banned"
+    assert condense("how many children died", court, known=common).endswith(
+        "(what did the court decide)"
+    )

@@ -720,3 +720,24 @@ def test_a_role_asked_of_the_last_subject_names_it_as_written() -> None:
     assert unnamed_role("who is the ceo of nightjar", other) == "NightJar’s CEO"
     dateline = ["ORBITAL – Mara Quell, Nightjar's CEO, met Orbital staff."]
     assert unnamed_role("who is the ceo of orbital", dateline) == "Orbital’s CEO"
+
+
+def test_who_sends_is_not_where_it_goes() -> None:
+    said = [
+        ("Norway will provide 14 tanks for Chile's army, its leader said.", 1.0),
+        ("The tanks will be sent to battlefields in Chile.", 0.9),
+    ]
+    question = "Which country is sending tanks?"
+    assert typed_answer(question, read_kind(question), said) == "Norway"
+    question = "Which country is getting the tanks?"  # where they go is asked
+    assert typed_answer(question, read_kind(question), said) == "Chile"
+
+
+def test_a_model_s_number_is_not_a_count() -> None:
+    question = "How many tanks is Norway sending?"
+    said = [
+        ("Norway will provide 14 Leopard 2 A6 tanks to the front.", 1.0),
+        ("Officials said Norway would send Leopard 2 tanks and more.", 1.0),
+        ("The Leopard 2 tanks are fast.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "14"
