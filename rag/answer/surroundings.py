@@ -20,7 +20,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from rag.answer.base import is_demonym, same_sense, singular, word_forms
+from rag.answer.base import is_demonym, other_forms, same_sense, singular, word_forms
 from rag.answer.gazetteer import place_type
 from rag.answer.roles import demonym
 from rag.answer.spans import Span, label_before
@@ -88,8 +88,10 @@ _OUSTED = re.compile(
     re.I,
 )
 # after a name: it speaks (with a short aside first: ", R-Ohio,")
+# ("Pentagon officials said": the body of the ones who speak)
 _SPEAKS = re.compile(
-    r"(?:\s*,\s*[^,]{1,25},)?\s+(?:said|says|told|tells|tweeted|wrote|added|argued|noted)\b"
+    r"(?:\s*,\s*[^,]{1,25},)?(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?))?"
+    r"\s+(?:said|says|told|tells|tweeted|wrote|added|argued|noted|announced|confirmed)\b"
 )
 # a clause telling the act of the one who then speaks: "After winning the Oscar, …"
 _OWN_ACT = re.compile(r"^\W*(?:(?:after|before|while|since|when|upon|on)\s+)?\w+ing\b", re.I)
@@ -137,7 +139,8 @@ def denied(after: str, wanted: set[str]) -> bool:
     """Whether the words after a name deny it did what the question asks ("Beyoncé has
     never won album of the year" for "who won album of the year?")."""
     m = _DENIES.match(after)
-    return bool(m) and bool(word_forms(m.group(1) or m.group(2)) & wanted)
+    forms = word_forms(m.group(1) or m.group(2)) if m else set()
+    return any(({f} | other_forms(f)) & wanted for f in forms)  # "did not shoot", asked "shot"
 
 
 def _labels_given(sentence: str, span: Span, wanted: set[str], asked: Asked) -> bool:

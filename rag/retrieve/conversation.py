@@ -25,6 +25,7 @@ _ROLE_ONLY = re.compile(
     r"boss|head|leader|coach|manager)\W*$",
     re.IGNORECASE,
 )
+_CONTEXT_WORDS = 8  # the most words a resolved turn keeps of what it carried
 _SHORT = 5  # words: a question this long with no pointer back stands on its own
 _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|that|this|those|these|he|she|him|his|her|"
@@ -198,15 +199,50 @@ def condense(
     "Sundar Pichai, Google's CEO, …", then "What did he say?"), and a question naming its
     own subject carries no person for "it" or "this". With ``known`` (whether a word is a
     common one), a short question holding a word that is not ("is tiktok being banned") names
-    its own subject."""
-    previous = [m.content for m in history if m.role == "user"]
+    its own subject.
+
+    Earlier turns are read as they were resolved themselves: "where?" after "who shot it
+    down?" after "what happened with the balloon?" is about the balloon."""
+    answered: list[str] = []
+    resolved: list[str] = []
+    for m in history:
+        if m.role == "user":
+            resolved.append(_flattened(_condensed(m.content, resolved, answered, people, known)))
+        elif m.role == "assistant":
+            answered.append(m.content)
+    return _condensed(question, resolved, answered, people, known)
+
+
+def _flattened(question: str) -> str:
+    """A resolved question as one question: "who shot it down (what happened with the
+    balloon)" -> "who shot it down what happened with the balloon"."""
+    asked, context = carried_context(question)
+    if not context:
+        return question
+    seen = set(_own_words(asked))
+    kept = []
+    for word in context.split():
+        key = word.lower().strip(",;:?!.")
+        if key not in _PARTICLES and key not in seen:
+            seen.add(key)
+            kept.append(word.strip(",;:?!."))
+    return " ".join([asked.rstrip("?!. "), *kept[-_CONTEXT_WORDS:]])
+
+
+def _condensed(
+    question: str,
+    previous: list[str],
+    answered: list[str],
+    people: Callable[[str], list[str]] | None,
+    known: Callable[[str], bool] | None,
+) -> str:
+    """``condense`` over the earlier user turns, each already resolved."""
     if not previous or not is_follow_up(question, known) or _own_subject(question, previous[-1]):
         return question
     if swapped := _asked_again(question, previous):
         return swapped
     own = {n.lower() for n in names(question)}
     if people is not None and _PERSONAL.search(question):
-        answered = [m.content for m in history if m.role == "assistant"]
         said = _FIRST_SENTENCE.match(answered[-1]).group(0) if answered else ""
         persons = [p for p in people(previous[-1]) or people(said) if p.lower() not in own]
         if persons:

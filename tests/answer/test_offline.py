@@ -172,7 +172,8 @@ def test_a_follow_up_asking_about_nothing_of_its_own_asks_about_the_last_topic()
     deal = [Message("user", "What is the Google Anthropic deal?"), Message("assistant", "…")]
     assert condense("Who would benefit?", deal) == "Who would benefit? (Google Anthropic)"
     deal += [Message("user", "Who would benefit?"), Message("assistant", "…")]
-    assert condense("Why?", deal) == "Why? (Google Anthropic deal)"  # the question before
+    # the last question, as it was resolved: why they would benefit
+    assert condense("Why?", deal) == "Why? (benefit Google Anthropic)"
     assert condense("who is sarah krane", deal) == "who is sarah krane"  # a subject of its own
     points = [Message("user", "how many points did they score"), Message("assistant", "…")]
     assert condense("who was the mvp", points) == "who was the mvp"  # it asks about the MVP
@@ -265,6 +266,16 @@ def test_a_short_question_saying_what_it_asks_about_stands_on_its_own() -> None:
     # a role with no owner is the last subject's ("who is the ceo?" after Google)
     google = [Message("user", "What did Google announce?"), Message("assistant", "…")]
     assert condense("who is the ceo", google) == "who is the ceo (Google)"
+    # earlier turns are read as they were resolved: "where" is about the balloon
+    chain = [
+        Message("user", "what happened with the quillbot balloon"),
+        Message("assistant", "…"),
+        Message("user", "who shot it down"),
+        Message("assistant", "…"),
+    ]
+    assert condense("where", chain) == "where (shot down happened quillbot balloon)"
+    chain += [Message("user", "where"), Message("assistant", "…")]
+    assert "balloon" in condense("when did that happen", chain)
     # a word no dictionary has names the question's own subject, typed in lower case
     court = [Message("user", "what did the court decide"), Message("assistant", "…")]
     common = {"banned", "being", "children", "died"}.__contains__

@@ -741,3 +741,14 @@ def test_a_model_s_number_is_not_a_count() -> None:
         ("The Leopard 2 tanks are fast.", 0.9),
     ]
     assert typed_answer(question, read_kind(question), said) == "14"
+
+
+def test_who_announced_or_did_not_do_an_act_did_not_do_it() -> None:
+    question = "Who shot down the balloon?"
+    said = [("The balloon was shot down on Saturday, Pentagon officials announced.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) is None
+    said = [
+        ("The Pentagon did not shoot down the balloon over Alaska.", 1.0),
+        ("An Air Force jet shot down the balloon on Saturday.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Air Force"
