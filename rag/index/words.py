@@ -28,7 +28,7 @@ from rag.index.sentence_index import BodyWords, TokenStream
 from rag.index.store import StoredChunk
 
 # a word; "won't", "didn't" whole, so that "the Hall won't" does not say "won"
-_TOKEN = re.compile(r"\w+?n[’']t\b|\w+", re.UNICODE)
+_TOKEN = re.compile(r"\w+(?:[’']t\b)?", re.UNICODE)
 _WORD_ROWS = ("words", "word_ptr", "heads", "offsets", "offset_ptr", "streamed")
 # Lucene's English stop set, the list bm25s ships as ``bm25s.stopwords.STOPWORDS_EN``: kept
 # here so that tokenising a question does not import bm25s (and the scipy it loads).
