@@ -27,6 +27,8 @@ from rag.index.chunk_records import load_arrays, save_arrays
 from rag.index.sentence_index import BodyWords, TokenStream
 from rag.index.store import StoredChunk
 
+# the version of how text is split into tokens: indexes built under another are rebuilt
+TOKENS_VERSION = 2  # 2: "won't", "didn't" are one token
 # a word; "won't", "didn't" whole, so that "the Hall won't" does not say "won"
 _TOKEN = re.compile(r"\w+(?:[’']t\b)?", re.UNICODE)
 _WORD_ROWS = ("words", "word_ptr", "heads", "offsets", "offset_ptr", "streamed")

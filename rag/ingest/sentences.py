@@ -15,6 +15,8 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # something imported it already. The submodules are named too: SciPy's package itself is often
 # loaded (an ONNX export or torch brings it) while scipy.stats, 0.5 s of nltk's import, is not
 _UNUSED_BY_PUNKT = ("sklearn", "scipy", "scipy.stats", "scipy.sparse")
+# the version of how text is split into sentences (which sets chunk boundaries)
+SENTENCES_VERSION = 2  # 2: "Gov.", "Sgt." and the like end no sentence
 # titles and state abbreviations news writes before a name that Punkt's English model lacks:
 # "Arkansas Gov. Sarah Huckabee Sanders" is one sentence
 _TITLES = set(

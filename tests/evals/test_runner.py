@@ -93,6 +93,10 @@ def test_the_index_is_reused_and_keyed_by_content_and_settings(
         update={"ingest": settings.ingest.model_copy(update={"chunk_tokens": 128})}
     )
     assert index_key(dataset.corpus, smaller) != again.key
+    # text split another way (sentences, tokens) is another index
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("evals.index.TOKENS_VERSION", -1)
+        assert index_key(dataset.corpus, settings) != again.key
     copy = tmp_path / "corpus"
     shutil.copytree(CORPUS, copy)
     assert corpus_digest([copy]) == corpus_digest([CORPUS])
