@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.base import word_forms
+from rag.answer.gazetteer import is_first_name
 from rag.answer.spans import find_spans
 from rag.retrieve.conversation import carried_context
 
@@ -65,7 +66,7 @@ _BEFORE_OWNS = re.compile(rf"({_NAME})(?:['’]s)?\s+(?:\w+\s+)?(?i:{_ROLE})\s*,
 _BEFORE_OF = re.compile(rf"(?i:{_ROLE})\s+(?:of|at)\s+(?:the\s+)?({_NAME})\s*,?\s*$")
 
 
-def asked_owner(question: str) -> str | None:
+def asked_owner(question: str, sentences: Sequence[str] = ()) -> str | None:
     """The organisation or place whose role the question asks about ("Anthropic" in "Who is
     the CEO of Anthropic?", and in the follow-up "Who is its CEO? (Anthropic)"), or None."""
     own, context = carried_context(question)
@@ -78,15 +79,28 @@ def asked_owner(question: str) -> str | None:
     if m and m.group(1).lower() not in _NOT_OWNERS:
         return m.group(1)
     if context and _ROLE_ALONE.match(own):  # "who is the ceo? (what is anthropic)"
-        return _subject_of(context)
+        subject = _subject_of(context)  # not a person the sentences give a role themselves
+        return None if subject and _holds_a_role(subject, sentences) else subject
     return None
 
 
+def _holds_a_role(name: str, sentences: Sequence[str]) -> bool:
+    """Whether a sentence gives ``name`` a role ("Sundar Pichai, Google's CEO"): a person,
+    who owns no company's role."""
+    for sentence in sentences:
+        for m in re.finditer(rf"\b{re.escape(name)}\b", sentence):
+            if role_owners(sentence, m.start(), m.end()):
+                return True
+    return False
+
+
 def _subject_of(context: str) -> str | None:
-    """What a follow-up's carried context is about: its first name ("Anthropic"), or the
-    one word a question carried whole asks about ("anthropic" of "what is anthropic")."""
-    if names := re.findall(_NAME, context):
-        return names[0].strip()
+    """What a follow-up's carried context is about: its first name of no person
+    ("Anthropic"), or the one word a question carried whole asks about ("anthropic" of "what
+    is anthropic")."""
+    if names := re.findall(_NAME, context):  # a person owns no company's CEO
+        owners = [n.strip() for n in names if not is_first_name(n.split()[0])]
+        return owners[0] if owners else None
     words = [w for w in re.findall(r"[\w&.-]+", context.lower()) if w not in _QUESTION_WORDS]
     return words[0] if len(words) == 1 else None
 
@@ -122,7 +136,7 @@ def role_owners(sentence: str, start: int, end: int) -> list[str]:
 def unnamed_role(question: str, sentences: Sequence[str]) -> str:
     """ "Who is Anthropic's CEO?" when the sentences give that role only to people of others
     ("Sundar Pichai, Google's CEO"): what was asked ("Anthropic's CEO"), else ""."""
-    owner = asked_owner(question)
+    owner = asked_owner(question, sentences)
     role = _ROLE_ASKED.search(question)
     if not owner or not role:
         return ""

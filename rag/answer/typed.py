@@ -139,7 +139,7 @@ def typed_answer(
     given = asked_forms | {w for e in exclude for w in word_forms(e)}
     acronyms = initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
     wanted = asked_forms - _STOP
-    owner = asked_owner(question) if asked.kind == "person" else None
+    owner = asked_owner(question, [t for t, _ in sentences]) if asked.kind == "person" else None
     if owner:
         fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
     top = max(score for _, score in sentences) or 1.0

@@ -714,6 +714,10 @@ def test_a_person_asked_about_is_defined_by_the_surname_too() -> None:
 
 def test_a_role_asked_of_the_last_subject_names_it_as_written() -> None:
     assert asked_owner("who is the ceo (what is nightjar)") == "nightjar"
+    # a person the sentences give a role owns none ("who is the ceo? (Ivo Brandt)")
+    said = ["Ivo Brandt, Nightjar's CEO, spoke."]
+    assert asked_owner("who is the ceo (Ivo Brandt)", said) is None
+    assert asked_owner("who is the ceo (Nightjar)", said) == "Nightjar"
     assert asked_owner("who is the ceo of orbital (Nightjar)") == "orbital"
     assert asked_owner("who is the ceo (what did orbital and nightjar announce)") is None
     other = ["Mara Quell, Orbital Cloud's CEO, met NightJar staff."]
