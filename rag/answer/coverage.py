@@ -25,6 +25,7 @@ from rag.answer.base import (
 )
 from rag.answer.candidates import Candidate
 from rag.answer.gazetteer import is_place
+from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize
 from rag.retrieve.conversation import carried_context
@@ -40,6 +41,7 @@ _ATTRIBUTED = re.compile(r"[”\"],?\s+(?:says|said|notes|noted|told|added|wrote
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _LOWER_CODE = re.compile(r"\b([a-z]{2,5})\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_AMOUNT_NOUNS = {"money", "amount", "sum", "price", "cash"}  # as ``singular`` writes them
 _CONDITION = re.compile(r"\bstate(?=\s+of\s+(?:the\s+)?([\w’'-]+(?:\s+[A-Z][\w’'-]+)*))")
 _HOW_MEASURE = re.compile(
     r"\bhow\s+(?:big|large|long|old|far|tall|high|fast|deep|often|strong|hot|cold|soon|small|"
@@ -115,6 +117,12 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         for i, c in enumerate(candidates):
             spelled = initials(c.text)
             forms[i] = forms[i] | {form for a, form in acronyms.items() if a in spelled}
+    # "how much money is involved?": a sentence giving an amount holds "money"
+    amounts = share.keys() & _AMOUNT_NOUNS if request.intent.asked.kind == "money" else set()
+    if amounts:
+        for i, c in enumerate(candidates):
+            if any(s.kind == "money" for s in find_spans(c.text, "money")):
+                forms[i] = forms[i] | amounts
     return Coverage(share, forms)
 
 
@@ -178,6 +186,8 @@ def unreported(request: AnswerRequest) -> list[str]:
     # it ("who is the ceo? (what did google announce)" does not turn on "announce")
     own, context = carried_context(request.standalone)
     own = " ".join([own, *re.findall(r"\b[A-Z][\w&.’'-]*", context)])
+    if request.intent.asked.kind == "money":  # an amount answers "how much money"
+        skip = skip | _AMOUNT_NOUNS
     tokens = [t for t in tokenize(_asking(own)) if t not in skip and t.isalpha()]
     if not tokens:
         return []

@@ -20,6 +20,8 @@ from rag.index.words import STOPWORDS, tokenize
 _LONG = 5  # shorter words are left alone: one edit reaches too many of them
 _WORD = re.compile(rf"(?<![\w'’-])[A-Za-z]{{{_LONG},}}(?![\w-])")
 _LETTERS = string.ascii_lowercase
+# a question word typed without its apostrophe ("whos the ceo"): read as written with it
+_APOSTROPHE_LEFT_OUT = re.compile(r"\b(who|what|where|when|why|how|that)(s)\b", re.I)
 # the mended word's best chunk must match the rest of the question about as well as any does
 _AGREE = 0.9
 
@@ -40,7 +42,8 @@ class Vocabulary(Protocol):
 def mended(
     question: str, vocabulary: Vocabulary, *, known: Callable[[str], bool]
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The question with each unknown word mended, and the (asked, mended) pairs.
+    """The question with each unknown word mended, and the (asked, mended) pairs ("whos",
+    a question word without its apostrophe, is read as "who's" silently).
 
     Args:
         question: as asked.
@@ -49,6 +52,7 @@ def mended(
             common English word, a place or a first name).
     """
     fixes: list[tuple[str, str]] = []
+    question = _APOSTROPHE_LEFT_OUT.sub(lambda m: f"{m.group(1)}'{m.group(2)}", question)
     tokens = tokenize(question)
 
     def mend(match: re.Match[str]) -> str:

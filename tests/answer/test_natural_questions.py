@@ -127,6 +127,7 @@ def test_who_invested_is_the_company_not_its_cloud_unit(shipped: NewsRAG) -> Non
         ("Is the deal done?", "deal"),
         ("How much is the deal worth?", "deal"),
         ("Will regulators block the deal?", "regulators"),
+        ("How much money is involved?", "multibillion-dollar"),  # an amount is money
     ],
 )
 def test_a_question_about_the_article_with_unseen_words_is_answered(
@@ -444,3 +445,9 @@ def test_a_short_answer_only_a_headline_gives_is_pointed_to(engine: NewsRAG, wri
         "The short answer is from the headline of [1]: "
         "“Harbor City Hawks beat Orbital United in Northern Cup final”"
     )
+
+
+def test_how_much_money_is_answered_by_an_amount(shipped: NewsRAG) -> None:
+    answer = shipped.ask("how much money is the deal")
+    assert answer.short_answer == "multibillion-dollar"
+    assert "money" not in answer.notice

@@ -54,3 +54,9 @@ def test_the_reader_is_told_what_was_read_instead() -> None:
     notice = spelling_notice((("Antropic", "Anthropic"), ("Gogle", "Google")))
     assert "“Antropic” as “Anthropic”" in notice and "“Gogle” as “Google”" in notice
     assert spelling_notice(()) == ""
+
+
+def test_a_question_word_typed_without_its_apostrophe_is_read_with_it() -> None:
+    assert mended("whos the ceo of google") == ("who's the ceo of google", ())
+    assert mended("Whats Anthropic?") == ("What's Anthropic?", ())
+    assert mended("what is this") == ("what is this", ())
