@@ -172,7 +172,9 @@ def counts_less(
     ("compared with millions for a satellite", "up from $1.79"), or someone commenting on the
     act the sentence has already told ("While the administration shot down the balloon …,
     Rep. Mike Turner, R-Ohio, told NBC …", asked who shot it down), or whom they told it
-    ("NBC")."""
+    ("NBC"); a count of another kind of event ("died in a fire", asked about a shooting), of
+    another city or country only (``places``: the question's, from ``question_places``), or
+    one someone hoped for ("hoped to kill over 40")."""
     return (
         _counts_another(sentence[span.end :], asked, wanted)
         or bool(_COMPARED.search(sentence, 0, span.start))
