@@ -67,6 +67,12 @@ def place_type(name: str) -> str | None:
     return found or None
 
 
+@functools.cache
+def countries() -> tuple[str, ...]:
+    """The countries the place list holds, as written in it (lower case)."""
+    return tuple(name for name, kind in _read(PLACES).items() if kind == "country")
+
+
 def is_place(name: str) -> bool:
     """Whether ``name`` is a known place name."""
     return place_type(name) is not None

@@ -17,17 +17,19 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rag.answer.base import initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
-from rag.answer.gazetteer import is_first_name
+from rag.answer.gazetteer import countries, is_first_name
 from rag.answer.roles import (
     asked_owner,
     asks_current,
     asks_successor,
+    demonym,
     former,
     holds_role_of,
     leaving,
@@ -77,6 +79,8 @@ _UNOWNED = 0.5  # a name not given the role of the owner asked about ("who is Ch
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
+_COUNTRY_NOUNS = {"country", "nation"}
+_PEOPLES = 0.3  # what a country named by its people's adjective counts for
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
     """what which who whom whose when where why how is was are were be been the a an of in on
@@ -179,11 +183,15 @@ def typed_answer(
         found = find_spans(text, asked.kind)
         if asked.noun == "score":  # "what was the score?": "38-35", not "38" and "35"
             found = scores(text) + found
+        peoples = _peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
+        found = found + peoples
         for span in found:
             span = _without_given(span, given)
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = _kind_fit(span, asked, fits)
+            if span in peoples:
+                fit *= _PEOPLES  # "German Chancellor …" says less of Germany than its name
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:
                 fit *= _OTHER_YEAR  # "the deadline this year" is not in August 2021
             if asked.kind == "date" and span.text.isdigit() and _WHEN_NEXT.match(question):
@@ -308,6 +316,22 @@ def _place_fit(span: Span, asked: Asked) -> float:
     if wanted is None or span.kind != "place" or not span.detail:
         return 1.0
     return 1.0 if span.detail in wanted else 0.1
+
+
+def _peoples_countries(sentence: str) -> list[Span]:
+    """The country each people's adjective names ("Germany" for the "German" of "German
+    Chancellor Olaf Scholz"), as a span where the adjective is."""
+    found = []
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence):
+        if is_demonym(m.group(0)) and (country := _country_of(m.group(0).lower())):
+            found.append(Span(country, m.start(), m.end(), "place", 1, "country"))
+    return found
+
+
+@functools.cache
+def _country_of(word: str) -> str:
+    """The country whose people ``word`` names ("Germany" for "german"), or ""."""
+    return next((c.title() for c in countries() if " " not in c and demonym(word, c)), "")
 
 
 def _without_given(span: Span, given: set[str]) -> Span:

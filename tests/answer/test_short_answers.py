@@ -756,3 +756,17 @@ def test_who_announced_or_did_not_do_an_act_did_not_do_it() -> None:
         ("An Air Force jet shot down the balloon on Saturday.", 0.9),
     ]
     assert typed_answer(question, read_kind(question), said) == "Air Force"
+
+
+def test_a_people_s_adjective_names_its_country_when_a_country_is_asked() -> None:
+    question = "Which country is sending tanks?"
+    said = [
+        (
+            "Polish President Ada Park said her country would provide 14 tanks for Chile's army.",
+            1.0,
+        ),
+        ("Poland has approved plans to send tanks to Chile.", 0.9),
+        ("Modern tanks are critical to Chile's defence.", 0.85),
+        ("Chile's army needs them.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Poland"
