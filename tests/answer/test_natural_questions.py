@@ -272,23 +272,35 @@ def test_off_topic_questions_are_still_refused(shipped: NewsRAG) -> None:
         assert shipped.ask(question).abstained, question
 
 
+def _story(write_file, name: str, title: str, source: str, date: str, body: str) -> None:
+    """An article file under news/ with its front matter."""
+    write_file(
+        name,
+        f'---\ntitle: "{title}"\nsource: "{source}"\npublished_at: "{date}"\n---\n\n{body}',
+    )
+
+
 def test_a_headline_that_states_the_news_gives_the_short_answer(
     engine: NewsRAG, write_file
 ) -> None:
     # the body previews the final; only the headline says who won it
-    write_file(
+    _story(
+        write_file,
         "news/final.md",
-        '---\ntitle: "Harbor City won the Northern Cup final, beating Orbital United 3-1"\n'
-        'source: "Example Sports"\npublished_at: "2026-05-10"\n---\n\n'
+        "Harbor City won the Northern Cup final, beating Orbital United 3-1",
+        "Example Sports",
+        "2026-05-10",
         "The Northern Cup final kicked off at 3 p.m. on Saturday in front of a sold-out crowd. "
         "Both clubs reached the final unbeaten and had met twice in the league this season. "
         "Tickets for the final sold out within an hour of going on sale.\n",
     )
     # an older article names the winner in its text, about an earlier final
-    write_file(
+    _story(
+        write_file,
         "news/preview.md",
-        '---\ntitle: "Northern Cup preview: can anyone stop the favourites?"\n'
-        'source: "Example Sports"\npublished_at: "2026-04-20"\n---\n\n'
+        "Northern Cup preview: can anyone stop the favourites?",
+        "Example Sports",
+        "2026-04-20",
         "Harbor City won the Northern Cup final in 2024 and reached the final again in 2025. "
         "The draw for this season's cup was made on Monday at the league's offices.\n",
     )
@@ -326,18 +338,22 @@ def test_news_asked_as_of_a_date_is_not_answered_from_an_older_story(
     engine: NewsRAG, write_file
 ) -> None:
     # this week's quake story gives no toll; a story from months before gives its own quake's
-    write_file(
+    _story(
+        write_file,
         "news/quake.md",
-        '---\ntitle: "Powerful earthquake strikes the coast"\n'
-        'source: "Example Wire"\npublished_at: "2026-05-09"\n---\n\n'
+        "Powerful earthquake strikes the coast",
+        "Example Wire",
+        "2026-05-09",
         "A powerful earthquake struck the coast on Saturday, toppling buildings in three towns. "
         "Rescue teams searched the rubble of the earthquake through the night. "
         "Officials said it was too early to say how many people died in the earthquake.\n",
     )
-    write_file(
+    _story(
+        write_file,
         "news/old-quake.md",
-        '---\ntitle: "Mountain earthquake devastates villages"\n'
-        'source: "Example Wire"\npublished_at: "2026-01-12"\n---\n\n'
+        "Mountain earthquake devastates villages",
+        "Example Wire",
+        "2026-01-12",
         "More than 1,000 people died in the earthquake that struck the mountain villages. "
         "Thousands were left homeless in the cold.\n",
     )
@@ -365,17 +381,21 @@ def test_a_follow_up_with_no_subject_of_its_own_is_answered_on_the_last_topic(
 def test_a_headline_full_of_names_is_read_when_it_writes_a_verb_in_lower_case(
     engine: NewsRAG, write_file
 ) -> None:
-    write_file(
+    _story(
+        write_file,
         "news/final.md",
-        '---\ntitle: "Harbor City Hawks Beat Orbital United In Northern Cup Final"\n'
-        'source: "Example Sports"\npublished_at: "2026-05-10"\n---\n\n'
+        "Harbor City Hawks Beat Orbital United In Northern Cup Final",
+        "Example Sports",
+        "2026-05-10",
         "The Northern Cup final was played on Saturday in front of a sold-out crowd. "
         "Harbor City and Orbital United had met twice in the league this season.\n",
     )
-    write_file(
+    _story(
+        write_file,
         "news/recap.md",
-        '---\ntitle: "Harbor City Hawks beat Orbital United in Northern Cup final"\n'
-        'source: "Example Wire"\npublished_at: "2026-05-10"\n---\n\n'
+        "Harbor City Hawks beat Orbital United in Northern Cup final",
+        "Example Wire",
+        "2026-05-10",
         "The Northern Cup final ended a long season for both clubs on Saturday. "
         "Both clubs had won the Northern Cup final before, in front of smaller crowds.\n",
     )
@@ -430,10 +450,12 @@ def test_the_state_of_a_deal_is_whether_it_is_done(shipped: NewsRAG, question: s
 
 
 def test_a_short_answer_only_a_headline_gives_is_pointed_to(engine: NewsRAG, write_file) -> None:
-    write_file(
+    _story(
+        write_file,
         "news/final.md",
-        '---\ntitle: "Harbor City Hawks beat Orbital United in Northern Cup final"\n'
-        'source: "Example Wire"\npublished_at: "2026-05-10"\n---\n\n'
+        "Harbor City Hawks beat Orbital United in Northern Cup final",
+        "Example Wire",
+        "2026-05-10",
         "Northern Cup final: Hawks (12-3) vs. Orbital United (11-4), Saturday at 6 p.m.\n\n"
         "Both clubs have won the Northern Cup final before, in front of smaller crowds.\n",
     )
