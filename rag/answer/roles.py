@@ -50,7 +50,7 @@ _QUESTION_WORDS = set(
 _ACRONYM = 5  # letters: "FTC" is written in capitals, "CHICAGO" only in a dateline
 _NOT_OWNERS = set(
     """its his hers theirs sales news operations affairs company firm startup group team
-    country staff it""".split()  # noqa: SIM905
+    country staff it who what that there here""".split()  # noqa: SIM905
 )
 # next to a name in a sentence: ", Google's CEO" / ", the chief executive of Google" after it,
 # "Google CEO " / "Google's chief executive, " / "the CEO of Google, " before it

@@ -624,6 +624,7 @@ def test_a_possessive_typed_without_its_apostrophe_names_the_owner() -> None:
     said = [(other, 1.0), ("Nightjar CEO Ivo Brandt agreed.", 0.9)]
     assert typed_answer(question, read_kind(question), said) == "Ivo Brandt"
     assert asked_owner("who is the sales chief") is None
+    assert asked_owner("who's the ceo") is None  # "who's" owns nothing
 
 
 def test_for_joins_the_words_of_a_body_s_name_only() -> None:
