@@ -21,6 +21,7 @@ from rag.index.keywords import LexicalIndex
 from rag.retrieve.conversation import Message, as_messages, condense
 from rag.retrieve.filters import as_of_moment, build_filters, describe, known_sources, with_dates
 from rag.retrieve.intent import read_intent
+from rag.retrieve.phrasing import SmallTalk, plain_question, small_talk
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
 from rag.retrieve.spelling import mended, spelling_notice
@@ -28,6 +29,7 @@ from rag.retrieve.story_request import read_story_request
 from rag.types import Answer, Hit
 
 StoryAnswer = Callable[..., Answer]  # (story, question, *, sources, since, until, as_of)
+TalkAnswer = Callable[[SmallTalk, str, datetime | None], Answer]  # (kind, message, as_of)
 
 
 class Asker:
@@ -40,6 +42,7 @@ class Asker:
         answerer: the answerer of a name (None: the default).
         stories: answers "What happened this week?" or "How did … unfold?" from the digest or
             the timeline.
+        talk: replies to "hi", "thanks" or "what can you do?", which ask for no article.
     """
 
     def __init__(
@@ -50,12 +53,14 @@ class Asker:
         lexical: Callable[[], LexicalIndex],
         answerer: Callable[[str | None], Answerer],
         stories: StoryAnswer,
+        talk: TalkAnswer,
     ) -> None:
         self.settings = settings
         self._retriever = retriever
         self._lexical = lexical
         self._answerer = answerer
         self._stories = stories
+        self._talk = talk
         self._outlet_names: tuple[str, OutletNames] | None = None
 
     def stream(
@@ -75,7 +80,18 @@ class Asker:
         t0 = time.perf_counter()
         chosen = self._answerer(answerer)  # an unknown name fails before any work
         moment = as_of_moment(as_of)  # a bad date fails before any work
-        turns = as_messages(history)
+        if (kind := small_talk(question)) is not None:  # "hi", "thanks", "what can you do?"
+            answer = self._talk(kind, question.strip(), moment)
+            yield answer.text
+            ms = round((time.perf_counter() - t0) * 1000, 1)
+            yield replace(answer, timings_ms={"total": ms})
+            return
+        # "Hi, can you tell me who Google's CEO is?" asks "who is Google's CEO?"
+        typed, question = question.strip(), plain_question(question)
+        turns = [
+            Message(t.role, plain_question(t.content)) if t.role == "user" else t
+            for t in as_messages(history)
+        ]
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         if rewrite is None:  # "he" and "she" read as the person last named
             rewrite = partial(condense, people=persons, known=known_word)
@@ -95,7 +111,10 @@ class Asker:
                 yield answer.text
                 notice = " ".join(p for p in (spelled, answer.notice) if p)
                 yield replace(
-                    answer, notice=notice, timings_ms={"total": round((t1 - t0) * 1000, 1)}
+                    answer,
+                    question=typed,
+                    notice=notice,
+                    timings_ms={"total": round((t1 - t0) * 1000, 1)},
                 )
                 return
             # no dated developments: what the articles say about the topic instead
@@ -148,6 +167,7 @@ class Asker:
             timings = {"retrieve": t1 - t0, "answer": t2 - t1, "total": t2 - t0}
             yield replace(
                 item,
+                question=typed,
                 notice=" ".join(p for p in (spelled, told, item.notice) if p),
                 searched=searched,
                 filters=filters.describe(),
@@ -169,6 +189,7 @@ class Asker:
     ) -> list[Hit]:
         """``NewsRAG.search``: the ranked chunks ``ask`` would read."""
         moment = as_of_moment(as_of)
+        question = plain_question(question)
         question, filters, lexical = self._prepare(question, sources, since, until, moment)
         plan = self._plan(question, lexical)
         return self._retriever().search(

@@ -22,6 +22,7 @@ from rag.index.keywords import LexicalCache, LexicalIndex
 from rag.index.sentence_table import SentenceTable, TableCache
 from rag.index.store import ChunkStore
 from rag.retrieve.conversation import Message, as_messages
+from rag.retrieve.phrasing import SmallTalk
 from rag.retrieve.retriever import Retriever
 from rag.retrieve.story_request import StoryRequest
 from rag.types import (
@@ -343,7 +344,13 @@ class NewsRAG:
             lexical=self.lexical_index,
             answerer=self._answerer,
             stories=self._story_answer,
+            talk=self._talk_answer,
         )
+
+    def _talk_answer(self, kind: SmallTalk, message: str, as_of: datetime | None) -> Answer:
+        from rag.greeting import talk_answer
+
+        return talk_answer(kind, message, self.articles(), as_of)
 
     def _story_answer(self, story: StoryRequest, question: str, **options: object) -> Answer:
         from rag.stories import story_answer

@@ -21,6 +21,7 @@ TOP = {
     "timeline",
     "digest",
     "stories",
+    "greeting",
     "news_cli",
 }
 

@@ -220,7 +220,7 @@ _SENSES = (
     "say said tell told",  # what someone said, whatever the tense
     "get gain receiv obtain",  # what a party gets out of a deal
     # whether a deal is done: what says it is, or that it is still being negotiated
-    "done finish complet seal negoti talk pend status",
+    "done finish complet seal negoti talk pend status final",
 )
 # the forms of irregular verbs, as the index writes them ("who makes Claude?": "has made")
 _IRREGULAR = (

@@ -41,8 +41,12 @@ _ATTRIBUTED = re.compile(r"[”\"],?\s+(?:says|said|notes|noted|told|added|wrote
 _CAPITALISED = re.compile(r"\b[A-Z][\w&’'-]*")
 _LOWER_CODE = re.compile(r"\b([a-z]{2,5})\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
-_AMOUNT_NOUNS = {"money", "amount", "sum", "price", "cash"}  # as ``singular`` writes them
+# what an amount of money is, as ``singular`` writes the words ("worth" of "what is it worth")
+_AMOUNT_NOUNS = {"money", "amount", "sum", "price", "cash", "worth", "cost", "valu"}
 _CONDITION = re.compile(r"\bstate(?=\s+of\s+(?:the\s+)?([\w’'-]+(?:\s+[A-Z][\w’'-]+)*))")
+# adjectives whose adverb says something else ("finally", "hardly", "nearly"), which the index
+# stems to the adjective
+_ADVERB_ONLY = {"final", "actual", "general", "hard", "late", "near", "bare", "short", "present"}
 _HOW_MEASURE = re.compile(
     r"\bhow\s+(?:big|large|long|old|far|tall|high|fast|deep|often|strong|hot|cold|soon|small|"
     r"heavy|wide)\b",
@@ -53,12 +57,14 @@ _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest on
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
 _DESCRIBED = 0.5  # what a word describing a name the question gives weighs
 _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\?|$)")
+# the words every question is made of ("s" of "Anthropic's", "t" of "don't"; "relationship"
+# of "what is Google's relationship with Anthropic", which asks how the two stand)
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
     he she his her them tell me please know any some latest recent recently new news much out
-    many s t behind""".split()  # noqa: SIM905 ("s" of "Anthropic's", "t" of "don't")
+    many s t behind relationship relationships""".split()  # noqa: SIM905
 )
 
 
@@ -98,7 +104,7 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         weights[form] = max(weights.get(form, 0.0), float(weight))
     total = sum(weights.values()) or 1.0
     share = {form: weight / total for form, weight in weights.items()}
-    forms = [held(share.keys(), {singular(w) for w in c.words}) for c in candidates]
+    forms = [held(share.keys(), _sentence_words(c)) for c in candidates]
     # "Google is Anthropic's investor. The tech giant has poured billions into the company":
     # a sentence opening on a pointer back, or going on with a quote the sentence before
     # attributed, holds the names of the sentence before it
@@ -198,8 +204,9 @@ def unreported(request: AnswerRequest) -> list[str]:
     for token, weight, stem in zip(tokens, rarity, used, strict=True):
         if stem < unseen - 1e-9:
             continue
-        senses = sorted(same_sense(singular(token)) | other_forms(token))
-        if not senses or all(w >= unseen - 1e-9 for w in request.idf(senses)):
+        # the plural the index keeps whole ("tpus" of "TPUs", asked "What is a TPU?")
+        senses = sorted(same_sense(singular(token)) | other_forms(token) | {f"{token}s"})
+        if all(w >= unseen - 1e-9 for w in request.idf(senses)):
             missing[token] = missing.get(token, 0.0) + float(weight)
     if sum(missing.values()) < _UNREPORTED * float(rarity.sum()):
         return []
@@ -232,6 +239,19 @@ def _unseen_capped(rarity: np.ndarray, unseen: float) -> np.ndarray:
     if not len(seen):
         return rarity
     return np.where(rarity >= unseen - 1e-9, _UNSEEN_SHARE * float(seen.max()), rarity)
+
+
+def _sentence_words(candidate: Candidate) -> set[str]:
+    """The sentence's word forms; an adjective it holds only as its adverb ("finally" for
+    "final", which the index stems alike) is not among them."""
+    words = {singular(w) for w in candidate.words}
+    for form in words & _ADVERB_ONLY:
+        text = candidate.text
+        if re.search(rf"\b{form}ly\b", text, re.I) and not re.search(
+            rf"\b{form}(?!ly\b)", text, re.I
+        ):
+            words.discard(form)
+    return words
 
 
 def held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:

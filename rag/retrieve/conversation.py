@@ -34,6 +34,7 @@ _PRONOUN = re.compile(
     r"(?!\s+(?:week|weekend|month|year|morning|afternoon|evening|season|time|day)s?\b)",
     re.IGNORECASE,
 )
+_THING_POINTERS = {"it", "its", "the company", "the deal", "the firm", "the startup"}
 _OWNED = re.compile(r"^.*?['’]s\s+(?=\S)")  # "Google's " of "Google's CEO"
 _CARRIED = re.compile(r"\s*\(([^()]+)\)\s*$")  # what condense() appends to a follow-up
 # "What about Google?", "And Amazon's?": the last question asked again of another subject
@@ -248,10 +249,20 @@ def _condensed(
         if persons:
             return f"{question} ({persons[0]})"
     carried: list[str] = []
-    for text in reversed(previous[-3:]):  # the latest turns matter most
+    # "it" and "the deal" point at a thing, never at a person: "What does Google get from the
+    # deal?" after "Who is Sundar Pichai?" is not about him
+    pointers = {p.lower() for p in _PRONOUN.findall(question)}
+    things = bool(pointers) and pointers <= _THING_POINTERS and people is not None
+    # the answer given to each earlier turn, when every turn was answered
+    replies = answered if len(answered) == len(previous) else [""] * len(previous)
+    latest = list(zip(previous, replies, strict=True))[-3:]
+    for text, reply in reversed(latest):  # the latest turns matter most
         # a question naming its own subject points with "this" or "it" at a thing, not a
-        # person ("What did Ben Wu say?", then "What does Google get out of this?")
-        skip = set(people(text)) if people is not None and own else set()
+        # person ("What did Ben Wu say?", then "What does Google get out of this?"); the
+        # answer tells a person's name ("Sundar Pichai, Google's CEO, …")
+        skip = set()
+        if people is not None and (own or things):
+            skip = set(people(text)) | set(people(_FIRST_SENTENCE.match(reply).group(0)))
         for name in names(text):
             if own:  # "Who is Google's CEO?", then "And Anthropic's?": the CEO, not Google
                 name = _OWNED.sub("", name)
@@ -267,6 +278,8 @@ def _condensed(
         topic = " ".join(w for w in words if w.lower().strip(",;:") not in _PARTICLES)
         return f"{question} ({topic})" if topic else question
     if not carried and not own:
+        if things and names(previous[-1]):
+            return question  # the last question named only persons: "it" is none of them
         # no name to carry ("what does gartner think", then "who said that"): the last
         # question is what the follow-up points at
         carried.append(previous[-1].strip())

@@ -113,7 +113,7 @@ def _epoch(value: str | None, name: str, *, end_of_day: bool) -> int | None:
 def describe(filters: SearchFilters, lexical: LexicalIndex) -> str:
     """What was searched, for abstentions: "the 12 indexed articles, from X, since D"."""
     n = lexical.columns.n_articles
-    parts = [f"the {n} indexed articles"]
+    parts = ["the one indexed article" if n == 1 else f"the {n} indexed articles"]
     if filters.sources:
         parts.append("from " + " and ".join(filters.sources))
     if filters.since_ts is not None:

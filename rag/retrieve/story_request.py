@@ -48,7 +48,11 @@ _DIGEST = re.compile(
     # what the indexed articles are about: "What is this article about?", "Summarize the news"
     r"what(?:['’]?s| is| are)\s+(?:this|that|the|these|those|my|your)\s+(?:article|story|"
     r"news|articles|stories|sources?)\s+(?:about|saying)|(?:summari[sz]e|sum up)\s+(?:the\s+|"
-    r"this\s+|these\s+|my\s+)?(?:article|story|news|articles|stories))\b(?P<rest>.*)$",
+    r"this\s+|these\s+|my\s+)?(?:article|story|news|articles|stories)|"
+    # "tl;dr", "Summary?", "Summarize it", "Sum up"
+    r"tl\s*;?\s*dr|(?:give me |show me )?(?:a |the )?(?:short |quick )?summary|"
+    r"(?:summari[sz]e|sum up)(?:\s+(?:it|this|that|everything|all))?|sum (?:it|this|that) up)"
+    r"\b(?P<rest>.*)$",
     re.I,
 )
 # words a digest question may carry besides its period and still name no topic

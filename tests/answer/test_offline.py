@@ -207,6 +207,26 @@ def test_he_or_she_is_the_person_last_named() -> None:
     )
 
 
+def test_it_and_the_deal_point_at_no_person() -> None:
+    def people(text: str) -> list[str]:  # a person told by the answer's apposition only
+        return ["Mara Quell"] if "Mara Quell," in text else []
+
+    history = [
+        Message("user", "Who is Mara Quell?"),
+        Message("assistant", "Mara Quell, Orbital Cloud's CEO, said so."),
+    ]
+    asked = "what does nimbus get from the deal"
+    assert condense(asked, history, people=people) == asked  # not "(Mara Quell)"
+    history += [Message("user", asked), Message("assistant", "Nimbus gets compute.")]
+    assert condense("which regulators might look at it", history, people=people) == (
+        f"which regulators might look at it ({asked})"
+    )
+    # "he" still points at her or him
+    assert condense("what did he say", history[:2], people=people) == (
+        "what did he say (Mara Quell)"
+    )
+
+
 def test_an_outlet_the_index_does_not_hold_is_named_in_the_abstention(
     corpus_engine: NewsRAG,
 ) -> None:

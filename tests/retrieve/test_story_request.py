@@ -22,6 +22,9 @@ from rag.retrieve.story_request import StoryRequest, read_story_request
         ("What’s new in AI this week?", "7d"),
         ("What is this article about?", "7d"),
         ("Summarize the news", "7d"),
+        ("tl;dr", "7d"),
+        ("Summary please", "7d"),
+        ("sum it up", "7d"),
     ],
 )
 def test_digest_questions(question: str, since: str) -> None:
@@ -52,6 +55,7 @@ def test_timeline_questions(question: str, topic: str) -> None:
         "How did Google respond?",
         "What is the latest on Gemini?",
         "What happened at OpenAI?",
+        "summary of the OpenAI board fight",
     ],
 )
 def test_ordinary_questions_are_left_alone(question: str) -> None:

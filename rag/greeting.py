@@ -1,0 +1,65 @@
+"""The reply to a message that asks for no article: "hi", "thanks", "what can you do?" (read by
+``rag.retrieve.phrasing.small_talk``). A person's first message to a chatbot is often one of
+these; it gets a short reply saying what the assistant can answer, from what is indexed as of
+the moment asked, not a refusal.
+
+What enters: the kind of message, the indexed articles (newest first), the moment asked as of.
+What leaves: an ``Answer`` with ``answer_kind`` "talk": no citations, not an abstention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rag.retrieve.phrasing import SmallTalk
+from rag.types import Answer, ArticleInfo
+
+_NEWEST = 3  # headlines named in the reply
+_EXAMPLES = "“What happened this week?”, “Who is …?” or “How did … unfold?”"
+
+
+def talk_answer(
+    kind: SmallTalk, question: str, articles: Sequence[ArticleInfo], as_of: datetime | None
+) -> Answer:
+    """The reply to a greeting, thanks or a question about the assistant."""
+    if kind == "thanks":
+        text = "You're welcome. Ask another question about the indexed news whenever you like."
+        return Answer(question=question, text=text, answer_kind="talk")
+    seen = [a for a in articles if not a.duplicate_of and _published_by(a, as_of)]
+    opening = "Hello! " if kind == "greeting" else ""
+    if not seen:
+        where = f" published by {as_of.date().isoformat()}" if as_of and articles else ""
+        text = (
+            f"{opening}I answer questions about news articles, but none is indexed{where} yet. "
+            "Add some in the Library tab or with `newsrag ingest PATH_OR_URL` (files, feeds or "
+            "web pages), then ask about them."
+        )
+        return Answer(question=question, text=text, answer_kind="talk")
+    titles = [f"“{a.title}”" for a in seen[:_NEWEST] if a.title]
+    if len(seen) == 1:
+        named = f", {titles[0]}," if titles else ""
+        text = (
+            f"{opening}I answer questions about the one indexed article{named} quoting its "
+            f"sentences with numbered citations. Ask about a person, company or event in it, "
+            f"for example {_EXAMPLES}"
+        )
+    else:
+        newest = f" Newest: {_listed(titles)}." if titles else ""
+        text = (
+            f"{opening}I answer questions about the {len(seen)} indexed articles, quoting "
+            f"their sentences with numbered citations to each.{newest} Ask about a person, "
+            f"company or event in them, for example {_EXAMPLES}"
+        )
+    return Answer(question=question, text=text, answer_kind="talk")
+
+
+def _published_by(article: ArticleInfo, as_of: datetime | None) -> bool:
+    """An undated article is always there; a dated one once it is published."""
+    if as_of is None or not article.published_at:
+        return True
+    return article.published_at[:10] <= as_of.date().isoformat()
+
+
+def _listed(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

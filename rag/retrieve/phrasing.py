@@ -1,0 +1,168 @@
+"""A question as people type it to a chatbot, read as the question it asks.
+
+"Hi, who is Google's CEO?", "can you tell me who google's ceo is" and "I'd like to know who
+Google's CEO is" all ask "who is Google's CEO"; "I want to know about Claude" asks "tell me about
+Claude". The greeting, the request around the question and the politeness are no words any
+article must hold. A greeting, thanks or "what can you do?" on its own asks for no article at
+all (``small_talk``).
+
+Example:
+    >>> plain_question("Hi! Can you tell me who Google's CEO is?")
+    "who is Google's CEO?"
+    >>> plain_question("I'd like to know whether the deal is done, please")
+    'is the deal done'
+    >>> small_talk("thanks!"), small_talk("Hello, what can you do?"), small_talk("Who is Claude?")
+    ('thanks', 'help', None)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from rag.retrieve.story_request import read_story_request
+
+SmallTalk = Literal["greeting", "thanks", "help"]
+
+_GREETING = (
+    r"(?:hi+|hello|hey+|hiya|howdy|greetings|good (?:morning|afternoon|evening|day))"
+    r"(?: there| all| everyone| folks| newsrag)?"
+)
+_THANKS = (
+    r"(?:(?:thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|very much))?(?: again)?|"
+    r"much appreciated|great|ok(?:ay)?|cool|nice|got it|perfect|awesome|bye|goodbye)"
+)
+_HELP = (
+    r"(?:help|what can you do|what do you do|who are you|what are you|how do(?:es)? (?:this|it|"
+    r"you) work|how do i use (?:this|it|you)|what can i ask(?: you)?|what should i ask(?: you)?|"
+    r"what do you know|what questions can i ask(?: you)?)"
+)
+_END = r"[\s!.?,:;)(]*"
+_ONLY_GREETING = re.compile(rf"^{_GREETING}{_END}$", re.I)
+_ONLY_THANKS = re.compile(rf"^(?:{_THANKS}[\s!.,]*)+{_END}$", re.I)
+_ONLY_HELP = re.compile(rf"^{_HELP}{_END}$", re.I)
+# what opens a message before its question: "Hi,", "Thanks! And", "Please"; a greeting with
+# no stop after it only before a question's first word ("hi who is …", not "Hey Jude")
+_QUESTION_START = (
+    r"(?:who|whom|whose|what|which|where|when|why|how|is|are|was|were|will|would|has|have|had|"
+    r"can|could|should|does|do|did|please|tell|show|give|i|i['’]m|i['’]d|any|explain|describe)\b"
+)
+_OPENING = re.compile(
+    rf"^(?:(?:{_GREETING})(?:\s*[!.,:;]+\s*|\s+(?={_QUESTION_START}))|(?:{_THANKS})[!.,:;]+\s*|"
+    r"(?:please|pls)[\s,]+)+",
+    re.I,
+)
+_CLOSING = re.compile(r"[\s,]+(?:please|pls|thanks|thank you|thx)[\s!.]*(?=[?]?$)", re.I)
+# the request a question is put inside: "can you tell me", "I'd like to know", "do you know"
+_REQUEST = re.compile(
+    r"^(?:(?:can|could|would|will) you(?: please)?(?: (?:tell|show|give|let) me| find out)?"
+    r"|(?:do|does) (?:you|anyone|anybody) (?:know|have any idea)"
+    r"|(?:do you have )?any idea"
+    r"|i(?:['’]d| would) (?:like|love) to (?:know|understand|learn|find out|hear)"
+    r"|i (?:want|need|wanna) to (?:know|understand|learn|find out|hear)"
+    r"|i(?:['’]m| am) (?:curious|wondering|interested)(?: to know| in knowing)?"
+    r"|i (?:was )?wonder(?:ing)?"
+    r"|(?:please )?(?:tell|show|give) me"
+    r"|let me know"
+    r"|what (?:do|can) you (?:know|tell me)(?= about))\s+(?P<rest>.+)$",
+    re.I,
+)
+# a request that is itself the ask: "can you summarize the article" asks "summarize the article"
+_ASKS = re.compile(r"^(?:can|could|would|will) you\b(?! (?:tell|show|give|let) me\b)", re.I)
+_ASKED_ABOUT = re.compile(
+    r"^(?:(?:more |anything |something )?(?:about|on|in)|what you know about)\s+(?P<topic>.+)$",
+    re.I,
+)
+# "what's happening with Anthropic?", "any news on the deal?": the latest on a topic
+_LATEST = re.compile(
+    r"^(?:what(?:['’]s| is| has been)\s+(?:happening|going on|new|up)|"
+    r"(?:are there |is there )?any (?:news|updates?)|(?:the )?(?:latest )?(?:news|updates?))\s+"
+    r"(?:with|at|in|on|about|from|for|to)\s+(?P<topic>.+)$",
+    re.I,
+)
+_SUMMARY = re.compile(
+    r"^(?:summari[sz]e|sum up|(?:give me )?(?:a |the )?(?:short |quick )?summary of)\s+"
+    r"(?P<topic>.+)$",
+    re.I,
+)
+_EXPLAIN = re.compile(r"^(?:please\s+)?(?:explain|describe)(?: to me)?\s+(?P<rest>.+)$", re.I)
+_WH = (
+    r"(?:who|whom|whose|what|which|where|when|why|"
+    r"how(?: (?:much|many|long|old|big|often|far|soon))?)"
+)
+_AUX = (
+    r"(?:is|are|was|were|will|would|has|have|had|can|could|should|does|do|did|"
+    r"'s|’s|'re|’re)"
+)
+# the auxiliary last or before one last word: "who Google's CEO is", "where it is based"
+_EMBEDDED = re.compile(
+    rf"^(?P<wh>{_WH})\s+(?P<subject>.+?)\s+(?P<aux>{_AUX})(?P<tail>(?:\s+\S+)?)$", re.I
+)
+_DIRECT = re.compile(rf"^{_WH}\s+{_AUX}\b", re.I)
+_IF = re.compile(rf"^(?:if|whether)\s+(?P<subject>.+?)\s+(?P<aux>{_AUX})\b(?P<tail>.*)$", re.I)
+_PUNCT = re.compile(r"[?!.]+$")
+
+
+def small_talk(message: str) -> SmallTalk | None:
+    """What a message that asks for no article is: a greeting, thanks (or goodbye), or a
+    question about this assistant ("what can you do?"); None for a question."""
+    text = re.sub(r"\s+", " ", message).strip()
+    if _ONLY_GREETING.match(text):
+        return "greeting"
+    if _ONLY_THANKS.match(text):
+        return "thanks"
+    rest = _OPENING.sub("", text)
+    if _ONLY_HELP.match(rest):
+        return "help"
+    return None
+
+
+def plain_question(message: str) -> str:
+    """``message`` as the question it asks, without a greeting, politeness or the request
+    around it; an indirect question put back in a question's order. Unchanged when it is
+    already a plain question."""
+    text = re.sub(r"\s+", " ", message).strip()
+    rest = _OPENING.sub("", text)
+    rest = _CLOSING.sub("", rest)
+    if not rest:
+        return text
+    mark = "?" if rest.endswith("?") else ""
+    if m := _REQUEST.match(rest):
+        clause = m.group("rest")
+        rest = _indirect(clause) or _about(clause) or (clause if _ASKS.match(rest) else rest)
+    if m := _LATEST.match(rest):
+        return f"what is the latest on {_PUNCT.sub('', m.group('topic'))}{mark}"
+    if (m := _SUMMARY.match(rest)) and read_story_request(rest) is None:
+        return f"tell me about {m.group('topic')}"  # "summarize the deal" (not "the news")
+    if m := _EXPLAIN.match(rest):
+        rest = _indirect(m.group("rest")) or f"what is {_PUNCT.sub('', m.group('rest'))}{mark}"
+    return rest if rest != text else text
+
+
+def _indirect(clause: str) -> str | None:
+    """An indirect question as a direct one ("who Google's CEO is" -> "who is Google's
+    CEO"; "whether the deal is done" -> "is the deal done"); None when ``clause`` is none."""
+    mark = "?" if clause.rstrip().endswith("?") else ""
+    clause = _PUNCT.sub("", clause.strip())
+    if _DIRECT.match(clause):  # "who is Google's CEO" put inside a request
+        return clause + mark
+    if m := _EMBEDDED.match(clause):
+        aux, tail = m.group("aux").lstrip("'’"), m.group("tail")
+        aux = {"s": "is", "re": "are"}.get(aux.lower(), aux)
+        if aux.lower() in ("does", "do", "did") and not tail:
+            tail = " do"  # "what Anthropic does" -> "what does Anthropic do"
+        return f"{m.group('wh')} {aux} {m.group('subject')}{tail}{mark}"
+    if re.match(rf"^{_WH}\b", clause, re.I):  # "who founded Anthropic"
+        return clause + mark
+    if m := _IF.match(clause):
+        return f"{m.group('aux')} {m.group('subject')}{m.group('tail')}{mark}"
+    if m := re.match(r"^(?:if|whether)\s+(?P<said>.+)$", clause, re.I):
+        return f"is it true that {m.group('said')}{mark}"  # "whether Google bought Anthropic"
+    return None
+
+
+def _about(clause: str) -> str | None:
+    """ "about Claude" of "I want to know about Claude" -> "tell me about Claude"."""
+    if m := _ASKED_ABOUT.match(clause.strip()):
+        return f"tell me about {m.group('topic')}"
+    return None
