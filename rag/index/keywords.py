@@ -3,8 +3,10 @@ directory. It is a cache: losing it loses nothing, it is rebuilt from Chroma whe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -186,8 +188,13 @@ class LexicalIndex:
         return np.log1p((n - df + 0.5) / (df + 0.5))
 
     def save(self, folder: Path) -> None:
-        """Write the index to ``folder`` atomically (a crash leaves the old one or none)."""
-        tmp = folder.with_name(folder.name + ".tmp")
+        """Write the index to ``folder`` atomically (a crash leaves the old one or none; of
+        two processes saving at once, one's index is kept whole)."""
+        for left in folder.parent.glob(f"{folder.name}.*.tmp"):  # of a process that crashed
+            if not _alive(left):
+                shutil.rmtree(left, ignore_errors=True)
+        tag = f"{os.getpid()}-{threading.get_ident()}"
+        tmp = folder.with_name(f"{folder.name}.{tag}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.postings is not None:
@@ -200,11 +207,14 @@ class LexicalIndex:
             self.words.save(tmp / "words")
         about = {"format": _FORMAT, "fingerprint": self.fingerprint, "ids": self.ids}
         (tmp / "chunks.json").write_text(json.dumps(about), encoding="utf-8")
-        old = folder.with_name(folder.name + ".old")
+        old = folder.with_name(f"{folder.name}.{tag}.old")
         shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
+        with contextlib.suppress(FileNotFoundError):  # another process moved it first
             folder.rename(old)
-        tmp.rename(folder)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process put its index in place meanwhile: keep that one
+            shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
@@ -230,6 +240,17 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError) as exc:
             log.info("BM25 cache at %s unusable (%s); it will be rebuilt", folder, exc)
             return None
+
+
+def _alive(left: Path) -> bool:
+    """Whether the process that named ``left`` ("bm25.<pid>-<thread>.tmp") still runs."""
+    try:
+        os.kill(int(left.name.rsplit(".", 2)[-2].split("-")[0]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 class LexicalCache:

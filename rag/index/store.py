@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +18,7 @@ from rag.config import ChromaSettings
 from rag.embed.vectors import unit_rows
 from rag.errors import StoreError
 from rag.index.sentence_table import SentenceTable, has_table
+from rag.index.sharing import WriteStamp
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,12 +46,44 @@ class ChunkStore:
     def __init__(self, settings: ChromaSettings, *, data_dir: Path) -> None:
         self.settings = settings
         self.data_dir = data_dir
-        self._client = self._guard(self._connect)
-        self._collection = self._guard(lambda: self._open_collection(settings.collection))
+        # the embedded store may be shared with other processes (the app and `newsrag
+        # ingest`): writes take turns, and a write elsewhere makes this process open it again
+        self._stamp = None if settings.host else WriteStamp(data_dir / "chroma")
+        self._reopening = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        self._client = self._guard(self._connect, fresh=False)
+        self._collection = self._guard(
+            lambda: self._open_collection(self.settings.collection), fresh=False
+        )
         # one record per article: its full body, for showing quotes in their paragraph
         self._articles = self._guard(
-            lambda: self._open_collection(f"{settings.collection}-articles")
+            lambda: self._open_collection(f"{self.settings.collection}-articles"), fresh=False
         )
+
+    def _fresh(self) -> None:
+        """Open the embedded store again when another process has written to it since this
+        one opened it (Chroma's embedded client would go on reading what it loaded)."""
+        if self._stamp is None or not self._stamp.changed():
+            return
+        with self._reopening:
+            if not self._stamp.changed():
+                return  # another thread did it
+            self._stamp.look()
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # a new client on the same path reuses the process's loaded system unless it is
+            # dropped; reads still running on the old one finish on it
+            key = self._client._identifier
+            SharedSystemClient._identifier_to_system.pop(key, None)
+            SharedSystemClient._identifier_to_refcount.pop(key, None)
+            log.info("The Chroma store at %s changed in another process; reopened", self.location)
+            self._open()
+
+    def _writing(self) -> AbstractContextManager[None]:
+        """One write at a time across processes, on a store opened after the last one."""
+        return nullcontext() if self._stamp is None else self._stamp.writing()
 
     # -- connection -------------------------------------------------------------------------
     @property
@@ -89,9 +124,12 @@ class ChunkStore:
             )
         return collection
 
-    def _guard(self, call: Callable[[], T]) -> T:
-        """Run a Chroma call, turning connection failures into one clear StoreError."""
+    def _guard(self, call: Callable[[], T], *, fresh: bool = True) -> T:
+        """Run a Chroma call, turning connection failures into one clear StoreError (first
+        catching up with other processes' writes, unless ``fresh`` is off while opening)."""
         try:
+            if fresh:
+                self._fresh()
             return call()
         except StoreError:
             raise
@@ -114,7 +152,7 @@ class ChunkStore:
 
     def count(self) -> int:
         """Number of chunks."""
-        return self._guard(self._collection.count)
+        return self._guard(lambda: self._collection.count())
 
     def iter_chunks(
         self, *, documents: bool = True, where: dict | None = None
@@ -166,37 +204,40 @@ class ChunkStore:
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         """Write chunks (same id = replace), in batches Chroma accepts."""
-        batch = max(1, min(self._guard(self._client.get_max_batch_size), 4000))
+        batch = max(1, min(self._guard(lambda: self._client.get_max_batch_size()), 4000))
         for i in range(0, len(ids), batch):
             sl = slice(i, i + batch)
-            self._guard(
-                lambda s=sl: self._collection.upsert(
-                    ids=list(ids[s]),
-                    documents=list(texts[s]),
-                    embeddings=embeddings[s],
-                    metadatas=list(metadatas[s]),
+            with self._writing():
+                self._guard(
+                    lambda s=sl: self._collection.upsert(
+                        ids=list(ids[s]),
+                        documents=list(texts[s]),
+                        embeddings=embeddings[s],
+                        metadatas=list(metadatas[s]),
+                    )
                 )
-            )
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         """Remove chunks by id."""
         for i in range(0, len(ids), _PAGE):
-            self._guard(lambda s=i: self._collection.delete(ids=list(ids[s : s + _PAGE])))
+            with self._writing():
+                self._guard(lambda s=i: self._collection.delete(ids=list(ids[s : s + _PAGE])))
 
     def set_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Replace the metadata of existing chunks (text and vectors unchanged)."""
         for i in range(0, len(ids), _PAGE):
-            self._guard(
-                lambda s=i: self._collection.update(
-                    ids=list(ids[s : s + _PAGE]), metadatas=list(metadatas[s : s + _PAGE])
+            with self._writing():
+                self._guard(
+                    lambda s=i: self._collection.update(
+                        ids=list(ids[s : s + _PAGE]), metadatas=list(metadatas[s : s + _PAGE])
+                    )
                 )
-            )
 
     def vector_store(self) -> Any:
         """This collection as a LlamaIndex ``ChromaVectorStore``."""
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        return ChromaVectorStore(chroma_collection=self._collection)
+        return ChromaVectorStore(chroma_collection=_Current(self))
 
     # -- article bodies ---------------------------------------------------------------------
     def put_articles(self, bodies: Sequence[tuple[str, str, np.ndarray, dict[str, Any]]]) -> None:
@@ -205,14 +246,15 @@ class ChunkStore:
         if not bodies:
             return
         vectors = unit_rows(np.stack([v for _, _, v, _ in bodies]))
-        self._guard(
-            lambda: self._articles.upsert(
-                ids=[a for a, _, _, _ in bodies],
-                documents=[b for _, b, _, _ in bodies],
-                embeddings=vectors,
-                metadatas=[m for _, _, _, m in bodies],
+        with self._writing():
+            self._guard(
+                lambda: self._articles.upsert(
+                    ids=[a for a, _, _, _ in bodies],
+                    documents=[b for _, b, _, _ in bodies],
+                    embeddings=vectors,
+                    metadatas=[m for _, _, _, m in bodies],
+                )
             )
-        )
 
     def article_body(self, article_id: str) -> str | None:
         """The stored body of ``article_id``; None when there is no record."""
@@ -263,7 +305,8 @@ class ChunkStore:
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article's body record (its chunks are removed separately)."""
-        self._guard(lambda: self._articles.delete(ids=[article_id]))
+        with self._writing():
+            self._guard(lambda: self._articles.delete(ids=[article_id]))
 
     # -- embeddings -------------------------------------------------------------------------
     def embeddings(self, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
@@ -290,3 +333,15 @@ class ChunkStore:
             if ids is None and len(page["ids"]) < _PAGE:
                 break
         return got, np.vstack(pages) if pages else np.zeros((0, 0), dtype=np.float32)
+
+
+class _Current:
+    """The store's collection as it is now (opened again after another process wrote), for
+    LlamaIndex, which keeps the collection it is given."""
+
+    def __init__(self, store: ChunkStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        self._store._fresh()
+        return getattr(self._store._collection, name)
