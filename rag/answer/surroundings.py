@@ -106,6 +106,13 @@ _BEATEN = re.compile(
     re.I,
 )
 _WINNING = word_forms("win wins won winning winner")
+# who hands out a prize or hosts the night is not who won it ("Andrew Garfield will present
+# the SAG life achievement award to …")
+_PRESENTS = re.compile(
+    r"(?:\s*,[^,]{1,60},)?\s+(?:will\s+|is\s+(?:set\s+)?to\s+|was\s+to\s+)?"
+    r"(?:present(?:s|ed|ing)?|hand(?:s|ed)?\s+(?:out|over)|host(?:s|ed|ing)?|emcee(?:s|d)?)\b",
+    re.I,
+)
 _SPEECH = word_forms(
     "say said says tell told tells tweet tweeted write wrote add added argue argued note noted"
 )
@@ -174,13 +181,15 @@ def counts_less(
     Rep. Mike Turner, R-Ohio, told NBC …", asked who shot it down), or whom they told it
     ("NBC"); a count of another kind of event ("died in a fire", asked about a shooting), of
     another city or country only (``places``: the question's, from ``question_places``), or
-    one someone hoped for ("hoped to kill over 40")."""
+    one someone hoped for ("hoped to kill over 40"); and who presents a prize or hosts the
+    night, asked who won."""
     return (
         _counts_another(sentence[span.end :], asked, wanted)
         or bool(_COMPARED.search(sentence, 0, span.start))
         or _commenting(sentence, span, wanted)
         or bool(_AUDIENCE.search(sentence, 0, span.start))
         or (bool(wanted & _WINNING) and bool(_BEATEN.search(sentence, 0, span.start)))
+        or (bool(wanted & _WINNING) and bool(_PRESENTS.match(sentence, span.end)))
         or _anothers_clause(sentence, span, asked, wanted)
         or _another_event(sentence, asked, wanted)
         or (asked.kind == "number" and _another_place(sentence, places))

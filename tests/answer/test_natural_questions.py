@@ -556,3 +556,18 @@ def test_an_acronym_asked_in_the_singular_is_used_in_the_plural(shipped: NewsRAG
 def test_tldr_asks_for_the_digest(shipped: NewsRAG) -> None:
     answer = shipped.ask("tl;dr")
     assert answer.answer_kind == "digest" and not answer.abstained
+
+
+def test_who_presents_a_prize_did_not_win_it(engine: NewsRAG, write_file) -> None:
+    _story(
+        write_file,
+        "news/awards.md",
+        "Orbit Awards set for Sunday night",
+        "Example Wire",
+        "2026-05-08",
+        "Mara Quell, an award-winning director, will present the Orbit Awards lifetime "
+        "achievement award on Sunday.\n\nThe Orbit Awards honor the year's best science films.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    answer = engine.ask("Who won the Orbit Awards?", as_of="2026-05-11")
+    assert answer.short_answer is None  # not Mara Quell, who hands it out
