@@ -43,6 +43,7 @@ _LOWER_CODE = re.compile(r"\b([a-z]{2,5})\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 # what an amount of money is, as ``singular`` writes the words ("worth" of "what is it worth")
 _AMOUNT_NOUNS = {"money", "amount", "sum", "price", "cash", "worth", "cost", "valu"}
+_EMPLOYER_VERBS = frozenset(tokenize("work works working worked study studies studied studying"))
 _CONDITION = re.compile(r"\bstate(?=\s+of\s+(?:the\s+)?([\w’'-]+(?:\s+[A-Z][\w’'-]+)*))")
 # adjectives whose adverb says something else ("finally", "hardly", "nearly"), which the index
 # stems to the adjective
@@ -64,7 +65,8 @@ _QUESTION_WORDS = set(
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
     he she his her them tell me please know any some latest recent recently new news much out
-    many s t behind relationship relationships""".split()  # noqa: SIM905
+    many s t behind relationship relationships happen happened happens
+    happening""".split()  # noqa: SIM905
 )
 
 
@@ -129,7 +131,8 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         for i, c in enumerate(candidates):
             if any(s.kind == "money" for s in find_spans(c.text, "money")):
                 forms[i] = forms[i] | amounts
-    return Coverage(share, forms)
+    own = frozenset(share.keys() - {singular(t) for t in carried}) if carried else frozenset()
+    return Coverage(share, forms, own)
 
 
 def _unheld(share: dict[str, float], forms: list[set[str]]) -> set[str]:
@@ -194,6 +197,8 @@ def unreported(request: AnswerRequest) -> list[str]:
     own = " ".join([own, *re.findall(r"\b[A-Z][\w&.’'-]*", context)])
     if request.intent.asked.kind == "money":  # an amount answers "how much money"
         skip = skip | _AMOUNT_NOUNS
+    if request.intent.asked.noun == "employer":  # "where does he work?": "an analyst at X"
+        skip = skip | _EMPLOYER_VERBS
     tokens = [t for t in tokenize(_asking(own)) if t not in skip and t.isalpha()]
     if not tokens:
         return []

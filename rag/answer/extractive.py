@@ -107,7 +107,7 @@ class ExtractiveAnswerer:
         candidates = candidates_of(hits, self._tables(hits))
         if not candidates:
             return abstain(request)
-        vectors = self._vectors(question, candidates)
+        vectors = self._vectors(request.standalone, candidates)  # a follow-up with its subject
         meaning = vectors[1:] @ vectors[0]
         covered = question_coverage(request, candidates)
         coverage = np.array([covered.of([i]) for i in range(len(candidates))])
@@ -171,7 +171,7 @@ class ExtractiveAnswerer:
                 search=request.search,
                 outlets=request.outlets,
                 likeness=self._likeness,
-                coverage=Coverage(covered.weights, words),
+                coverage=Coverage(covered.weights, words, covered.own),
                 current=[bool(current[i]) for i in pool] + [bool(current[c]) for _, _, c in heads],
                 year=(request.as_of or datetime.now(UTC)).year,
             )

@@ -117,6 +117,8 @@ _SPEECH = word_forms(
     "say said says tell told tells tweet tweeted write wrote add added argue argued note noted"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_LABELLED = re.compile(r"\b([a-z][a-z’'-]+)\s*\(\s*$")  # "best actress (" before a name
+_CLOSED = re.compile(r"\s*\)")
 # when it happened ("in 2002", "from 2000 to 2007", "Oct. 4, 2021"), not "since 1991"
 _IN_YEAR = re.compile(
     r"\b(?i:in|from|between|during)\s+(?:the\s+)?(?:19|20)\d\d\b|"
@@ -182,7 +184,8 @@ def counts_less(
     ("NBC"); a count of another kind of event ("died in a fire", asked about a shooting), of
     another city or country only (``places``: the question's, from ``question_places``), or
     one someone hoped for ("hoped to kill over 40"); and who presents a prize or hosts the
-    night, asked who won."""
+    night, asked who won; or a name in brackets after another role ("best actress (Michelle
+    Yeoh)", asked who directed it)."""
     return (
         _counts_another(sentence[span.end :], asked, wanted)
         or bool(_COMPARED.search(sentence, 0, span.start))
@@ -190,12 +193,25 @@ def counts_less(
         or bool(_AUDIENCE.search(sentence, 0, span.start))
         or (bool(wanted & _WINNING) and bool(_BEATEN.search(sentence, 0, span.start)))
         or (bool(wanted & _WINNING) and bool(_PRESENTS.match(sentence, span.end)))
+        or _labelled_otherwise(sentence, span, wanted)
         or _anothers_clause(sentence, span, asked, wanted)
         or _another_event(sentence, asked, wanted)
         or (asked.kind == "number" and _another_place(sentence, places))
         or (asked.kind == "number" and _another_country(sentence, span, places))
         or bool(asked.kind == "number" and _HOPED.search(sentence, 0, span.start))
     )
+
+
+def _labelled_otherwise(sentence: str, span: Span, wanted: set[str]) -> bool:
+    """Whether a name in brackets is given by the word before them as holding something the
+    question does not ask about ("best actress (Michelle Yeoh)", asked who directed it; "its
+    CEO (Jane Doe)", asked who founded it)."""
+    if span.kind not in ("person", "name", "organisation"):
+        return False
+    m = _LABELLED.search(sentence, 0, span.start)
+    if not m or not _CLOSED.match(sentence, span.end):
+        return False
+    return not word_forms(m.group(1)) & wanted
 
 
 def receives(question: str, sentence: str, span: Span) -> bool:

@@ -95,6 +95,9 @@ class Coverage:
 
     weights: Mapping[str, float]
     forms: Sequence[frozenset[str]]  # per sentence, the word forms it holds
+    # a follow-up's own words, apart from what it carries ("direct" of "who directed it
+    # (who won best picture)"); empty for a question that carries nothing
+    own: frozenset[str] = frozenset()
 
     def of(self, rows: Iterable[int]) -> float:
         """The share of the question the sentences ``rows`` hold together."""
@@ -161,7 +164,14 @@ def typed_answer(
     votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
+    # a follow-up's own words ("directed" of "who directed it"), when some sentence holds
+    # them: a sentence holding none is about the earlier turn's topic, not what is asked of it
+    own = coverage.own if coverage is not None else frozenset()
+    if own and not any(coverage.forms[row] & own for row in range(len(sentences))):
+        own = frozenset()  # said in other words ("Where does he work?": "a strategist at")
     for row, (text, score) in enumerate(sentences):
+        if own and not coverage.forms[row] & own:
+            continue
         share = coverage.of([row]) if coverage is not None else 1.0
         weight = max(score, 0.0) / top
         now = current is None or current[row]
@@ -276,6 +286,11 @@ def _kind_fit(span: Span, asked: Asked, fits: Mapping[str, float]) -> float:
     return fit * _place_fit(span, asked)
 
 
+_PRIZE = re.compile(
+    r"\s(?:Awards?|Prizes?|Cup|Trophy|Medal|Championships?|Olympics|Games|Festival|Bowl)$"
+)
+
+
 def _unlikeness(span: Span, asked: Asked, shares_words: bool, sentence: str) -> float:
     """1, or less for a span shaped unlike an answer to the question (a league for a team,
     an age for a count, a word of the question's own, the owner of the thing asked, a
@@ -306,6 +321,8 @@ def _unlikeness(span: Span, asked: Asked, shares_words: bool, sentence: str) -> 
         # "French" of "the French bulldog" the breed
     if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
         factor *= 0.3  # "QX-7" is a product code, not the company or person asked for
+    if asked.kind == "person" and _PRIZE.search(span.text):
+        factor *= 0.1  # "won five Orbit Awards": a prize or an event, not who did it
     return factor
 
 

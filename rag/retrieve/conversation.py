@@ -245,7 +245,14 @@ def _condensed(
     own = {n.lower() for n in names(question)}
     if people is not None and _PERSONAL.search(question):
         said = _FIRST_SENTENCE.match(answered[-1]).group(0) if answered else ""
-        persons = [p for p in people(previous[-1]) or people(said) if p.lower() not in own]
+        # the full name the last question typed in lower case, as the answer writes it ("who
+        # is tyre nichols", answered "Kamala Harris will attend Tyre Nichols' funeral"), else
+        # the answer's first person
+        asked, written = previous[-1].lower(), {n.lower() for n in names(previous[-1])}
+        typed = [
+            n for n in names(said) if " " in n and n.lower() in asked and n.lower() not in written
+        ]
+        persons = [p for p in people(previous[-1]) or typed or people(said) if p.lower() not in own]
         if persons:
             return f"{question} ({persons[0]})"
     carried: list[str] = []

@@ -571,3 +571,56 @@ def test_who_presents_a_prize_did_not_win_it(engine: NewsRAG, write_file) -> Non
     engine.ingest([str(write_file("news/.keep", "").parent)])
     answer = engine.ask("Who won the Orbit Awards?", as_of="2026-05-11")
     assert answer.short_answer is None  # not Mara Quell, who hands it out
+
+
+def test_a_follow_up_is_not_answered_with_a_name_given_for_something_else(
+    engine: NewsRAG, write_file
+) -> None:
+    _story(
+        write_file,
+        "news/orbit.md",
+        "“Star Harbor” sweeps the Orbit Awards",
+        "Example Wire",
+        "2026-05-10",
+        "“Star Harbor” won best picture at the Orbit Awards on Sunday.\n\n"
+        "The space drama won five Orbit Awards, including best picture, best actress (Mara Quell), "
+        "supporting actor (Tomas Vey) and directing.\n\n"
+        "Mara Quell thanked her co-stars and the crew of the film.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    turns = [{"role": "user", "content": "which film won best picture at the orbit awards"}]
+    first = engine.chat(turns, as_of="2026-05-11")
+    assert first.short_answer == "Star Harbor"
+    turns += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "who directed it"},
+    ]
+    answer = engine.chat(turns, as_of="2026-05-11")
+    assert answer.short_answer is None  # no sentence says who; not Mara Quell, best actress
+    assert engine.ask("who won best actress at the orbit awards").short_answer == "Mara Quell"
+
+
+def test_a_name_in_brackets_after_another_role_did_not_do_what_is_asked(
+    engine: NewsRAG, write_file
+) -> None:
+    _story(
+        write_file,
+        "news/orbit.md",
+        "“Star Harbor” sweeps the Orbit Awards",
+        "Example Wire",
+        "2026-05-10",
+        "The space drama “Star Harbor” won five Orbit Awards on Sunday, including best actress "
+        "(Mara Quell) and directing.\n\n"
+        "“Star Harbor” took six years to make, its director, Ivo Brandt, told reporters.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    answer = engine.ask("who directed star harbor", as_of="2026-05-11")
+    assert answer.short_answer == "Ivo Brandt"  # not Mara Quell, the best actress
+
+
+def test_a_follow_up_is_read_with_the_subject_it_carries(shipped: NewsRAG) -> None:
+    first, said = _follow_up(shipped, "Who is Neil Tanaka?", "what did he say")
+    assert said.searched == "what did he say (Neil Tanaka)"
+    assert all("Sarah Krane" not in s.text for s in said.sentences)  # another's quote
+    _, works = _follow_up(shipped, "who is neil tanaka", "where does he work")
+    assert not works.notice  # "work" asks for an employer; no article must use it

@@ -303,3 +303,16 @@ def test_a_short_question_saying_what_it_asks_about_stands_on_its_own() -> None:
     assert condense("how many children died", court, known=common).endswith(
         "(what did the court decide)"
     )
+
+
+def test_him_is_the_name_the_last_question_typed_in_lower_case() -> None:
+    def people(text: str) -> list[str]:  # finds only the name it already knows
+        return ["Ivo Brandt"] if "Ivo Brandt" in text else []
+
+    history = [
+        Message("user", "who is mara quell"),
+        Message("assistant", "Ivo Brandt will attend Mara Quell's hearing on Monday."),
+    ]
+    assert condense("what happened to her", history, people=people) == (
+        "what happened to her (Mara Quell)"
+    )
