@@ -217,7 +217,8 @@ _SENSES = (
     "launch releas unveil debut",
     "busi unit divis",  # a company's cloud business, unit or division
     "deal partnership agreement pact",  # what two companies agree on
-    "say said tell told",  # what someone said, whatever the tense
+    "say said tell told think thought believ",  # what someone said or thinks
+    "expert analyst strategist specialist",  # "what do experts say": an analyst quoted
     "get gain receiv obtain",  # what a party gets out of a deal
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend status final",

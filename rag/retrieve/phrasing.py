@@ -81,8 +81,9 @@ _LATEST = re.compile(
     re.I,
 )
 _SUMMARY = re.compile(
-    r"^(?:summari[sz]e|sum up|(?:give me )?(?:a |the )?(?:short |quick )?summary of)\s+"
-    r"(?P<topic>.+)$",
+    r"^(?:summari[sz]e|sum up|(?:give me )?(?:a |the )?(?:short |quick )?summary of|"
+    r"(?:what are |give me )?(?:the )?(?:key|main) (?:points|facts|takeaways) (?:of|on|about))"
+    r"\s+(?P<topic>.+)$",
     re.I,
 )
 _EXPLAIN = re.compile(r"^(?:please\s+)?(?:explain|describe)(?: to me)?\s+(?P<rest>.+)$", re.I)

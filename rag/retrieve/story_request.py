@@ -49,8 +49,10 @@ _DIGEST = re.compile(
     r"what(?:['’]?s| is| are)\s+(?:this|that|the|these|those|my|your)\s+(?:article|story|"
     r"news|articles|stories|sources?)\s+(?:about|saying)|(?:summari[sz]e|sum up)\s+(?:the\s+|"
     r"this\s+|these\s+|my\s+)?(?:article|story|news|articles|stories)|"
-    # "tl;dr", "Summary?", "Summarize it", "Sum up"
+    # "tl;dr", "Summary?", "Summarize it", "Sum up", "What are the key points?"
     r"tl\s*;?\s*dr|(?:give me |show me )?(?:a |the )?(?:short |quick )?summary|"
+    r"(?:what are |give me |list )?(?:the )?(?:key|main) (?:points|facts|takeaways)|"
+    r"(?:what are )?(?:the )?(?:highlights|takeaways)|"
     r"(?:summari[sz]e|sum up)(?:\s+(?:it|this|that|everything|all))?|sum (?:it|this|that) up)"
     r"\b(?P<rest>.*)$",
     re.I,

@@ -33,6 +33,7 @@ from rag.retrieve.phrasing import plain_question, small_talk
             "tell me about the deal between Google and Anthropic",
         ),
         ("what's happening with Anthropic?", "what is the latest on Anthropic?"),
+        ("what are the key points of the deal", "tell me about the deal"),
         ("any news on the deal", "what is the latest on the deal"),
         ("Who is the CEO of Google, please?", "Who is the CEO of Google?"),
         ("Thanks! And who founded Anthropic?", "And who founded Anthropic?"),
