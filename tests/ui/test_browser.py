@@ -234,3 +234,14 @@ def test_settings_switch_the_answerer_for_this_browser_only(
     page.locator("#question textarea").press("Enter")
     expect(page.locator(DONE)).to_have_count(1, timeout=ANSWER_TIMEOUT)
     expect(page.locator(f"{DONE} .nr-header")).to_contain_text("Answered by extractive")
+
+
+def test_a_greeting_and_a_question_put_as_a_request(new_page: Callable[[], Any]) -> None:
+    page = new_page()
+    hello = ask(page, "hi")
+    expect(hello).to_contain_text("I answer questions about the")  # not a refusal
+    expect(hello.locator(".nr-abstain-banner")).to_have_count(0)
+    answer = ask(page, "can you tell me how many jobs Orbital Cloud cut?")
+    expect(answer.locator(".nr-short")).to_have_text("400")
+    expect(answer.locator(".nr-notice")).to_have_count(0)  # no "No article uses “you”"
+    expect(answer.locator(".nr-searched")).to_contain_text("how many jobs Orbital Cloud cut?")
