@@ -21,7 +21,13 @@ from rag.index.keywords import LexicalIndex
 from rag.retrieve.conversation import Message, as_messages, condense
 from rag.retrieve.filters import as_of_moment, build_filters, describe, known_sources, with_dates
 from rag.retrieve.intent import read_intent
-from rag.retrieve.phrasing import SmallTalk, plain_question, small_talk
+from rag.retrieve.phrasing import (
+    ArticleField,
+    SmallTalk,
+    article_question,
+    plain_question,
+    small_talk,
+)
 from rag.retrieve.planner import OutletNames, QueryPlan, plan_query
 from rag.retrieve.retriever import Retriever, SearchFilters
 from rag.retrieve.spelling import mended, spelling_notice
@@ -30,6 +36,8 @@ from rag.types import Answer, Hit
 
 StoryAnswer = Callable[..., Answer]  # (story, question, *, sources, since, until, as_of)
 TalkAnswer = Callable[[SmallTalk, str, datetime | None], Answer]  # (kind, message, as_of)
+# (field, topic, question, the last question before it, as_of)
+ArticleAnswer = Callable[[ArticleField, str, str, str, datetime | None], Answer]
 
 
 class Asker:
@@ -43,6 +51,7 @@ class Asker:
         stories: answers "What happened this week?" or "How did … unfold?" from the digest or
             the timeline.
         talk: replies to "hi", "thanks" or "what can you do?", which ask for no article.
+        about: answers "who wrote this?", "when was the article about X published?".
     """
 
     def __init__(
@@ -54,6 +63,7 @@ class Asker:
         answerer: Callable[[str | None], Answerer],
         stories: StoryAnswer,
         talk: TalkAnswer,
+        about: ArticleAnswer,
     ) -> None:
         self.settings = settings
         self._retriever = retriever
@@ -61,6 +71,7 @@ class Asker:
         self._answerer = answerer
         self._stories = stories
         self._talk = talk
+        self._about = about
         self._outlet_names: tuple[str, OutletNames] | None = None
 
     def stream(
@@ -92,6 +103,12 @@ class Asker:
             Message(t.role, plain_question(t.content)) if t.role == "user" else t
             for t in as_messages(history)
         ]
+        if (about := article_question(typed)) is not None:  # "who wrote this?"
+            answer = self._about(*about, typed, _last_quoted(as_messages(history)), moment)
+            yield answer.text
+            ms = round((time.perf_counter() - t0) * 1000, 1)
+            yield replace(answer, timings_ms={"total": ms})
+            return
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         if rewrite is None:  # "he" and "she" read as the person last named
             rewrite = partial(condense, people=persons, known=known_word)
@@ -235,6 +252,20 @@ class Asker:
             sources=sources, since=since, until=until, lexical=lexical, as_of=as_of
         )
         return question, filters, lexical
+
+
+def _last_quoted(turns: Sequence[Message]) -> str:
+    """What "this" of "who wrote this?" points at: the first sentence the last answer to a
+    question about the news quoted (its article is found by it), else that question; ""
+    with none before."""
+    for i in range(len(turns) - 1, -1, -1):
+        asked = turns[i]
+        if asked.role != "user" or article_question(asked.content) or small_talk(asked.content):
+            continue
+        reply = next((t.content for t in turns[i + 1 :] if t.role == "assistant"), "")
+        first = reply.split(" [", 1)[0].strip() if "[" in reply else ""
+        return first or asked.content
+    return ""
 
 
 def _period(dates: tuple[int | None, int | None], as_of: datetime | None) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from rag.retrieve.phrasing import SmallTalk
+from rag.retrieve.phrasing import ArticleField, SmallTalk
 from rag.types import Answer, ArticleInfo
 
 _NEWEST = 3  # headlines named in the reply
@@ -26,7 +26,7 @@ def talk_answer(
     if kind == "thanks":
         text = "You're welcome. Ask another question about the indexed news whenever you like."
         return Answer(question=question, text=text, answer_kind="talk")
-    seen = [a for a in articles if not a.duplicate_of and _published_by(a, as_of)]
+    seen = [a for a in articles if not a.duplicate_of and published_by(a, as_of)]
     opening = "Hello! " if kind == "greeting" else ""
     if not seen:
         where = f" published by {as_of.date().isoformat()}" if as_of and articles else ""
@@ -54,7 +54,7 @@ def talk_answer(
     return Answer(question=question, text=text, answer_kind="talk")
 
 
-def _published_by(article: ArticleInfo, as_of: datetime | None) -> bool:
+def published_by(article: ArticleInfo, as_of: datetime | None) -> bool:
     """An undated article is always there; a dated one once it is published."""
     if as_of is None or not article.published_at:
         return True
@@ -63,3 +63,29 @@ def _published_by(article: ArticleInfo, as_of: datetime | None) -> bool:
 
 def _listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def article_answer(
+    field: ArticleField, question: str, article: ArticleInfo | None, count: int
+) -> Answer:
+    """Who wrote ``article``, when it was published or where it is from, as its record says
+    (and when it says nothing, that it does not); which article, when none is pointed at."""
+    if article is None:
+        if not count:
+            text = "No articles are indexed yet. Add some, then ask about them."
+        else:
+            text = (
+                f"Which article? {count} are indexed: name its subject, for example “Who "
+                "wrote the article about …?”, or ask about the news and then “who wrote this?”"
+            )
+        return Answer(question=question, text=text, answer_kind="article")
+    title = f"“{article.title}”" if article.title else "The article"
+    if field == "author":
+        said = f"is by {article.author}" if article.author else "does not name its author"
+    elif field == "date":
+        day = article.published_at[:10]
+        said = f"was published on {day}" if day else "gives no publication date"
+    else:
+        said = f"is from {article.source}" if article.source else "does not name its outlet"
+    where = f" Its address: {article.url}" if article.url else ""
+    return Answer(question=question, text=f"{title} {said}.{where}", answer_kind="article")

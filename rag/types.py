@@ -210,6 +210,7 @@ class ArticleInfo:
     published_at: str
     chunks: int
     duplicate_of: str = ""
+    author: str = ""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ def _describe(found: dict[str, ArticleInfo], m: dict) -> str:
             published_at=str(m.get("published_at", "")),
             chunks=0,
             duplicate_of=str(m.get("duplicate_of", "")),
+            author=str(m.get("author", "")),
         )
     return aid
 

@@ -23,6 +23,7 @@ from typing import Literal
 from rag.retrieve.story_request import read_story_request
 
 SmallTalk = Literal["greeting", "thanks", "help"]
+ArticleField = Literal["author", "date", "source"]
 
 _GREETING = (
     r"(?:hi+|hello|hey+|hiya|howdy|greetings|good (?:morning|afternoon|evening|day))"
@@ -118,6 +119,40 @@ def small_talk(message: str) -> SmallTalk | None:
     return None
 
 
+# what is asked about an article itself ("who wrote this?", "when was the article about the
+# deal published?", "what is the source of this story?"), and how the article is pointed at
+_ABOUT_ARTICLE: tuple[tuple[ArticleField, re.Pattern[str]], ...] = tuple(
+    (field, re.compile(pattern, re.I))
+    for field, pattern in (
+        ("author", r"^(?:who\s+(?:wrote|authored|penned)|who(?:['’]s|\s+is)\s+the\s+"
+         r"(?:author|writer)\s+of|by\s+whom\s+(?:is|was))\s+(?P<what>.+?)(?:\s+written)?$"),
+        ("date", r"^(?:when\s+(?:was|is)\s+(?P<what>.+?)\s+(?:published|written|posted|dated)|"
+         r"what\s+(?:is\s+the\s+)?(?:date|publication\s+date)\s+(?:of|on)\s+(?P<of>.+?))$"),
+        ("source", r"^(?:(?:what|which)\s+(?:is\s+the\s+)?(?:source|outlet|publication|"
+         r"newspaper|site|website)\s+(?:of|for|published|ran)\s+(?P<what>.+?)|where\s+(?:is|was|"
+         r"does|did)\s+(?P<from>.+?)\s+(?:from|come\s+from|published)|who\s+published\s+"
+         r"(?P<by>.+?))$"),
+    )
+)  # fmt: skip
+_ARTICLE = re.compile(
+    r"^(?:this|that|it|the|these)(?:\s+(?:news\s+)?(?:article|story|piece|post))?"
+    r"(?:\s+(?:about|on)\s+(?P<topic>.+))?$",
+    re.I,
+)
+
+
+def article_question(message: str) -> tuple[ArticleField, str] | None:
+    """What a question asks about an article itself (its author, date or outlet) and the
+    topic it names the article by ("" for "this"); None for a question about the news."""
+    text = _PUNCT.sub("", _OPENING.sub("", re.sub(r"\s+", " ", message).strip()))
+    for field, pattern in _ABOUT_ARTICLE:
+        if m := pattern.match(text):
+            what = next(g for g in m.groups() if g)
+            if pointed := _ARTICLE.match(what.strip()):
+                return field, (pointed.group("topic") or "").strip()
+    return None
+
+
 def plain_question(message: str) -> str:
     """``message`` as the question it asks, without a greeting, politeness or the request
     around it; an indirect question put back in a question's order. Unchanged when it is
@@ -126,7 +161,7 @@ def plain_question(message: str) -> str:
     rest = _OPENING.sub("", text)
     rest = _CLOSING.sub("", rest)
     if not rest:
-        return text
+        return message
     mark = "?" if rest.endswith("?") else ""
     if m := _REQUEST.match(rest):
         clause = m.group("rest")
@@ -137,7 +172,7 @@ def plain_question(message: str) -> str:
         return f"tell me about {m.group('topic')}"  # "summarize the deal" (not "the news")
     if m := _EXPLAIN.match(rest):
         rest = _indirect(m.group("rest")) or f"what is {_PUNCT.sub('', m.group('rest'))}{mark}"
-    return rest if rest != text else text
+    return rest if rest != text else message  # as typed, to its spaces
 
 
 def _indirect(clause: str) -> str | None:

@@ -628,3 +628,41 @@ def test_a_follow_up_is_read_with_the_subject_it_carries(shipped: NewsRAG) -> No
     assert all("Sarah Krane" not in s.text for s in said.sentences)  # another's quote
     _, works = _follow_up(shipped, "who is neil tanaka", "where does he work")
     assert not works.notice  # "work" asks for an employer; no article must use it
+
+
+def test_who_wrote_it_and_when_are_read_from_the_article_s_record(
+    engine: NewsRAG, write_file
+) -> None:
+    write_file(
+        "news/chips.md",
+        '---\ntitle: "Quillon ships its QX-9 chip"\nsource: "Example Wire"\n'
+        'published_at: "2026-05-10"\nauthor: "Lena Ortiz"\n---\n\n'
+        "Quillon Semiconductor began shipping its QX-9 inference chip to cloud customers.\n",
+    )
+    _story(
+        write_file,
+        "news/port.md",
+        "Harbor City opens a new container port",
+        "Harbor Daily",
+        "2026-05-09",
+        "Harbor City opened a new container port on Friday, doubling its capacity.\n",
+    )
+    engine.ingest([str(write_file("news/.keep", "").parent)])
+    turns = [{"role": "user", "content": "what is quillon shipping"}]
+    first = engine.chat(turns)
+    turns += [{"role": "assistant", "content": first.text}]
+    for question, said in (
+        ("who wrote this?", "“Quillon ships its QX-9 chip” is by Lena Ortiz."),
+        ("when was it published", "“Quillon ships its QX-9 chip” was published on 2026-05-10."),
+        ("where is this from?", "“Quillon ships its QX-9 chip” is from Example Wire."),
+    ):
+        answer = engine.chat([*turns, {"role": "user", "content": question}])
+        assert answer.text == said and answer.answer_kind == "article"
+    port = engine.ask("who wrote the article about the container port?")
+    assert port.text == "“Harbor City opens a new container port” does not name its author."
+    assert engine.ask("who wrote this").text.startswith("Which article? 2 are indexed")
+
+
+def test_who_wrote_the_shipped_article_says_it_names_none(shipped: NewsRAG) -> None:
+    assert shipped.ask("Who wrote this?").text.endswith("does not name its author.")
+    assert shipped.ask("when was this published").text.endswith("gives no publication date.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieve.phrasing import plain_question, small_talk
+from rag.retrieve.phrasing import article_question, plain_question, small_talk
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,29 @@ def test_small_talk_is_told_apart(message: str, kind: str) -> None:
 )
 def test_a_question_is_no_small_talk(question: str) -> None:
     assert small_talk(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("who wrote this?", ("author", "")),
+        ("Who is the author of the article about the deal?", ("author", "the deal")),
+        ("when was this published", ("date", "")),
+        ("what is the date of this article", ("date", "")),
+        ("what is the source of this story", ("source", "")),
+        ("where is this from?", ("source", "")),
+        ("Hi, which outlet published the article on Claude?", ("source", "Claude")),
+    ],
+)
+def test_a_question_about_the_article_itself_is_told_apart(
+    question: str, asked: tuple[str, str]
+) -> None:
+    assert article_question(question) == asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["who wrote the letter to Congress", "when was the deal signed", "where is Anthropic from"],
+)
+def test_a_question_about_the_news_is_not_about_an_article(question: str) -> None:
+    assert article_question(question) is None
