@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rag.examples import example_questions
 from rag.retrieve.phrasing import ArticleField, SmallTalk
 from rag.types import Answer, ArticleInfo
 
 _NEWEST = 3  # headlines named in the reply
-_EXAMPLES = "“What happened this week?”, “Who is …?” or “How did … unfold?”"
 
 
 def talk_answer(
@@ -42,14 +42,14 @@ def talk_answer(
         text = (
             f"{opening}I answer questions about the one indexed article{named} quoting its "
             f"sentences with numbered citations. Ask about a person, company or event in it, "
-            f"for example {_EXAMPLES}"
+            f"for example {_examples(seen)}"
         )
     else:
         newest = f" Newest: {_listed(titles)}." if titles else ""
         text = (
             f"{opening}I answer questions about the {len(seen)} indexed articles, quoting "
             f"their sentences with numbered citations to each.{newest} Ask about a person, "
-            f"company or event in them, for example {_EXAMPLES}"
+            f"company or event in them, for example {_examples(seen)}"
         )
     return Answer(question=question, text=text, answer_kind="talk")
 
@@ -59,6 +59,12 @@ def published_by(article: ArticleInfo, as_of: datetime | None) -> bool:
     if as_of is None or not article.published_at:
         return True
     return article.published_at[:10] <= as_of.date().isoformat()
+
+
+def _examples(articles: Sequence[ArticleInfo]) -> str:
+    """The app's example questions for these articles, quoted, then "Who is …?"."""
+    asked = [f"“{q}”" for q in example_questions(articles, limit=3)]
+    return ", ".join(asked) + " or “Who is …?”"
 
 
 def _listed(items: Sequence[str]) -> str:

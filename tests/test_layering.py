@@ -22,6 +22,7 @@ TOP = {
     "digest",
     "stories",
     "greeting",
+    "examples",
     "news_cli",
 }
 

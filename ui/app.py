@@ -21,9 +21,9 @@ from typing import Any
 import gradio as gr
 
 from rag import ArticleInfo, ConfigError, NewsRAG
+from rag.examples import example_questions
 from ui.api import add_api
 from ui.chat import CONCURRENCY, chat_tab, clean_turns, messages, wire_chat
-from ui.examples import example_questions
 from ui.feed_status import feed_health_view, feed_section, freshness_line, refresh_seconds
 from ui.library import ORDERS, corpus_words, library_tab, library_view
 from ui.render import esc

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from rag import ArticleInfo, ConfigError
+from rag.examples import example_questions, subject
 from ui.app import credentials
-from ui.examples import example_questions, subject
 from ui.library import select_articles, summary_line
 from ui.uploads import accept_uploads, accept_urls, read_feeds, safe_name
 

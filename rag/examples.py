@@ -1,4 +1,5 @@
-"""Example questions for an empty chat, drawn from what is indexed (titles and outlets).
+"""Example questions for an empty chat or a greeting, drawn from what is indexed (titles and
+outlets).
 
 Example:
     >>> example_questions(app.articles())
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag import ArticleInfo
+from rag.types import ArticleInfo
 
 _WORD = re.compile(r"[\w$%&.'’-]+")
 _CAPITALISED = re.compile(r"^(?:[A-Z][\w&.’'-]*|[A-Z0-9]{2,}[\w-]*)$")
