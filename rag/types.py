@@ -163,7 +163,9 @@ class Answer:
     2025-05-26 answers this; the sentences below are older."), or ""."""
     answer_kind: str = ""
     """What kind of short answer the question asks for, as read from it: "person",
-    "organisation", "place", "money", "number", "date", "title", "yesno" or "other"."""
+    "organisation", "place", "money", "number", "date", "title", "yesno" or "other"; for a
+    list, "digest", "timeline" or "people"; "article" for who wrote one or when; "talk" for a
+    reply to a greeting or thanks."""
 
     @property
     def verified_share(self) -> float | None:

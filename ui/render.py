@@ -20,7 +20,7 @@ from rag import Answer, AnswerSentence, Citation
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _PARAGRAPH_MAX = 900  # characters of context shown around a quote in a very long paragraph
-LIST_KINDS = ("digest", "timeline")  # answers shown as a list, one story or development a line
+LIST_KINDS = ("digest", "timeline", "people")  # answers shown as a list, an item a line
 _UNVERIFIED_TIP = "Its cited source does not clearly support this sentence."
 
 

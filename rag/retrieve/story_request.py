@@ -66,18 +66,47 @@ _GENERAL = re.compile(
 )
 
 
+# the persons the articles name: "who is quoted?", "which people are mentioned?"
+_PEOPLE = re.compile(
+    r"^(?:who(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+(?:the\s+)?(?:people|persons|experts|"
+    r"analysts|executives|sources)?\s*(?:mentioned|quoted|named|cited|interviewed|featured)|"
+    r"(?:which|what)\s+(?:people|persons|experts|analysts|executives)\s+(?:are|were|is)\s+"
+    r"(?:mentioned|quoted|named|cited|interviewed|featured)|who(?:['’]s|\s+is|\s+are)"
+    r"(?=\s+in\s+(?:this|the|that)\s+(?:article|story)))(?P<rest>.*)$",
+    re.I,
+)
+# nothing, or the article: "in the article about X" ("who was named in the lawsuit" is a
+# question about the news)
+_IN_ARTICLE = re.compile(
+    r"\s*$|\s+(?:in|by)\s+(?:this|the|that|these)\s+(?:news\s+)?(?:articles?|stor(?:y|ies)|"
+    r"pieces?)\b",
+    re.I,
+)
+# "in the article about X" -> "X"; "in this story" -> ""
+_ARTICLE_WORDS = re.compile(
+    r"^\s*(?:in|by)?\s*(?:this|that|the|these|those)?\s*(?:news\s+)?(?:articles?|stories|story|"
+    r"pieces?)?\s*(?:about|on|of)?\s*",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class StoryRequest:
     """A digest (``since`` a duration such as "7d") or a timeline (of ``topic``)."""
 
-    kind: Literal["digest", "timeline"]
+    kind: Literal["digest", "timeline", "people"]
     since: str = ""
     topic: str = ""
 
 
 def read_story_request(question: str) -> StoryRequest | None:
-    """The digest or timeline ``question`` asks for; None for any other question."""
+    """The digest, timeline or list of persons ``question`` asks for; None for any other
+    question."""
     text = re.sub(r"\s+", " ", question).strip().rstrip("?.! ")
+    m = _PEOPLE.match(text)  # "Who is quoted?", "Who are the people in the article about X?"
+    if m and _IN_ARTICLE.match(m.group("rest")):
+        where = _ARTICLE_WORDS.sub("", m.group("rest")).strip(" ,")  # not "who was named CEO"
+        return StoryRequest("people", topic=where)
     for pattern in _TIMELINE:
         if m := pattern.match(text):
             topic = m.group("topic").strip(" ,")

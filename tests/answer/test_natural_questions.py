@@ -666,3 +666,23 @@ def test_who_wrote_it_and_when_are_read_from_the_article_s_record(
 def test_who_wrote_the_shipped_article_says_it_names_none(shipped: NewsRAG) -> None:
     assert shipped.ask("Who wrote this?").text.endswith("does not name its author.")
     assert shipped.ask("when was this published").text.endswith("gives no publication date.")
+
+
+def test_who_is_quoted_lists_each_person_where_the_article_says_who_they_are(
+    shipped: NewsRAG,
+) -> None:
+    answer = shipped.ask("Who are the people mentioned?")
+    assert answer.answer_kind == "people" and not answer.abstained
+    lines = [s.text for s in answer.sentences[1:]]
+    assert [line.split(":")[0] for line in lines] == [
+        "Dario and Daniela Amodei",
+        "Sarah Krane",
+        "Ben Wu",
+        "Sundar Pichai",
+        "Neil Tanaka",
+    ]
+    assert lines[1].endswith("says Sarah Krane, a senior analyst at Gartner.")
+    (cited,) = answer.citations
+    body = shipped.article_text(cited.article_id)
+    assert len(cited.quotes) == 5
+    assert all(body[q.start : q.end] == q.text for q in cited.quotes)

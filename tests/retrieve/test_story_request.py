@@ -60,3 +60,24 @@ def test_timeline_questions(question: str, topic: str) -> None:
 )
 def test_ordinary_questions_are_left_alone(question: str) -> None:
     assert read_story_request(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Who are the people mentioned?", ""),
+        ("Who is quoted?", ""),
+        ("which experts are quoted", ""),
+        ("who is in this article", ""),
+        ("Who is quoted in the article about the deal?", "the deal"),
+    ],
+)
+def test_people_questions(question: str, topic: str) -> None:
+    assert read_story_request(question) == StoryRequest("people", topic=topic)
+
+
+@pytest.mark.parametrize(
+    "question", ["Who was named CEO?", "who was named in the lawsuit", "Who is the CEO?"]
+)
+def test_questions_about_a_person_in_the_news_are_no_list(question: str) -> None:
+    assert read_story_request(question) is None
