@@ -501,6 +501,9 @@ def test_a_question_put_as_a_request_is_answered_as_asked(shipped: NewsRAG, ques
         ("what does gartner think", "Sarah Krane"),  # what one thinks is what one says
         ("what do experts say about the deal", "says"),  # an analyst or a strategist
         ("what are the main risks", "risks"),
+        ("what are the key risks", "risks"),
+        ("which companies are mentioned", "companies"),
+        ("what happened to google", "Google"),
     ],
 )
 def test_a_request_or_a_relation_is_no_word_an_article_must_use(
