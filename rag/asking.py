@@ -91,24 +91,23 @@ class Asker:
         t0 = time.perf_counter()
         chosen = self._answerer(answerer)  # an unknown name fails before any work
         moment = as_of_moment(as_of)  # a bad date fails before any work
-        if (kind := small_talk(question)) is not None:  # "hi", "thanks", "what can you do?"
-            answer = self._talk(kind, question.strip(), moment)
-            yield answer.text
+        typed, messages = question.strip(), as_messages(history)
+        if (kind := small_talk(typed)) is not None:  # "hi", "thanks", "what can you do?"
+            reply = self._talk(kind, typed, moment)
+        elif (about := article_question(typed)) is not None:  # "who wrote this?"
+            reply = self._about(*about, typed, _last_quoted(messages), moment)
+        else:
+            reply = None
+        if reply is not None:  # no search: nothing about the news is asked
+            yield reply.text
             ms = round((time.perf_counter() - t0) * 1000, 1)
-            yield replace(answer, timings_ms={"total": ms})
+            yield replace(reply, timings_ms={"total": ms})
             return
         # "Hi, can you tell me who Google's CEO is?" asks "who is Google's CEO?"
-        typed, question = question.strip(), plain_question(question)
+        question = plain_question(question)
         turns = [
-            Message(t.role, plain_question(t.content)) if t.role == "user" else t
-            for t in as_messages(history)
+            Message(t.role, plain_question(t.content)) if t.role == "user" else t for t in messages
         ]
-        if (about := article_question(typed)) is not None:  # "who wrote this?"
-            answer = self._about(*about, typed, _last_quoted(as_messages(history)), moment)
-            yield answer.text
-            ms = round((time.perf_counter() - t0) * 1000, 1)
-            yield replace(answer, timings_ms={"total": ms})
-            return
         rewrite = getattr(chosen, "condense", None)  # an LLM rewrites follow-ups itself
         if rewrite is None:  # "he" and "she" read as the person last named
             rewrite = partial(condense, people=persons, known=known_word)

@@ -22,7 +22,7 @@ from rag.index.keywords import LexicalCache, LexicalIndex
 from rag.index.sentence_table import SentenceTable, TableCache
 from rag.index.store import ChunkStore
 from rag.retrieve.conversation import Message, as_messages
-from rag.retrieve.phrasing import ArticleField, SmallTalk
+from rag.retrieve.phrasing import SmallTalk
 from rag.retrieve.retriever import Retriever
 from rag.retrieve.story_request import StoryRequest
 from rag.types import (
@@ -348,21 +348,10 @@ class NewsRAG:
             about=self._article_answer,
         )
 
-    def _article_answer(
-        self, field: ArticleField, topic: str, question: str, before: str, as_of: datetime | None
-    ) -> Answer:
-        from rag.greeting import article_answer, published_by
+    def _article_answer(self, *asked: object) -> Answer:
+        from rag.greeting import article_answer
 
-        articles = [a for a in self.articles() if published_by(a, as_of)]
-        article = None
-        if topic or before:  # the article about the topic, or the one the last question found
-            hits = self.search(topic or before, as_of=as_of, top_k=1) if articles else []
-            article = next(
-                (a for a in articles if hits and a.article_id == hits[0].article_id), None
-            )
-        elif len(articles) == 1:
-            article = articles[0]
-        return article_answer(field, question, article, len(articles))
+        return article_answer(self, *asked)  # type: ignore[arg-type]
 
     def _talk_answer(self, kind: SmallTalk, message: str, as_of: datetime | None) -> Answer:
         from rag.greeting import talk_answer

@@ -5,16 +5,22 @@ the moment asked, not a refusal.
 
 What enters: the kind of message, the indexed articles (newest first), the moment asked as of.
 What leaves: an ``Answer`` with ``answer_kind`` "talk": no citations, not an abstention.
+Questions about an article itself ("who wrote this?") are answered here too, from its record
+(``answer_kind`` "article").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rag.examples import example_questions
 from rag.retrieve.phrasing import ArticleField, SmallTalk
 from rag.types import Answer, ArticleInfo
+
+if TYPE_CHECKING:
+    from rag.engine import NewsRAG
 
 _NEWEST = 3  # headlines named in the reply
 
@@ -72,17 +78,32 @@ def _listed(items: Sequence[str]) -> str:
 
 
 def article_answer(
-    field: ArticleField, question: str, article: ArticleInfo | None, count: int
+    app: NewsRAG,
+    field: ArticleField,
+    topic: str,
+    question: str,
+    before: str,
+    as_of: datetime | None,
 ) -> Answer:
-    """Who wrote ``article``, when it was published or where it is from, as its record says
-    (and when it says nothing, that it does not); which article, when none is pointed at."""
+    """Who wrote the article asked about, when it was published or where it is from, as its
+    record says (and when it says nothing, that it does not). The article is the one a topic
+    names, else the one ``before`` (what the last answer quoted first) is found in, else the
+    only one indexed; with none of these, the reply asks which."""
+    articles = [a for a in app.articles() if published_by(a, as_of)]
+    article = None
+    if topic or before:
+        hits = app.search(topic or before, as_of=as_of, top_k=1) if articles else []
+        article = next((a for a in articles if hits and a.article_id == hits[0].article_id), None)
+    elif len(articles) == 1:
+        article = articles[0]
     if article is None:
-        if not count:
+        if not articles:
             text = "No articles are indexed yet. Add some, then ask about them."
         else:
             text = (
-                f"Which article? {count} are indexed: name its subject, for example “Who "
-                "wrote the article about …?”, or ask about the news and then “who wrote this?”"
+                f"Which article? {len(articles)} are indexed: name its subject, for example "
+                "“Who wrote the article about …?”, or ask about the news and then “who wrote "
+                "this?”"
             )
         return Answer(question=question, text=text, answer_kind="article")
     title = f"“{article.title}”" if article.title else "The article"

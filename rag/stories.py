@@ -109,14 +109,14 @@ def people_lines(
     lines: list[AnswerSentence] = []
     citations: list[Citation] = []
     named: set[str] = set()
-    for article_id in [a for a in chosen if a in infos][:_PEOPLE_ARTICLES]:
+    picked = [a for a in chosen if a in infos][:_PEOPLE_ARTICLES]
+    chunks: dict[str, list[tuple[int, int]]] = {a: [] for a in picked}  # (start, row) each
+    for chunk_id, row in lexical.rows.items():  # one pass over the index for all of them
+        if (article_id := chunk_id.rsplit("-", 1)[0]) in chunks:
+            chunks[article_id].append((int(lexical.metadata(row).get("start", 0)), row))
+    for article_id in picked:
         quotes = []
-        rows = sorted(
-            (int(lexical.metadata(row).get("start", 0)), row)
-            for chunk_id, row in lexical.rows.items()
-            if chunk_id.startswith(f"{article_id}-")
-        )
-        for offset, row in rows:
+        for offset, row in sorted(chunks[article_id]):
             text = lexical.text(row)
             for start, end in sentence_spans(text):
                 sentence = text[start:end]
