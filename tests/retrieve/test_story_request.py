@@ -23,6 +23,7 @@ from rag.retrieve.story_request import StoryRequest, read_story_request
         ("What is this article about?", "7d"),
         ("Summarize the news", "7d"),
         ("tl;dr", "7d"),
+        ("What's this about?", "7d"),
         ("Summary please", "7d"),
         ("sum it up", "7d"),
     ],
