@@ -1,6 +1,6 @@
 """Writes a run to a folder: ``metrics.json`` (figures + settings), ``per_question.jsonl``
-(what came back for each question, with its scores), ``report.md`` and PNG plots; and compares
-two runs' ``metrics.json``.
+(what came back for each question, with its scores), ``report.md`` and PNG plots; the few lines
+a run prints (``summary_lines``); and compares two runs' ``metrics.json``.
 
 Example:
     >>> write_report(run, Path("runs/today"))
@@ -147,6 +147,55 @@ def write_report(run: EvalRun, out: Path) -> dict[str, Any]:
     plots = write_plots(run, out)
     (out / "report.md").write_text(render(run, plots=plots), encoding="utf-8")
     return doc
+
+
+def summary_lines(doc: dict[str, Any]) -> list[str]:
+    """The few lines a run prints: what was indexed and the overall figures."""
+    config, index = doc["config"], doc["config"]["index"]
+    k = config["retrieval"]["k"]
+    built = "reused" if index["reused"] else f"ingest {doc['ingest_s']:.0f} s"
+    lines = [
+        f"{config['dataset']}: {doc['n_questions']} questions; index {index['key']} "
+        f"({index['articles']} articles, {index['chunks']} chunks, {built})"
+    ]
+    names = ["hits@1", "hits@4", f"hits@{k}", f"mrr@{k}", f"map@{k}", f"all_evidence@{k}"]
+    for section, label in (("retrieval", "newsrag"), ("baseline", "baseline")):
+        if doc.get(section):
+            n = doc[section]["n"]
+            figures = "  ".join(f"{name} {fmt(doc[section].get(name))}" for name in names)
+            lines.append(f"{label:9s} {figures}  (n={n})")
+        if section == "retrieval" and (best := doc[section].get(f"map@{k}_perfect")):
+            lines.append(f"{'':9s} map@{k} of perfect retrieval {fmt(best)} (a chunk a fact)")
+    if doc.get("answers") and "lenient" in doc["answers"]:
+        a = doc["answers"]
+        figures = "  ".join(f"{n} {fmt(a[n])}" for n in ("lenient", "exact_match", "token_f1"))
+        lines.append(f"answers   {figures}  (short answers: {a['short_answers']} of {a['n']})")
+    if doc.get("answers") and "abstention" in doc["answers"]:
+        a = doc["answers"]["abstention"]
+        lines.append(
+            f"abstain   precision {fmt(a['precision'])}  recall {fmt(a['recall'])}  "
+            f"(null questions {a['n_null']}, abstentions {a['n_abstained']})"
+        )
+    if doc.get("citations"):
+        c = doc["citations"]
+        lines.append(
+            f"citations precision {fmt(c['precision'])}  recall {fmt(c['recall'])}  "
+            f"verified share {fmt(c['verified_share'])}"
+        )
+    if doc.get("judge"):
+        parts = [
+            f"{check} {fmt(j['pass_rate'])} ({j['unparseable']} unparseable, {j['errors']} errors)"
+            for check, j in doc["judge"].items()
+        ]
+        lines.append("judge     pass rate: " + "  ".join(parts))
+    latency = doc["latency_ms"]
+    parts = [
+        f"{name} p50 {fmt(latency[f'{name}_p50'], 0)} / p95 {fmt(latency[f'{name}_p95'], 0)} ms"
+        for name in ("search", "ask", "baseline_search")
+        if f"{name}_p50" in latency
+    ]
+    lines.append("latency   " + "  ".join(parts))
+    return lines
 
 
 def load_metrics(path: Path) -> dict[str, Any]:

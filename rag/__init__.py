@@ -13,8 +13,8 @@ The pipeline, one subpackage per stage; a stage imports only the stages before i
 
 Beside them: ``config`` (Settings), ``errors``, ``types`` (the dataclasses callers see) and
 ``recent`` (a small LRU memory), which any stage may use; ``engine`` (``NewsRAG``, which builds
-the stages from Settings), ``query_engine`` (it as a LlamaIndex query engine and retriever) and
-``cli`` (the ``newsrag`` command) sit on top.
+the stages from Settings through ``parts``), ``query_engine`` (it as a LlamaIndex query engine
+and retriever) and ``cli`` (the ``newsrag`` command) sit on top.
 """
 
 from __future__ import annotations

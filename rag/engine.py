@@ -1,4 +1,4 @@
-"""The engine: builds the parts from Settings and offers ingest, ask, delete, stats."""
+"""The engine: builds the parts from Settings (see rag.parts), offers ingest, ask, delete, stats."""
 
 from __future__ import annotations
 
@@ -11,20 +11,26 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from rag.answer.base import Answerer
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.asking import Asker
 from rag.config import Settings, from_env, prepare_data_dir
 from rag.embed.embedder import Embedder
 from rag.errors import NewsragError
 from rag.index.catalog import article_text, find_article, list_articles, summarize
-from rag.index.keywords import LexicalCache, LexicalIndex
-from rag.index.sentence_table import SentenceTable, TableCache
+from rag.index.keywords import LexicalIndex
+from rag.index.sentence_table import TableCache
 from rag.index.store import ChunkStore
+from rag.parts import (
+    Answerers,
+    bm25_dir,
+    build_asker,
+    build_extractive,
+    build_lexical_cache,
+    build_retriever,
+    build_sentence_tables,
+)
 from rag.retrieve.conversation import Message, as_messages
-from rag.retrieve.phrasing import SmallTalk
 from rag.retrieve.retriever import Retriever
-from rag.retrieve.story_request import StoryRequest
 from rag.types import (
     Answer,
     Article,
@@ -66,13 +72,8 @@ class NewsRAG:
         prepare_data_dir(self.settings.data_dir)
         self.store = ChunkStore(self.settings.chroma, data_dir=self.settings.data_dir)
         self.embedder = Embedder(self.settings.embedding, data_dir=self.settings.data_dir)
-        self._lexical = LexicalCache(
-            self.store,
-            self._bm25_dir,
-            check_interval_s=self.settings.retrieval.bm25_check_interval_s,
-            table_model=self.embedder.name,
-        )
-        self._llm_answerers: dict[str, Answerer] = {}
+        self._lexical = build_lexical_cache(self.settings, self.store, self.embedder)
+        self._answerers = Answerers(self)
         self._writing = threading.RLock()  # one ingest or delete at a time in this process
 
     @classmethod
@@ -80,69 +81,31 @@ class NewsRAG:
         """An engine configured from ``NEWSRAG_*`` environment variables."""
         return cls(from_env())
 
-    # -- parts built on first use (so `stats` and `delete` never load the model) --------------
+    # -- parts built on first use (so `stats` and `delete` never load the model; see rag.parts)
     @cached_property
     def retriever(self) -> Retriever:
         """Hybrid retrieval over this engine's store."""
-        return Retriever(
-            self.settings.retrieval,
-            vector_store=self.store.vector_store(),
-            embed_model=self.embedder.as_llama_index(),
-            lexical=self.lexical_index,
-            embeddings=self.store.embeddings,
-            dense_dir=self.settings.data_dir / "dense" / self._bm25_dir.name,
-            tables=self.sentence_tables,
-        )
+        return build_retriever(self)
 
     @cached_property
     def sentence_tables(self) -> TableCache:
         """The sentence tables stored at ingest, remembered per article version (shared by
         retrieval and the extractive answerer)."""
-        return TableCache(
-            self.store.sentence_tables, model=self.embedder.name, local=self._indexed_tables
-        )
-
-    def _indexed_tables(self, article_ids: Sequence[str]) -> dict[str, SentenceTable]:
-        sentences = self.lexical_index().sentences
-        return sentences.tables(article_ids) if sentences is not None else {}
+        return build_sentence_tables(self)
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         """The answerer that needs no LLM."""
-        return ExtractiveAnswerer(
-            self.embedder,
-            self.settings.answer,
-            self.settings.retrieval,
-            tables=self.sentence_tables,
-        )
+        return build_extractive(self)
 
     @property
     def answerers(self) -> list[str]:
         """Names of the answerers this engine can use: "extractive", then configured LLMs."""
         return ["extractive"] + [llm.name for llm in self.settings.llms]
 
-    def _answerer(self, name: str | None) -> Answerer:
-        name = name or self.settings.answer.default
-        if name == "extractive":
-            return self.extractive
-        if name not in self._llm_answerers:
-            config = next((llm for llm in self.settings.llms if llm.name == name), None)
-            if config is None:
-                raise NewsragError(
-                    f"No answerer named {name!r}. Configured: {', '.join(self.answerers)}."
-                )
-            from rag.answer.llm import LLMAnswerer
-
-            self._llm_answerers[name] = LLMAnswerer(
-                config, self.embedder, min_similarity=self.settings.retrieval.min_dense_similarity
-            )
-        return self._llm_answerers[name]
-
     @property
     def _bm25_dir(self) -> Path:
-        name = self.settings.chroma.collection
-        where = "server" if self.settings.chroma.host else "local"
-        return self.settings.data_dir / "bm25" / f"{where}-{name}"
+        return bm25_dir(self.settings)
 
     # -- ingest / delete ------------------------------------------------------------------------
     def ingest(
@@ -164,14 +127,10 @@ class NewsRAG:
         Returns:
             Counts of added, updated, skipped and rejected articles, with per-item reasons.
         """
-        from rag.ingest.sources import load_feed_urls, load_sources
+        from rag.ingest.sources import load_items
 
-        loaded: list[Iterable] = [
-            load_sources([str(i) for i in items], settings=self.settings.ingest)
-        ]
-        if feeds is not None:
-            loaded.append(load_feed_urls(Path(feeds), settings=self.settings.ingest))
-        return self.ingest_items((x for source in loaded for x in source), progress=progress)
+        loaded = load_items(items, feeds=feeds, settings=self.settings.ingest)
+        return self.ingest_items(loaded, progress=progress)
 
     def ingest_items(
         self, items: Iterable[Article | ItemError], *, progress: Progress | None = None
@@ -338,30 +297,7 @@ class NewsRAG:
 
     @cached_property
     def _asker(self) -> Asker:
-        return Asker(
-            self.settings,
-            retriever=lambda: self.retriever,
-            lexical=self.lexical_index,
-            answerer=self._answerer,
-            stories=self._story_answer,
-            talk=self._talk_answer,
-            about=self._article_answer,
-        )
-
-    def _article_answer(self, *asked: object) -> Answer:
-        from rag.greeting import article_answer
-
-        return article_answer(self, *asked)  # type: ignore[arg-type]
-
-    def _talk_answer(self, kind: SmallTalk, message: str, as_of: datetime | None) -> Answer:
-        from rag.greeting import talk_answer
-
-        return talk_answer(kind, message, self.articles(), as_of)
-
-    def _story_answer(self, story: StoryRequest, question: str, **options: object) -> Answer:
-        from rag.stories import story_answer
-
-        return story_answer(self, story, question, **options)  # type: ignore[arg-type]
+        return build_asker(self, answerer=self._answerers.get)
 
     # -- stories ----------------------------------------------------------------------------------
     def digest(

@@ -14,6 +14,7 @@ STAGES = ("ingest", "embed", "index", "retrieve", "answer")
 FOUNDATIONS = {"config", "errors", "types", "recent"}
 TOP = {
     "engine",
+    "parts",
     "asking",
     "cli",
     "query_engine",

@@ -8,7 +8,7 @@ Example:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from rag.config import IngestSettings
@@ -57,6 +57,28 @@ def load_sources(
             yield from load_feed_urls(Path(text), settings=settings)
         else:
             yield from load_path(Path(text), settings=settings)
+
+
+def load_items(
+    items: Sequence[str | Path], *, feeds: str | Path | None, settings: IngestSettings
+) -> Iterator[Article | ItemError]:
+    """What ``NewsRAG.ingest`` was given, read: ``items`` (see ``load_sources``), then the
+    feeds of the ``feeds`` list (see ``load_feed_urls``) when one is given.
+
+    Args:
+        items: paths and URLs.
+        feeds: a YAML feed list, or None.
+        settings: ingest limits.
+
+    Returns:
+        Articles, and one ItemError per input that failed, read as they are iterated.
+    """
+    loaded: list[Iterable[Article | ItemError]] = [
+        load_sources([str(i) for i in items], settings=settings)
+    ]
+    if feeds is not None:
+        loaded.append(load_feed_urls(Path(feeds), settings=settings))
+    return (x for source in loaded for x in source)
 
 
 def load_feed_urls(path: Path, *, settings: IngestSettings) -> Iterator[Article | ItemError]:
