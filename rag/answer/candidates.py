@@ -15,6 +15,7 @@ from rag.types import Hit
 _MIN_SENTENCE_CHARS = 25
 _CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
 _ASIDE_END = re.compile(r"[?!][)”\"’']+$")  # "(pup-ular?)", "“why?”": an aside, then more
+_QUOTE_SENTENCES = 3  # a quotation spanning up to this many sentences is quoted whole
 _HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
 
 
@@ -84,7 +85,45 @@ def _rejoined(
                 out[-1] = (out[-1][0], b, None)
                 continue
         out.append((a, b, vector))
+    return _quotes_closed(hit, out)
+
+
+def _open_quote(text: str) -> bool:
+    """A quotation opened and not closed in ``text`` (marks of either style, which copy often
+    mixes: “Frenchies are playful," … said)."""
+    return sum(text.count(mark) for mark in '“”"') % 2 == 1
+
+
+def _quotes_closed(
+    hit: Hit, found: list[tuple[int, int, np.ndarray | None]]
+) -> list[tuple[int, int, np.ndarray | None]]:
+    """A quotation of several sentences quoted whole: "As one executive quipped, “We used to
+    fight for users. Now we fight for compute.”" is one candidate, not a sentence ending
+    mid-quote. Joined only when the quote closes within ``_QUOTE_SENTENCES`` of the chunk's
+    sentences (a speech quoted over paragraphs stays in its sentences)."""
+    out: list[tuple[int, int, np.ndarray | None]] = []
+    i = 0
+    while i < len(found):
+        a, b, vector = found[i]
+        j = i
+        while _open_quote(hit.text[a - hit.start : found[j][1] - hit.start]):
+            if j + 1 >= len(found) or j - i + 1 >= _QUOTE_SENTENCES:
+                j = i  # not closed in reach: each sentence stays as it is
+                break
+            j += 1
+        out.append((a, found[j][1], _joined_vector(found[i : j + 1])) if j > i else found[i])
+        i = j + 1
     return out
+
+
+def _joined_vector(parts: list[tuple[int, int, np.ndarray | None]]) -> np.ndarray | None:
+    """The meaning of sentences quoted as one: their stored vectors' normalised mean (None, to
+    embed it when asked, when a part has none)."""
+    vectors = [v for _, _, v in parts]
+    if any(v is None for v in vectors):
+        return None
+    mean = np.sum(vectors, axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
 
 
 def best_pool(candidates: list[Candidate], score: np.ndarray, size: int) -> list[int]:

@@ -201,6 +201,9 @@ def unreported(request: AnswerRequest) -> list[str]:
     if request.intent.asked.noun == "employer":  # "where does he work?": "an analyst at X"
         skip = skip | _EMPLOYER_VERBS
     tokens = [t for t in tokenize(_asking(own)) if t not in skip and t.isalpha()]
+    # "the FTC" (or "ftc") is used by a passage naming the Federal Trade Commission
+    spelled = {a.lower() for h in request.hits for a in initials(h.text)}
+    tokens = [t for t in tokens if singular(t) not in spelled]
     if not tokens:
         return []
     unseen = float(request.idf([_NO_WORD])[0])

@@ -273,11 +273,20 @@ def _older_notice(
     if request.period is None or not answer.sentences:
         return ""
     quoted = {s.text for s in answer.sentences}
-    if any(inside[i] for i, c in enumerate(candidates) if c.text in quoted):
+    rows = [i for i, c in enumerate(candidates) if c.text in quoted]
+    if any(inside[i] for i in rows):
         return ""
     since, until = (datetime.fromtimestamp(ts, UTC).date().isoformat() for ts in request.period)
+    dated = [bool(candidates[i].hit.published_at) for i in rows]
+    if not any(dated):  # an article with no date is not known to be older
+        period = f"{since} to {until}" if since > "1970-01-01" else f"up to {until}"
+        return (
+            "The articles quoted have no publication date, so none can be placed in the "
+            f"period asked about ({period})."
+        )
     span = f"between {since} and {until}" if since > "1970-01-01" else f"up to {until}"
-    return f"Nothing published {span} answers this; the sentences below are older."
+    older = "older" if all(dated) else "older or undated"
+    return f"Nothing published {span} answers this; the sentences below are {older}."
 
 
 def _ages(candidates: list[Candidate], as_of: datetime | None) -> np.ndarray:

@@ -67,4 +67,9 @@ def first_quoted(
     article = candidates[head[1]].hit.article_id
     same = [i for i, c in enumerate(candidates) if c.hit.article_id == article]
     holding = [i for i in same if short in candidates[i].text]
+    # "the Chiefs" answers for "Kansas City Chiefs": the name's last word, as copy shortens it
+    last = short.split()[-1] if len(short.split()) > 1 and short[:1].isupper() else ""
+    holding = holding or [
+        i for i in same if last and re.search(rf"\b{re.escape(last)}\b", candidates[i].text)
+    ]
     return max(holding or same, key=lambda i: score[i])

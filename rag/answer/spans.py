@@ -105,6 +105,9 @@ _UNIT = (
 _TALLY = re.compile(rf"\s*(?:,|[-–]\d)|{_UNIT}", re.I)
 _MEASURES = re.compile(_UNIT, re.I)
 _CODE_BEFORE = re.compile(r"[A-Za-z][-‑]$")  # the "COVID-" of "COVID-19": a code's number
+_PAIRED = re.compile(r"[-–]\d+\b(?![.%])")
+_PAIRED_BEFORE = re.compile(r"(?<![.%\d])\d+[-–]$")
+_RANK_BEFORE = re.compile(r"(?:\bNo\.|#)\s*$")
 _MONTH_WORD = re.compile(rf"(?i:{_MONTH})\.?")
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
@@ -127,7 +130,8 @@ class Span:
     end: int
     kind: str
     evidence: int = 0
-    detail: str = ""  # a place's type ("country", "state", "city", "region")
+    detail: str = ""  # a place's type ("country", "state", "city", "region"), or what a
+    # number is beside a count: "age", "before" (the value moved from), "side" (of a score)
 
 
 def find_spans(sentence: str, kind: str) -> list[Span]:
@@ -197,6 +201,9 @@ def _numbers(sentence: str) -> list[Span]:
             continue  # "one of the …", "dozens of …": rarely the number asked for ("one hour" is)
         if _CODE_BEFORE.search(sentence, 0, m.start()):
             continue  # "COVID-19", "F-35": part of a name
+        if _RANK_BEFORE.search(sentence, 0, m.start()):
+            continue  # "the No. 1 in the world": a rank, not a count
+        paired = _PAIRED.match(sentence, m.end()) or _PAIRED_BEFORE.search(sentence, 0, m.start())
         text = m.group(0).rstrip(",")  # "95," of "dies at 95, the Vatican said"
         end = m.start() + len(text)
         if _CLOCK_AFTER.match(sentence, end):
@@ -208,6 +215,8 @@ def _numbers(sentence: str) -> list[Span]:
         detail = "age" if age or between else ""  # "died at 95", "Brady, 45,", "a 60-year-old"
         if _FROM_BEFORE.search(sentence, 0, m.start()) and _TO_AFTER.match(sentence, end):
             detail = "before"  # "moved from 100 seconds to 90 seconds": the old value
+        if paired and text.isdigit():
+            detail = "side"  # "beating Paul 7-5, 6-2", "a 19-0 record": a side of a score
         out.append(Span(text, m.start(), end, "number", 1, detail))
     return out + [Span(m.group(0).strip(), m.start(), m.end(), "money", 1)
                   for m in _MONEY.finditer(sentence)]  # fmt: skip
@@ -298,6 +307,7 @@ def _names(sentence: str) -> list[Span]:
         if i == opening and j == i + 1 and (_COMMON_OPENER.search(tokens[i][0]) or describing):
             i = j  # "Viewing the comet …": a word opening the sentence, not a name
             continue
+        j = _owned_body(tokens, i, j)
         start, end = tokens[i][1], tokens[j - 1][2]
         dateline = _DASH.match(sentence[end:].lstrip(" ,")[:1])
         if i == 0 and sentence[start:end].isupper() and dateline:
@@ -312,6 +322,23 @@ def _names(sentence: str) -> list[Span]:
         spans.append(_typed(sentence, text, start, end, [t[0] for t in tokens[:i][-3:]]))
         i = j
     return [s for s in spans if s.text]
+
+
+def _owned_body(tokens: list[tuple[str, int, int]], i: int, j: int) -> int:
+    """Where an organisation's name (``i`` to ``j``) goes on when it owns the body named after
+    it: "the University of Tokyo’s AI Governance Institute" is one organisation, not
+    "University of Tokyo" and "Governance Institute" (a person's or a country's body is
+    theirs: "Elon Musk's Twitter Inc.", "Nepal’s Civil Aviation Authority")."""
+    owner = [re.sub(r"['’]s$", "", t[0]).lower().strip(".,") for t in tokens[i:j]]
+    if not tokens[j - 1][0].endswith(("’s", "'s")) or not set(owner) & ORG_SUFFIX:
+        return j
+    k = j
+    while k < len(tokens) and (
+        _capital(tokens[k][0], first=False) or tokens[k][0].lower() in COMMON_CAPS
+    ):
+        k += 1
+    last = tokens[k - 1][0].lower().strip(".,’'") if k > j else ""
+    return k if last in ORG_SUFFIX and k - j >= 2 else j
 
 
 def _shared_surname(tokens: list[tuple[str, int, int]], i: int, j: int) -> bool:

@@ -5,9 +5,8 @@ numbers a name the question gives ("Super Bowl 57"), labels a headline's topic (
 ("874,000 people affected", asked how many died), is what the answer is compared with or
 replaced ("compared with millions", "ending the Labrador retriever's 31-year term"), sits
 in a sentence about an older event ("died in 2002"), comments on the act or hears of it ("…,
-Rep. Mike Turner told NBC"), was beaten ("Chiefs beat Philadelphia Eagles"), owns or is the
-thing whose maker is asked ("Google's proprietary AI chips"), or is another side's points
-("Eagles 35").
+Rep. Mike Turner told NBC") or was beaten ("Chiefs beat Philadelphia Eagles"). Which party
+a name or number belongs to (a thing's maker, a side's points) is ``rag.answer.sides``.
 
 Example:
     >>> denied(" has never won album of the year.", {"won", "album", "year"})
@@ -100,9 +99,9 @@ _AUDIENCE = re.compile(
     r"\b(?:told|tells|telling|said\s+to|spoke\s+to|speaking\s+to|interview\s+with)\s+$", re.I
 )
 # before a name: it lost ("Kansas City Chiefs beat Philadelphia Eagles"), asked who won
-_BEATING = r"beat|beats|beating|defeat(?:s|ed|ing)?|top(?:s|ped)?|edg(?:e|es|ed)|rout(?:s|ed)?"
+BEATING = r"beat|beats|beating|defeat(?:s|ed|ing)?|top(?:s|ped)?|edg(?:e|es|ed)|rout(?:s|ed)?"
 _BEATEN = re.compile(
-    rf"\b(?:{_BEATING}|overc(?:ame|omes?)|over|past|against|vs\.?|versus)\s+(?:the\s+)?$",
+    rf"\b(?:{BEATING}|overc(?:ame|omes?)|over|past|against|vs\.?|versus)\s+(?:the\s+)?$",
     re.I,
 )
 _WINNING = word_forms("win wins won winning winner")
@@ -134,13 +133,16 @@ def lower_words(sentences: Iterable[str]) -> set[str]:
 def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered: set[str]) -> bool:
     """Whether the sentence says the span is no answer: it denies the span did what is asked,
     numbers a name the question gives, is a headline's topic label or a common word opening
-    the sentence. ``wanted``: the question's content words; ``lowered``: ``lower_words``."""
+    the sentence, or counts a group of the best. ``wanted``: the question's content words;
+    ``lowered``: ``lower_words``."""
     opens = not sentence[: span.start].strip(" “\"'")
     return (
         denied(sentence[span.end :], wanted)
         or _labels_given(sentence, span, wanted, asked)
         or (opens and bool(_KICKER.match(sentence, span.end)))
         or (opens and _common_word(span, lowered))
+        # "the two biggest peaks": a group of the best, not a tally
+        or (span.kind == "number" and bool(_TOP_GROUP.match(sentence, span.end)))
     )
 
 
@@ -297,13 +299,18 @@ def _commenting(sentence: str, span: Span, wanted: set[str]) -> bool:
 
 
 def _counts_another(after: str, asked: Asked, wanted: set[str]) -> bool:
-    if asked.kind != "number" or not asked.unit:
+    if asked.kind != "number":
+        return False
+    if not asked.unit:
         return False
     m = _COUNTED.match(after, 0)
     if not m or not re.match(rf"{re.escape(singular(asked.unit.lower())[:4])}", m.group(1), re.I):
         return False
     forms = word_forms(m.group(2))
     return not forms & wanted and not any(same_sense(f) & wanted for f in forms)
+
+
+_TOP_GROUP = re.compile(r"\s+(?:most\s+\w+|[a-z]{2,}est)\s+[a-z]+s\b")
 
 
 def replaced(sentence: str, span: Span) -> bool:
@@ -318,94 +325,6 @@ def older_event(sentence: str, past: int | None) -> bool:
     if past is None or not _IN_YEAR.search(sentence):
         return False
     return all(int(y) < past for y in _YEAR.findall(sentence))
-
-
-# "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
-_MAKING = re.compile(
-    r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
-    r"designs?|designed|develops?|developed)\s+(.*)",
-    re.I,
-)
-_NOT_MADE = set(
-    "the a an its their these those this that his her new it them one".split()  # noqa: SIM905
-)
-_CLAUSE = {"that", "which", "who", "for", "in", "on", "at", "by", "used", "to", "and", "with"}
-
-
-def made_thing(question: str) -> str:
-    """What a question asks the maker of, singular ("chip" of "Who makes the TPU chips
-    Anthropic would use?"), or ""."""
-    m = _MAKING.search(question)
-    if not m:
-        return ""
-    head = ""
-    for word in re.findall(r"[\w’'-]+", m.group(1)):
-        if word.lower() in _CLAUSE or (head and word[:1].isupper()):
-            break  # "the TPU chips Anthropic would use": the chips
-        if word.islower() and word not in _NOT_MADE:
-            head = word
-    return singular(head) if head else ""
-
-
-def maker(sentence: str, span: Span, thing: str) -> float:
-    """For a question about who makes ``thing``: 2 for a name owning it ("Google's
-    proprietary AI chips"), 0 for the thing itself ("TPUs (Tensor Processing Units) —
-    Google's … chips"), less for another name beside its owner ("Anthropic secures access
-    to TPUs — Google's … chips"), else 1."""
-    if not thing:
-        return 1.0
-    after = sentence[span.end :]
-    owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}{re.escape(thing)}"
-    if re.search(rf"\b{re.escape(span.text)}{owned}", sentence, re.I):
-        return 2.0  # (wherever the sentence names it: "with Google, … Google's chips")
-    described = re.match(
-        rf"\s*(?:\([^()]{{1,60}}\)\s*)?[—–,(]\s*(?:[\w’'&-]+\s+){{0,5}}{re.escape(thing)}",
-        after,
-        re.I,
-    )
-    if described or thing in span.text.lower():
-        return 0.0
-    return 0.3 if re.search(rf"[A-Z][\w&.-]*{owned}", sentence, re.I) else 1.0
-
-
-# a side's points in a result: "Chiefs 38, Eagles 35", "the Chiefs … win 38-35"
-_SCORE_UNITS = {"point", "goal", "run"}
-_SIDE_BEFORE = re.compile(r"([A-Z][\w.&’'-]*)\s+$")  # "Chiefs " of "Chiefs 35"
-_PAIR_FIRST = re.compile(r"^[-–]\d{1,3}\b")  # "-35" after "38"
-_PAIR_SECOND = re.compile(r"\b\d{1,3}[-–]$")  # "38-" before "35"
-_WIN_VERB = re.compile(rf"\b(?:win|wins|won|{_BEATING})\b")
-_INTERIM = re.compile(  # a score while the game went on
-    r"\(\d{1,2}:\d{2}\s+left|\bat\s+(?:half-?time|the\s+half)\b|\bhalf-?time\s+(?:lead|deficit)",
-    re.I,
-)
-
-
-def side_points(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> float:
-    """For "how many points did the Chiefs score?": 1 for a number the sentence gives the
-    side asked about ("Chiefs 38", the winner's 38 of "the Chiefs … win 38-35"), less for
-    another side's ("Eagles 35") or a score while the game went on ("(9:39 left in second
-    quarter)"), 1 for any other number."""
-    if asked.kind != "number" or singular(asked.unit.lower()) not in _SCORE_UNITS:
-        return 1.0
-    factor = 0.5 if _INTERIM.search(sentence, span.end, span.end + 40) else 1.0
-    if side := _SIDE_BEFORE.search(sentence, 0, span.start):  # a tally: "Chiefs 35,"
-        return factor * (1.0 if word_forms(side.group(1)) & wanted else _ANOTHER_SIDE)
-    first = bool(_PAIR_FIRST.match(sentence, span.end))
-    second = bool(_PAIR_SECOND.search(sentence, 0, span.start))
-    if not (first or second):
-        return factor
-    verbs = list(_WIN_VERB.finditer(sentence, 0, span.start))
-    if not verbs:
-        return factor
-    verb = verbs[-1]  # the last act of winning before the result
-    winner = bool(word_forms(sentence[: verb.start()]) & wanted)
-    loser = bool(word_forms(sentence[verb.end() : span.start]) & wanted)
-    if winner == loser:
-        return factor
-    return factor * (1.0 if first == winner else _ANOTHER_SIDE)
-
-
-_ANOTHER_SIDE = 0.3
 
 
 # a clause telling of another name than the question's: "…, including Amazon, which invested

@@ -37,18 +37,16 @@ from rag.answer.roles import (
     other_owner,
     taking_over,
 )
+from rag.answer.sides import made_thing, maker, side_points
 from rag.answer.spans import Span, find_spans, label_before, measured_unit, scores
 from rag.answer.surroundings import (
     counts_less,
     lower_words,
-    made_thing,
-    maker,
     older_event,
     question_places,
     receives,
     replaced,
     rules_out,
-    side_points,
 )
 from rag.answer.votes import Votes, answer_key, decide, merged
 from rag.retrieve.answer_kind import Asked
@@ -196,6 +194,8 @@ def typed_answer(
         peoples = _peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
         found = found + peoples
         for span in found:
+            if span.detail == "side" and not asked.unit:
+                continue  # a side of "7-5, 6-2" is points or games, not a tally asked "how much"
             span = _without_given(span, given)
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person

@@ -142,7 +142,8 @@ _ASKED_ABOUT = (
 )
 _EMPLOYER_TYPED = re.compile(
     r"\bwhere\s+(?:does|did|do|is|was)\s+([a-z]+)\s+[a-z][\w’'-]*\s+(?:now\s+)?"
-    r"(?:work|working|study|studied|studying)\b"
+    r"(?:work|working|study|studied|studying)\b|"
+    r"\bwho\s+(?:does|did|is|was)\s+([a-z]+)\s+[a-z][\w’'-]*\s+(?:now\s+)?(?:works?|working)\s+for\b"
 )
 _NOT_A_PERSON = set(
     """most many some all any few the these those people you we i they our your their its
@@ -357,10 +358,10 @@ def _role_holder(role: str) -> bool:
 
 
 def _employer_typed(q: str) -> bool:
-    """ "where does ben wu work": a person's name typed in lower case, asked where they work
-    ("where do most people work from home?" asks a place)."""
+    """ "where does ben wu work", "who does ben wu work for": a person's name typed in lower
+    case, asked where they work ("where do most people work from home?" asks a place)."""
     m = _EMPLOYER_TYPED.search(q)
-    return bool(m) and m.group(1) not in _NOT_A_PERSON
+    return bool(m) and (m.group(1) or m.group(2)) not in _NOT_A_PERSON
 
 
 def _noun_kind(word: str) -> AnswerKind | None:

@@ -689,3 +689,50 @@ def test_who_is_quoted_lists_each_person_where_the_article_says_who_they_are(
     body = shipped.article_text(cited.article_id)
     assert len(cited.quotes) == 5
     assert all(body[q.start : q.end] == q.text for q in cited.quotes)
+
+
+def test_a_quotation_of_two_sentences_is_quoted_whole(shipped: NewsRAG) -> None:
+    # Punkt ends a sentence inside the quote: "… “We used to fight for users." had been
+    # quoted alone, cut mid-quotation
+    answer = shipped.ask("what did the tech executive say")
+    assert answer.sentences[0].text == (
+        "As one tech executive quipped privately, “We used to fight for users. Now we fight "
+        "for compute.”"
+    )
+    (cited,) = answer.citations[:1]
+    body = shipped.article_text(cited.article_id)
+    assert all(body[q.start : q.end] == q.text for q in cited.quotes)
+
+
+@pytest.mark.parametrize("question", ["what does the FTC do", "what does the ftc think of it"])
+def test_an_acronym_the_article_spells_out_is_no_word_it_lacks(
+    shipped: NewsRAG, question: str
+) -> None:
+    # the article writes "the U.S. Federal Trade Commission", never "FTC"
+    answer = shipped.ask(question)
+    assert not answer.abstained and answer.notice == ""
+    assert "Federal Trade Commission" in answer.sentences[0].text
+
+
+def test_a_period_asked_of_undated_articles_is_not_called_older(shipped: NewsRAG) -> None:
+    # the shipped article gives no date: it had been said to be older than 2023
+    answer = shipped.ask("what happened in 2023")
+    assert not answer.abstained
+    assert answer.notice.startswith("The articles quoted have no publication date")
+    assert "older" not in answer.notice
+
+
+@pytest.mark.parametrize(
+    ("question", "employer"),
+    [
+        # "the University of Tokyo’s AI Governance Institute" had been read as two names,
+        # "University of Tokyo" and "Governance Institute", and neither answered
+        ("where does neil tanaka work", "University of Tokyo’s AI Governance Institute"),
+        # a name typed in lower case had been read as "who" asking for a person
+        ("who does sarah krane work for", "Gartner"),
+    ],
+)
+def test_where_someone_works_is_the_whole_name_of_their_employer(
+    shipped: NewsRAG, question: str, employer: str
+) -> None:
+    assert shipped.ask(question).short_answer == employer

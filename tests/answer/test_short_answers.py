@@ -771,3 +771,36 @@ def test_a_people_s_adjective_names_its_country_when_a_country_is_asked() -> Non
         ("Chile's army needs them.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) == "Poland"
+
+
+def test_a_quotation_is_joined_only_when_it_closes_within_reach() -> None:
+    closed = "He said, “We used to fight for users. Now we fight for compute.” Then he left."
+    texts = [c.text for c in candidates_of(_hits(closed), {})]
+    assert texts[0] == "He said, “We used to fight for users. Now we fight for compute.”"
+    # a speech quoted over paragraphs, never closed here: each sentence stays as it is
+    speech = "She began, “We met in the spring. It rained. We walked home. We talked for hours."
+    texts = [c.text for c in candidates_of(_hits(speech), {})]
+    assert texts[0] == "She began, “We met in the spring."
+
+
+def test_a_rank_a_score_s_side_and_a_group_of_the_best_are_no_count() -> None:
+    said = "Being the No. 1 in the world is the peak, he said, the #2 seed with 22 titles."
+    assert _spans(said, "number") == [("22", "number")]
+    question = "His win brings his tally of grand slam wins to how much?"
+    group = [("Winning Grand Slams and the top spot are the two biggest peaks to climb.", 1.0)]
+    assert typed_answer(question, read_kind(question), group) is None
+    # "7-5, 6-2", "a 19-0 run": the sides of a score or a record (a range of rates is none)
+    beat = "He won 7-5, 6-2 for a 19-0 run as rates rose to 0.25%-0.5%, his 22nd slam."
+    sides = [s.text for s in find_spans(beat, "number") if s.detail == "side"]
+    assert sides == ["7", "5", "6", "2", "19", "0"]
+    assert typed_answer(question, read_kind(question), [(beat, 1.0)]) is None
+    # asked with a unit, a side is an answer: test_a_side_s_points_are_the_ones_the_result_gives_it
+
+
+def test_an_organisation_s_institute_is_one_name_a_person_s_or_country_s_is_not() -> None:
+    tokyo = "Neil Tanaka, a researcher at the University of Tokyo’s AI Governance Institute."
+    assert ("University of Tokyo’s AI Governance Institute", "organisation") in _spans(tokyo)
+    musk = "Elon Musk's Twitter Inc. is being sued for rent."
+    assert ("Twitter Inc", "organisation") in _spans(musk, "organisation")
+    nepal = "A spokesman for Nepal’s Civil Aviation Authority said so."
+    assert ("Nepal", "place") in _spans(nepal, "place")

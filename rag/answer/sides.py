@@ -1,0 +1,100 @@
+"""Which party a number or a name belongs to, when the question asks about one of several:
+the maker of a thing, not its owner or user ("Who makes the TPU chips Anthropic uses?":
+Google, whose "proprietary AI chips" they are), and the side of a result asked about ("how
+many points did the Chiefs score?": the Chiefs' 38, not the Eagles' 35)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.base import singular, word_forms
+from rag.answer.spans import Span
+from rag.answer.surroundings import BEATING
+from rag.retrieve.answer_kind import Asked
+
+# "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
+_MAKING = re.compile(
+    r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
+    r"designs?|designed|develops?|developed)\s+(.*)",
+    re.I,
+)
+_NOT_MADE = set(
+    "the a an its their these those this that his her new it them one".split()  # noqa: SIM905
+)
+_CLAUSE = {"that", "which", "who", "for", "in", "on", "at", "by", "used", "to", "and", "with"}
+
+
+def made_thing(question: str) -> str:
+    """What a question asks the maker of, singular ("chip" of "Who makes the TPU chips
+    Anthropic would use?"), or ""."""
+    m = _MAKING.search(question)
+    if not m:
+        return ""
+    head = ""
+    for word in re.findall(r"[\w’'-]+", m.group(1)):
+        if word.lower() in _CLAUSE or (head and word[:1].isupper()):
+            break  # "the TPU chips Anthropic would use": the chips
+        if word.islower() and word not in _NOT_MADE:
+            head = word
+    return singular(head) if head else ""
+
+
+def maker(sentence: str, span: Span, thing: str) -> float:
+    """For a question about who makes ``thing``: 2 for a name owning it ("Google's
+    proprietary AI chips"), 0 for the thing itself ("TPUs (Tensor Processing Units) —
+    Google's … chips"), less for another name beside its owner ("Anthropic secures access
+    to TPUs — Google's … chips"), else 1."""
+    if not thing:
+        return 1.0
+    after = sentence[span.end :]
+    owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}{re.escape(thing)}"
+    if re.search(rf"\b{re.escape(span.text)}{owned}", sentence, re.I):
+        return 2.0  # (wherever the sentence names it: "with Google, … Google's chips")
+    described = re.match(
+        rf"\s*(?:\([^()]{{1,60}}\)\s*)?[—–,(]\s*(?:[\w’'&-]+\s+){{0,5}}{re.escape(thing)}",
+        after,
+        re.I,
+    )
+    if described or thing in span.text.lower():
+        return 0.0
+    return 0.3 if re.search(rf"[A-Z][\w&.-]*{owned}", sentence, re.I) else 1.0
+
+
+# a side's points in a result: "Chiefs 38, Eagles 35", "the Chiefs … win 38-35"
+_SCORE_UNITS = {"point", "goal", "run"}
+_SIDE_BEFORE = re.compile(r"([A-Z][\w.&’'-]*)\s+$")  # "Chiefs " of "Chiefs 35"
+_PAIR_FIRST = re.compile(r"^[-–]\d{1,3}\b")  # "-35" after "38"
+_PAIR_SECOND = re.compile(r"\b\d{1,3}[-–]$")  # "38-" before "35"
+_WIN_VERB = re.compile(rf"\b(?:win|wins|won|{BEATING})\b")
+_INTERIM = re.compile(  # a score while the game went on
+    r"\(\d{1,2}:\d{2}\s+left|\bat\s+(?:half-?time|the\s+half)\b|\bhalf-?time\s+(?:lead|deficit)",
+    re.I,
+)
+
+
+def side_points(sentence: str, span: Span, asked: Asked, wanted: set[str]) -> float:
+    """For "how many points did the Chiefs score?": 1 for a number the sentence gives the
+    side asked about ("Chiefs 38", the winner's 38 of "the Chiefs … win 38-35"), less for
+    another side's ("Eagles 35") or a score while the game went on ("(9:39 left in second
+    quarter)"), 1 for any other number."""
+    if asked.kind != "number" or singular(asked.unit.lower()) not in _SCORE_UNITS:
+        return 1.0
+    factor = 0.5 if _INTERIM.search(sentence, span.end, span.end + 40) else 1.0
+    if side := _SIDE_BEFORE.search(sentence, 0, span.start):  # a tally: "Chiefs 35,"
+        return factor * (1.0 if word_forms(side.group(1)) & wanted else _ANOTHER_SIDE)
+    first = bool(_PAIR_FIRST.match(sentence, span.end))
+    second = bool(_PAIR_SECOND.search(sentence, 0, span.start))
+    if not (first or second):
+        return factor
+    verbs = list(_WIN_VERB.finditer(sentence, 0, span.start))
+    if not verbs:
+        return factor
+    verb = verbs[-1]  # the last act of winning before the result
+    winner = bool(word_forms(sentence[: verb.start()]) & wanted)
+    loser = bool(word_forms(sentence[verb.end() : span.start]) & wanted)
+    if winner == loser:
+        return factor
+    return factor * (1.0 if first == winner else _ANOTHER_SIDE)
+
+
+_ANOTHER_SIDE = 0.3
