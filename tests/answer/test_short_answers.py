@@ -10,6 +10,7 @@ from rag.answer.base import AnswerRequest, initials, missing_names, word_forms
 from rag.answer.candidates import candidates_of
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
+from rag.answer.headlines import first_quoted
 from rag.answer.roles import asked_owner, holds_role_of, not_the_agent, other_owner, unnamed_role
 from rag.answer.short import _day_of, _unresolved, fullest
 from rag.answer.spans import find_spans
@@ -804,3 +805,15 @@ def test_an_organisation_s_institute_is_one_name_a_person_s_or_country_s_is_not(
     assert ("Twitter Inc", "organisation") in _spans(musk, "organisation")
     nepal = "A spokesman for Nepal’s Civil Aviation Authority said so."
     assert ("Nepal", "place") in _spans(nepal, "place")
+
+
+def test_an_answer_read_from_a_headline_opens_with_a_sentence_naming_it() -> None:
+    # the headline says "Kansas City Chiefs"; the article's sentences say "the Chiefs"
+    story = (
+        "The last eight teams that won the coin toss went on to lose the game. "
+        "Now the Chiefs are playing with their first deficit of the night."
+    )
+    candidates = candidates_of(_hits(story), {})
+    score = np.array([1.0, 0.8])
+    head = [("Kansas City Chiefs win Super Bowl 57 thriller over Philadelphia", 1.2, 0)]
+    assert first_quoted("Kansas City Chiefs", candidates, score, [0, 1], head) == 1
