@@ -60,14 +60,16 @@ _DESCRIBED = 0.5  # what a word describing a name the question gives weighs
 _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\?|$)")
 # the words every question is made of ("s" of "Anthropic's", "t" of "don't"; "relationship"
 # of "what is Google's relationship with Anthropic", which asks how the two stand; "key" and
-# "main" of "what are the main risks", "mentioned" of "which companies are mentioned")
+# "main" of "what are the main risks", "mentioned" of "which companies are mentioned",
+# "involved" of "is Microsoft involved", "important" of "why is compute important")
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
     for from by with about as and or but not this that these those it its there their they
     he she his her them tell me please know any some latest recent recently new news much out
     many s t behind relationship relationships happen happened happens happening mentioned
-    mention mentions key main""".split()  # noqa: SIM905
+    mention mentions key main involved involve involvement important importance significant
+    significance""".split()  # noqa: SIM905
 )
 
 
