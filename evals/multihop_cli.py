@@ -5,7 +5,6 @@ each lever taken away). ``evals.cli`` adds them to the ``eval`` group."""
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -16,7 +15,7 @@ import click
 
 from evals.baseline import LLAMA_INDEX_DEFAULT_OVERLAP, BaselineConfig
 from evals.datasets import Dataset, load_gold, load_multihop
-from evals.report import summary_lines, write_report
+from evals.report import shown_lines, summary_lines, write_report
 from evals.runner import RunOptions, evaluate
 from rag import NewsragError, Settings, parse_llm_spec
 from rag.cli import command
@@ -216,12 +215,8 @@ def _run(
             bar.close()
     out = out or eval_dir / "runs" / f"{dataset.name}-{stamp}"
     doc = write_report(run, out)
-    if as_json:
-        click.echo(json.dumps(doc, indent=2))
-        return
-    for line in summary_lines(doc):
+    for line in shown_lines(doc, out, summary_lines, as_json=as_json):
         click.echo(line)
-    click.echo(f"report: {out / 'report.md'}")
 
 
 def _ablation(

@@ -3,7 +3,6 @@ scored beside the authors' GPT-3 baseline. ``evals.cli`` adds it to the ``eval``
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +56,7 @@ def realtimeqa(
     from evals.quiz_report import summary_lines as quiz_summary
     from evals.quiz_report import write_quiz_report
     from evals.realtimeqa import default_folder, load_realtimeqa, run_quiz
+    from evals.report import shown_lines
 
     folder = dataset_dir or default_folder()
     if not folder.is_dir():
@@ -93,9 +93,5 @@ def realtimeqa(
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out or eval_dir / "runs" / f"{quiz.name}-{stamp}"
     doc = write_quiz_report(run, out)
-    if as_json:
-        click.echo(json.dumps(doc, indent=2))
-        return
-    for line in quiz_summary(doc):
+    for line in shown_lines(doc, out, quiz_summary, as_json=as_json):
         click.echo(line)
-    click.echo(f"report: {out / 'report.md'}")

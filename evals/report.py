@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -272,3 +273,13 @@ def write_comparison(first: Path, second: Path, out: Path) -> tuple[list[dict[st
         lines += ["", "![compare.png](compare.png)"]
     (out / "compare.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return rows, same
+
+
+def shown_lines(
+    doc: dict[str, Any], out: Path, summary: Callable[[dict[str, Any]], list[str]], *, as_json: bool
+) -> list[str]:
+    """What an eval command prints once its report is written: ``doc`` as JSON, or its
+    ``summary`` lines and where the report is."""
+    if as_json:
+        return [json.dumps(doc, indent=2)]
+    return [*summary(doc), f"report: {out / 'report.md'}"]

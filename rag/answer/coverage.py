@@ -203,9 +203,6 @@ def unreported(request: AnswerRequest) -> list[str]:
     if request.intent.asked.noun == "employer":  # "where does he work?": "an analyst at X"
         skip = skip | _EMPLOYER_VERBS
     tokens = [t for t in tokenize(_asking(own)) if t not in skip and t.isalpha()]
-    # "the FTC" (or "ftc") is used by a passage naming the Federal Trade Commission
-    spelled = {a.lower() for h in request.hits for a in initials(h.text)}
-    tokens = [t for t in tokens if singular(t) not in spelled]
     if not tokens:
         return []
     unseen = float(request.idf([_NO_WORD])[0])
@@ -219,7 +216,14 @@ def unreported(request: AnswerRequest) -> list[str]:
         senses = sorted(same_sense(singular(token)) | other_forms(token) | {f"{token}s"})
         if all(w >= unseen - 1e-9 for w in request.idf(senses)):
             missing[token] = missing.get(token, 0.0) + float(weight)
-    if sum(missing.values()) < _UNREPORTED * float(rarity.sum()):
+    total = float(rarity.sum())
+    if missing:  # "the FTC" (or "ftc") is used by a passage naming the Federal Trade Commission
+        spelled = {a.lower() for h in request.hits for a in initials(h.text)}
+        missing = {t: w for t, w in missing.items() if singular(t) not in spelled}
+        total = sum(
+            float(w) for t, w in zip(tokens, rarity, strict=True) if singular(t) not in spelled
+        )
+    if not missing or sum(missing.values()) < _UNREPORTED * total:
         return []
     typed = {t: w for w in re.findall(r"[\w’'-]+", own) for t in tokenize(w)}
     return [typed.get(token, token) for token in missing]

@@ -130,8 +130,7 @@ class Span:
     end: int
     kind: str
     evidence: int = 0
-    detail: str = ""  # a place's type ("country", "state", "city", "region"), or what a
-    # number is beside a count: "age", "before" (the value moved from), "side" (of a score)
+    detail: str = ""  # a place's type ("city"…), or a number's: "age", "before", "side" of a score
 
 
 def find_spans(sentence: str, kind: str) -> list[Span]:
@@ -199,10 +198,10 @@ def _numbers(sentence: str) -> list[Span]:
         vague = m.group(0).lower() in _VAGUE and not _MEASURES.match(sentence, m.end())
         if any(a <= m.start() < b for a, b in taken) or vague:
             continue  # "one of the …", "dozens of …": rarely the number asked for ("one hour" is)
-        if _CODE_BEFORE.search(sentence, 0, m.start()):
-            continue  # "COVID-19", "F-35": part of a name
-        if _RANK_BEFORE.search(sentence, 0, m.start()):
-            continue  # "the No. 1 in the world": a rank, not a count
+        if _CODE_BEFORE.search(sentence, 0, m.start()) or _RANK_BEFORE.search(
+            sentence, 0, m.start()
+        ):
+            continue  # "COVID-19", "F-35": part of a name; "the No. 1 in the world": a rank
         paired = _PAIRED.match(sentence, m.end()) or _PAIRED_BEFORE.search(sentence, 0, m.start())
         text = m.group(0).rstrip(",")  # "95," of "dies at 95, the Vatican said"
         end = m.start() + len(text)
@@ -332,7 +331,7 @@ def _owned_body(tokens: list[tuple[str, int, int]], i: int, j: int) -> int:
     owner = [re.sub(r"['’]s$", "", t[0]).lower().strip(".,") for t in tokens[i:j]]
     if not tokens[j - 1][0].endswith(("’s", "'s")) or not set(owner) & ORG_SUFFIX:
         return j
-    k = j
+    k = j  # the body's capitalised words, "AI" of "AI Governance Institute" among them
     while k < len(tokens) and (
         _capital(tokens[k][0], first=False) or tokens[k][0].lower() in COMMON_CAPS
     ):
