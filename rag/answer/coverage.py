@@ -25,6 +25,7 @@ from rag.answer.base import (
 )
 from rag.answer.candidates import Candidate
 from rag.answer.gazetteer import is_place
+from rag.answer.sides import MAKING_VERB, made_thing, owns_thing
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize
@@ -61,7 +62,8 @@ _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\
 # the words every question is made of ("s" of "Anthropic's", "t" of "don't"; "relationship"
 # of "what is Google's relationship with Anthropic", which asks how the two stand; "key" and
 # "main" of "what are the main risks", "mentioned" of "which companies are mentioned",
-# "involved" of "is Microsoft involved", "important" of "why is compute important")
+# "involved" of "is Microsoft involved", "important" of "why is compute important", "want"
+# of "why does Anthropic want Google", which asks its reasons)
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
@@ -69,7 +71,7 @@ _QUESTION_WORDS = set(
     he she his her them tell me please know any some latest recent recently new news much out
     many s t behind relationship relationships happen happened happens happening mentioned
     mention mentions key main involved involve involvement important importance significant
-    significance""".split()  # noqa: SIM905
+    significance want wants wanted""".split()  # noqa: SIM905
 )
 
 
@@ -134,8 +136,20 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         for i, c in enumerate(candidates):
             if any(s.kind == "money" for s in find_spans(c.text, "money")):
                 forms[i] = forms[i] | amounts
+    # "who made ChatGPT?": "OpenAI’s ChatGPT" says who did, without the verb
+    thing = made_thing(request.standalone)
+    making = share.keys() & _making_forms(request.standalone) if thing else set()
+    if making:
+        for i, c in enumerate(candidates):
+            if owns_thing(c.text, thing):
+                forms[i] = forms[i] | making
     own = frozenset(share.keys() - {singular(t) for t in carried}) if carried else frozenset()
     return Coverage(share, forms, own)
+
+
+def _making_forms(question: str) -> set[str]:
+    """The word forms of the question's verb of making ("made" of "who made ChatGPT?")."""
+    return {singular(t) for t in tokenize(" ".join(re.findall(MAKING_VERB, question, re.I)))}
 
 
 def _unheld(share: dict[str, float], forms: list[set[str]]) -> set[str]:
@@ -202,6 +216,9 @@ def unreported(request: AnswerRequest) -> list[str]:
         skip = skip | _AMOUNT_NOUNS
     if request.intent.asked.noun == "employer":  # "where does he work?": "an analyst at X"
         skip = skip | _EMPLOYER_VERBS
+    thing = made_thing(request.standalone)
+    if thing and any(owns_thing(h.text, thing) for h in request.hits):
+        skip = skip | _making_forms(request.standalone)  # "OpenAI’s ChatGPT": who created it
     tokens = [t for t in tokenize(_asking(own)) if t not in skip and t.isalpha()]
     if not tokens:
         return []

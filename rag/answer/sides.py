@@ -13,14 +13,16 @@ from rag.answer.surroundings import BEATING
 from rag.retrieve.answer_kind import Asked
 
 # "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
-_MAKING = re.compile(
+MAKING_VERB = (
     r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
-    r"designs?|designed|develops?|developed)\s+(.*)",
-    re.I,
+    r"designs?|designed|develops?|developed|creates?|created|invents?|invented)"
 )
+_MAKING = re.compile(rf"{MAKING_VERB}\s+(.*)", re.I)
 _NOT_MADE = set(
     "the a an its their these those this that his her new it them one".split()  # noqa: SIM905
 )
+# "made use of", "make sure", "made history": no thing made
+_IDIOM = {"use", "sure", "sense", "history", "headlines", "progress", "up", "it", "way", "clear"}
 _CLAUSE = {"that", "which", "who", "for", "in", "on", "at", "by", "used", "to", "and", "with"}
 
 
@@ -30,13 +32,18 @@ def made_thing(question: str) -> str:
     m = _MAKING.search(question)
     if not m:
         return ""
-    head = ""
-    for word in re.findall(r"[\w’'-]+", m.group(1)):
+    head = name = ""
+    words = re.findall(r"[\w’'-]+", m.group(1))
+    if words and words[0].lower() in _IDIOM:
+        return ""  # "making use of", "made history"
+    for word in words:
         if word.lower() in _CLAUSE or (head and word[:1].isupper()):
             break  # "the TPU chips Anthropic would use": the chips
         if word.islower() and word not in _NOT_MADE:
             head = word
-    return singular(head) if head else ""
+        elif not name and not word.islower() and word.lower() not in _NOT_MADE:
+            name = word.lower()  # "who made ChatGPT?"
+    return singular(head or name)
 
 
 def maker(sentence: str, span: Span, thing: str) -> float:
@@ -57,7 +64,40 @@ def maker(sentence: str, span: Span, thing: str) -> float:
     )
     if described or thing in span.text.lower():
         return 0.0
-    return 0.3 if re.search(rf"[A-Z][\w&.-]*{owned}", sentence, re.I) else 1.0
+    if re.search(rf"[A-Z][\w&.-]*{owned}", sentence, re.I):
+        return 0.3
+    if names_thing(sentence, thing) and not _makes(sentence, thing):
+        return 0.3  # "Claude … an alternative to ChatGPT": beside it, not its maker
+    return 1.0
+
+
+def names_thing(sentence: str, thing: str) -> bool:
+    """Whether the sentence names the thing asked the maker of, in any number."""
+    return bool(re.search(rf"\b{re.escape(thing)}(?:e?s)?\b", sentence, re.I))
+
+
+def owns_thing(sentence: str, thing: str) -> bool:
+    """Whether the sentence gives the thing an owner ("OpenAI’s ChatGPT"): who makes it."""
+    owned = rf"['’]s?\s+(?i:(?:[\w-]+\s+){{0,3}}{re.escape(thing)})"
+    return bool(re.search(rf"\b[A-Z][\w&.-]*{owned}", sentence))
+
+
+def _makes(sentence: str, thing: str) -> bool:
+    """Whether the sentence says who makes the thing: a making verb before it ("OpenAI
+    developed ChatGPT") or "made by" after it, or it is called a maker's ("the ChatGPT
+    maker")."""
+    verb = MAKING_VERB
+    thing_re = rf"{re.escape(thing)}(?:e?s)?\b"
+    return bool(
+        re.search(rf"{verb}\s+(?:[\w’'-]+\s+){{0,3}}{thing_re}", sentence, re.I)
+        or re.search(rf"{thing_re}(?:,?\s+[\w’'-]+){{0,4}}\s+{verb}\s+by\b", sentence, re.I)
+        or re.search(rf"{thing_re}\s+(?:maker|creator|developer|builder)\b", sentence, re.I)
+        or re.search(
+            rf"\b(?:maker|creator|developer)s?\s+of\s+(?:[\w’'-]+\s+){{0,2}}{thing_re}",
+            sentence,
+            re.I,
+        )
+    )
 
 
 # a side's points in a result: "Chiefs 38, Eagles 35", "the Chiefs … win 38-35"

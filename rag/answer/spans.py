@@ -130,7 +130,7 @@ class Span:
     end: int
     kind: str
     evidence: int = 0
-    detail: str = ""  # a place's type ("city"…), or a number's: "age", "before", "side" of a score
+    detail: str = ""  # a place's type ("city"…); a number's "age", "before", "side"; "since"
 
 
 def find_spans(sentence: str, kind: str) -> list[Span]:

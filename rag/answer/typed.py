@@ -78,6 +78,7 @@ _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _COUNTRY_NOUNS = {"country", "nation"}
+_NOT_SINCE = 0.5  # a date asked "how long has it been" the sentence does not say it began
 _PEOPLES = 0.3  # what a country named by its people's adjective counts for
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
@@ -167,8 +168,12 @@ def typed_answer(
     own = coverage.own if coverage is not None else frozenset()
     if own and not any(coverage.forms[row] & own for row in range(len(sentences))):
         own = frozenset()  # said in other words ("Where does he work?": "a strategist at")
+    # "how long have they been in talks?": a date only a sentence about the talks gives
+    acts = _acts(question, coverage) if asked.noun == "since" else frozenset()
     for row, (text, score) in enumerate(sentences):
         if own and not coverage.forms[row] & own:
+            continue
+        if acts and not acts <= coverage.forms[row]:
             continue
         share = coverage.of([row]) if coverage is not None else 1.0
         weight = max(score, 0.0) / top
@@ -207,6 +212,9 @@ def typed_answer(
             if asked.kind == "date" and span.text.isdigit() and _WHEN_NEXT.match(question):
                 fit *= _BARE_YEAR  # "when is the Super Bowl?": its day, not "the 2023 Super Bowl"
             span = _with_unit(text, span, asked)
+            if asked.noun == "since":  # "how long has it been …": "since 2023"
+                span = _since(text, span)
+                fit *= 1.0 if span.detail == "since" else _NOT_SINCE
             key = answer_key(span.text)
             words = word_forms(span.text)
             if (
@@ -374,6 +382,26 @@ def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
     if re.match(rf"{named}\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
         return Span(span.text, span.start, span.end, span.kind, 2, span.detail)
     return span
+
+
+def _acts(question: str, coverage: Coverage | None) -> frozenset[str]:
+    """What a question asks has gone on since when, as the coverage weighs its words:
+    "invest" of "how long has Google been investing in Anthropic", "talk" of "… been in
+    talks" (the words in lower case after "been")."""
+    going_on = re.search(r"\bbeen\s+(.+)", question)
+    if coverage is None or not going_on:
+        return frozenset()
+    lower = " ".join(w for w in re.findall(r"[\w’'-]+", going_on.group(1)) if w.islower())
+    return frozenset(coverage.weights) & word_forms(lower)
+
+
+def _since(sentence: str, span: Span) -> Span:
+    """A date the sentence says something has gone on since, as "since 2023"."""
+    before = re.search(r"\b(?:ever\s+)?since\s+$", sentence[: span.start], re.I)
+    if span.kind != "date" or not before:
+        return span
+    start = before.start()
+    return Span(sentence[start : span.end], start, span.end, span.kind, span.evidence, "since")
 
 
 def surface(text: str, kind: str) -> str:

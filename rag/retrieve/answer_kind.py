@@ -124,6 +124,8 @@ _WHEN = re.compile(
     r"\bwhen (?:did|does|do|is|was|were|will)\b",
     re.I,
 )
+# "how long has Google been investing …", "how long have they been married": since when
+_SINCE_WHEN = re.compile(r"\s+(?:has|have|had)\s+(?:[\w’'.-]+\s+){0,5}?been\b", re.I)
 _WHO = re.compile(rf"{_START}(who|whom|whose)\b|\b(?:to|by|for|with|from|of) (who|whom)\b", re.I)
 # "who is" and a name alone (capitalised words, none possessive): a question about that person
 _WHO_IS_NAMED = re.compile(
@@ -207,7 +209,7 @@ def read_kind(question: str) -> Asked:
     if m := _HOW.search(q):
         return _how(q, m)
     if _WHEN.search(q):
-        return Asked("date")
+        return Asked("date", "since" if re.search(r"\bsince when\b", q, re.I) else "")
     if _WORTH.match(q):
         return Asked("money", "worth")  # "what is the deal worth?"
     if _ABOUT.match(q) or _CONDITION.match(q):
@@ -275,6 +277,8 @@ def _how(q: str, m: re.Match[str]) -> Asked:
         return Asked("number", "how many", "" if word in _PHRASE_END else word)
     if phrase in ("how old", "what age"):
         return Asked("number", "age")
+    if phrase == "how long" and _SINCE_WHEN.match(after):
+        return Asked("date", "since")  # "how long has Google been investing?": since 2023
     return Asked("number", phrase)
 
 

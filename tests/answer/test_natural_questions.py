@@ -370,6 +370,18 @@ def test_who_makes_the_chips_is_their_owner(shipped: NewsRAG) -> None:
     assert shipped.ask("Who makes the chips?").short_answer == "Google"
 
 
+@pytest.mark.parametrize(
+    "question", ["who made chatgpt", "Who created ChatGPT?", "who invented chatgpt"]
+)
+def test_who_made_a_product_is_the_name_owning_it(shipped: NewsRAG, question: str) -> None:
+    # "Claude … an alternative to ChatGPT … has made it a serious contender" names ChatGPT
+    # and uses "made", but says nothing of who made it; "the rise of OpenAI’s ChatGPT" does
+    answer = shipped.ask(question)
+    assert answer.short_answer == "OpenAI"
+    assert "OpenAI’s ChatGPT" in answer.sentences[0].text
+    assert not answer.notice  # no "no article uses “created”"
+
+
 def test_a_follow_up_with_no_subject_of_its_own_is_answered_on_the_last_topic(
     shipped: NewsRAG,
 ) -> None:
@@ -738,3 +750,12 @@ def test_where_someone_works_is_the_whole_name_of_their_employer(
     shipped: NewsRAG, question: str, employer: str
 ) -> None:
     assert shipped.ask(question).short_answer == employer
+
+
+def test_how_long_something_has_gone_on_is_answered_since_when(shipped: NewsRAG) -> None:
+    # "The tech giant has poured billions into the company since 2023"
+    answer = shipped.ask("how long has google been investing in anthropic")
+    assert answer.short_answer == "since 2023"
+    assert "since 2023" in answer.sentences[0].text
+    # the talks are reported, but not since when: the investment's date does not answer
+    assert shipped.ask("how long have google and anthropic been in talks").short_answer is None

@@ -28,7 +28,10 @@ from rag.retrieve.answer_kind import read_kind
         ("Who was Dr. Neil Tanaka?", "other", "who is"),
         ("who is the manhattan district attorney", "person", "attorney"),  # the role's holder
         ("where does ben wu work", "organisation", "employer"),  # a name typed in lower case
-        ("Since when has Google invested in Anthropic?", "date", ""),
+        ("Since when has Google invested in Anthropic?", "date", "since"),
+        ("how long has google been investing in anthropic", "date", "since"),
+        ("How long have they been married?", "date", "since"),
+        ("How long will the talks last?", "number", "how long"),  # a duration
         ("who are the amodeis", "person", "who"),  # the articles settle that it is a name
         ("The House was stuck this week. Which Republican lost the votes?", "person", "republican"),
         ("Which former pope was laid to rest this week?", "person", "pope"),
