@@ -222,6 +222,9 @@ _SENSES = (
     "get gain receiv obtain",  # what a party gets out of a deal
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend status final",
+    "exec execut",  # a word clipped as people type it: "the tech exec", an executive
+    "govt govern",
+    "admin administr",
 )
 # the forms of irregular verbs, as the index writes them ("who makes Claude?": "has made")
 _IRREGULAR = (

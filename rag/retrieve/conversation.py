@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rag.errors import NewsragError
+from rag.index.words import tokenize
 
 _FOLLOW_UP_START = re.compile(
     r"^(and|but|also|what about|how about|and what|what else|so|then|who else)\b", re.IGNORECASE
@@ -179,6 +180,22 @@ def _own_subject(question: str, last: str) -> bool:
     return bool(own) and not _PRONOUN.search(question) and set(own) <= set(_own_words(last))
 
 
+def _new_topic(question: str, last: str, reply: str) -> bool:
+    """Whether a question that reads like a follow-up asks about something the last turn
+    never spoke of: two or more words of its own, none in the last question or its answer,
+    and nothing pointing back but "the deal" when no deal was spoken of ("which regulators
+    could block the deal", after "what does Gartner say about compute?"; "why is compute
+    important", after "what are the risks of the deal?")."""
+    if _FOLLOW_UP_START.match(question.strip()) or _ROLE_ONLY.match(question):
+        return False
+    spoken = set(tokenize(f"{last} {reply}"))  # as the index stems them ("regul")
+    pointers = {p.lower() for p in _PRONOUN.findall(question)}
+    if any(p != "the deal" or "deal" in spoken for p in pointers):
+        return False
+    own = [w for w in _own_words(question) if len(w) > 3]
+    return len(own) >= 2 and not set(tokenize(" ".join(own))) & spoken
+
+
 def _own_words(question: str) -> list[str]:
     """The words of a question beyond question words and particles."""
     return [w for w in re.findall(r"[a-z’'-]+", question.lower()) if w not in _PARTICLES]
@@ -239,6 +256,8 @@ def _condensed(
 ) -> str:
     """``condense`` over the earlier user turns, each already resolved."""
     if not previous or not is_follow_up(question, known) or _own_subject(question, previous[-1]):
+        return question
+    if _new_topic(question, previous[-1], answered[-1] if len(answered) == len(previous) else ""):
         return question
     if swapped := _asked_again(question, previous):
         return swapped

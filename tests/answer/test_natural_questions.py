@@ -759,3 +759,21 @@ def test_how_long_something_has_gone_on_is_answered_since_when(shipped: NewsRAG)
     assert "since 2023" in answer.sentences[0].text
     # the talks are reported, but not since when: the investment's date does not answer
     assert shipped.ask("how long have google and anthropic been in talks").short_answer is None
+
+
+def test_a_question_on_a_new_subject_in_a_chat_is_not_read_as_a_follow_up(
+    shipped: NewsRAG,
+) -> None:
+    _, regulators = _follow_up(
+        shipped, "what does gartner say about compute", "which regulators could block the deal"
+    )
+    assert regulators.searched == "which regulators could block the deal"
+    assert regulators.sentences[0].text.startswith("Regulators on both sides of the Atlantic")
+    _, compute = _follow_up(shipped, "what are the risks of the deal", "why is compute important")
+    assert "compete fiercely" not in compute.sentences[0].text
+
+
+def test_a_word_clipped_as_people_type_it_is_the_article_s_word(shipped: NewsRAG) -> None:
+    answer = shipped.ask("what did the tech exec say")  # "one tech executive quipped"
+    assert not answer.notice  # it had said no article uses "exec"
+    assert "We used to fight for users. Now we fight for compute." in answer.sentences[0].text
