@@ -54,6 +54,16 @@ _HOW_MEASURE = re.compile(
     r"heavy|wide)\b",
     re.I,
 )
+_COMPARING = re.compile(
+    r"\s+(?:vs\.?|versus)\s+|(?P<what>\bcompar(?:e|ed|ing)\b|\bdifferences?\s+between\b)", re.I
+)
+_JOINED = re.compile(r",?\s+(?:and|with|to|or|vs\.?|versus)\s+|,\s+", re.I)
+# "what does OpenAI make?": the maker asked about
+_MAKER = re.compile(
+    rf"\b(?:what|which\s+[\w-]+)\s+(?:does|did|do|has|have)\s+([\w&.’'-]+(?:\s+[\w&.-]+)?)\s+"
+    rf"{MAKING_VERB}\b",
+    re.I,
+)
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
@@ -63,7 +73,8 @@ _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\
 # of "what is Google's relationship with Anthropic", which asks how the two stand; "key" and
 # "main" of "what are the main risks", "mentioned" of "which companies are mentioned",
 # "involved" of "is Microsoft involved", "important" of "why is compute important", "want"
-# of "why does Anthropic want Google", which asks its reasons)
+# of "why does Anthropic want Google", which asks its reasons; "difference" and "compare",
+# which ask for each side)
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
@@ -71,7 +82,8 @@ _QUESTION_WORDS = set(
     he she his her them tell me please know any some latest recent recently new news much out
     many s t behind relationship relationships happen happened happens happening mentioned
     mention mentions key main involved involve involvement important importance significant
-    significance want wants wanted""".split()  # noqa: SIM905
+    significance want wants wanted between among vs versus difference differences compare
+    compared comparison""".split()  # noqa: SIM905
 )
 
 
@@ -136,20 +148,48 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         for i, c in enumerate(candidates):
             if any(s.kind == "money" for s in find_spans(c.text, "money")):
                 forms[i] = forms[i] | amounts
-    # "who made ChatGPT?": "OpenAI’s ChatGPT" says who did, without the verb
+    # "who made ChatGPT?" and "what does OpenAI make?": "OpenAI’s ChatGPT" says, without
+    # the verb
     thing = made_thing(request.standalone)
-    making = share.keys() & _making_forms(request.standalone) if thing else set()
+    maker = _MAKER.search(request.standalone)
+    making = share.keys() & _making_forms(request.standalone) if thing or maker else set()
     if making:
         for i, c in enumerate(candidates):
-            if owns_thing(c.text, thing):
+            if (thing and owns_thing(c.text, thing)) or (maker and _owns_named(c.text, maker[1])):
                 forms[i] = forms[i] | making
     own = frozenset(share.keys() - {singular(t) for t in carried}) if carried else frozenset()
     return Coverage(share, forms, own)
 
 
+def _owns_named(sentence: str, owner: str) -> bool:
+    """Whether the sentence names a thing of ``owner``'s ("OpenAI’s ChatGPT")."""
+    return bool(re.search(rf"\b(?i:{re.escape(owner)})['’]s?\s+(?:[\w-]+\s+)?[A-Z]", sentence))
+
+
 def _making_forms(question: str) -> set[str]:
     """The word forms of the question's verb of making ("made" of "who made ChatGPT?")."""
     return {singular(t) for t in tokenize(" ".join(re.findall(MAKING_VERB, question, re.I)))}
+
+
+def compared(question: str, covered: Coverage) -> list[np.ndarray]:
+    """For a question comparing two or more things ("gemini vs claude", "compare Google and
+    Amazon's investments", "the difference between TPUs and GPUs"), a mask per thing over
+    the sentences holding it; else none. Each side is quoted, however rare its words."""
+    m = _COMPARING.search(question)
+    if not m:
+        return []
+    if m.group("what"):  # "compare X and Y", "the difference between X and Y"
+        parts = _JOINED.split(question[m.end() :])
+    else:  # "X vs Y"
+        parts = [question[: m.start()], question[m.end() :]]
+    # each side by the word naming it: the first of each ("Amazon" of "Amazon's
+    # investments"), and the last before "vs"
+    words = [[t for t in tokenize(p) if singular(t) in covered.weights] for p in parts]
+    heads = [w[-1 if not i and not m.group("what") else 0] for i, w in enumerate(words) if w]
+    sides = list(dict.fromkeys(singular(h) for h in heads))
+    if len(sides) < 2:
+        return []
+    return [np.array([side in f for f in covered.forms]) for side in sides]
 
 
 def _unheld(share: dict[str, float], forms: list[set[str]]) -> set[str]:

@@ -19,7 +19,7 @@ from rag.answer.base import (
     word_forms,
 )
 from rag.answer.candidates import Candidate, best_pool, candidates_of
-from rag.answer.coverage import held, in_passage, question_coverage, unreported
+from rag.answer.coverage import compared, held, in_passage, question_coverage, unreported
 from rag.answer.gazetteer import is_first_name
 from rag.answer.headlines import first_quoted, headlines
 from rag.answer.quoting import quote
@@ -190,6 +190,7 @@ class ExtractiveAnswerer:
             quoting,
             lead=lead,
             named=request.named,
+            sides=compared(request.standalone, covered),
             max_sentences=self.settings.max_sentences,
         )
         notice = _older_notice(request, answer, candidates, inside)

@@ -25,11 +25,13 @@ def quote(
     *,
     lead: int | None = None,
     named: Sequence[tuple[str, ...]] = (),
+    sides: Sequence[np.ndarray] = (),
     max_sentences: int = 4,
 ) -> Answer:
     """The answer quoting the best sentences (``lead`` first when given), the same
-    sentence from several outlets merged into one with all their citations, and the best
-    sentence of each outlet the question ``named`` that any retrieved article is from."""
+    sentence from several outlets merged into one with all their citations, the best
+    sentence of each outlet the question ``named`` that any retrieved article is from, and
+    the best of the sentences each of ``sides`` marks (each side of "Gemini vs Claude")."""
     groups: list[list[int]] = []  # each group: one fact, the indices quoting it
     floor = max(0.0, _KEEP * float(score.max()))  # only sentences that address the question
     order = np.argsort(-score, kind="stable")
@@ -51,8 +53,9 @@ def quote(
         else:
             if len(groups) < max_sentences:
                 groups.append([int(i)])
-    if named:
-        groups = _with_named(groups, candidates, score, named, lead)
+    wanted = [np.array([c.hit.source in sources for c in candidates]) for sources in named]
+    if wanted or sides:
+        groups = _with_each(groups, score, [*wanted, *sides], lead)
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     for group in groups:
@@ -72,33 +75,27 @@ def quote(
     )
 
 
-def _with_named(
-    groups: list[list[int]],
-    candidates: list[Candidate],
-    score: np.ndarray,
-    named: Sequence[tuple[str, ...]],
-    lead: int | None,
+def _with_each(
+    groups: list[list[int]], score: np.ndarray, parts: Sequence[np.ndarray], lead: int | None
 ) -> list[list[int]]:
-    """``groups`` with the best sentence of each named outlet that none of them quotes (when
-    it scores at least half the best one), in place of the last sentences that no named
-    outlet needs ("Did The Verge report X, and TechCrunch Y?": what each of them reported)."""
+    """``groups`` with the best sentence of each part (a mask over the sentences: a named
+    outlet's, one side of a comparison) that none of them quotes, when it scores at least
+    half the best one, in place of the last sentences no part needs ("Did The Verge report
+    X, and TechCrunch Y?": what each of them reported)."""
     groups = [list(g) for g in groups]
     order = np.argsort(-score, kind="stable")
     floor = _NAMED_KEEP * float(score.max())
-    for sources in named:
-        if _quoting(groups, sources, candidates):
+    for part in parts:
+        if _quoting(groups, part):
             continue
-        best = next(
-            (int(i) for i in order if candidates[i].hit.source in sources and score[i] >= floor),
-            None,
-        )
+        best = next((int(i) for i in order if part[i] and score[i] >= floor), None)
         if best is None:
             continue
-        # a sentence may give way unless it leads or is all another named outlet has quoted
+        # a sentence may give way unless it leads or is all another part has quoted
         spare = [
             k
             for k, group in enumerate(groups)
-            if lead not in group and not any(_quoting(groups, s, candidates) == [k] for s in named)
+            if lead not in group and not any(_quoting(groups, p) == [k] for p in parts)
         ]
         if spare:
             groups[spare[-1]] = [best]
@@ -107,11 +104,9 @@ def _with_named(
     return groups
 
 
-def _quoting(
-    groups: list[list[int]], sources: tuple[str, ...], candidates: list[Candidate]
-) -> list[int]:
-    """The groups quoting an article from one of ``sources``."""
-    return [k for k, g in enumerate(groups) if any(candidates[i].hit.source in sources for i in g)]
+def _quoting(groups: list[list[int]], part: np.ndarray) -> list[int]:
+    """The groups quoting a sentence of ``part``."""
+    return [k for k, g in enumerate(groups) if any(part[i] for i in g)]
 
 
 def _citation(n: int, c: Candidate) -> Citation:

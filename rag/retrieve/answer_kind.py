@@ -186,6 +186,8 @@ _NOT_A_NAME = _word_set(
 )
 _NOUN_LIKE = re.compile(r"^[a-z][a-z-]*(?<!s)(?<!ed)(?<!ing)$")  # lower case, not like a verb
 _POSSESSIVE = re.compile(r"['’]s?$")
+# "… and what did he say?": a second question, whose kind the short answer does not take
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:who|what|when|where|why|how|which)\b)", re.I)
 _LEAD = re.compile(r"^(?:and|but|so|then|also|ok(?:ay)?)[\s,]+", re.I)
 
 
@@ -204,6 +206,7 @@ class Asked:
 def read_kind(question: str) -> Asked:
     """The kind of short answer ``question`` asks for ("other" when it asks for none)."""
     q = _LEAD.sub("", question.strip())
+    q = _SECOND_QUESTION.split(q, maxsplit=1)[0]  # "who is Neil Tanaka and what did he say"
     if _SCORE.search(q):
         return Asked("number", "score")
     if m := _HOW.search(q):

@@ -155,9 +155,11 @@ def article_question(message: str) -> tuple[ArticleField, str] | None:
 
 def plain_question(message: str) -> str:
     """``message`` as the question it asks, without a greeting, politeness or the request
-    around it; an indirect question put back in a question's order. Unchanged when it is
-    already a plain question."""
+    around it; an indirect question put back in a question's order; one typed all in capitals
+    in lower case. Unchanged when it is already a plain question."""
     text = re.sub(r"\s+", " ", message).strip()
+    if text.isupper() and len(text.split()) > 1:  # "WHO IS THE CEO OF GOOGLE": all in capitals,
+        message = text = text.lower()  # which say nothing of names; read as typed in lower case
     rest = _OPENING.sub("", text)
     rest = _CLOSING.sub("", rest)
     if not rest:

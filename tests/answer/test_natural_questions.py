@@ -777,3 +777,39 @@ def test_a_word_clipped_as_people_type_it_is_the_article_s_word(shipped: NewsRAG
     answer = shipped.ask("what did the tech exec say")  # "one tech executive quipped"
     assert not answer.notice  # it had said no article uses "exec"
     assert "We used to fight for users. Now we fight for compute." in answer.sentences[0].text
+
+
+def test_a_question_typed_in_capitals_is_read_as_in_lower_case(shipped: NewsRAG) -> None:
+    answer = shipped.ask("WHO IS THE CEO OF GOOGLE")
+    assert answer.short_answer == "Sundar Pichai"  # not "who WHO IS THE’s CEO is"
+    assert not answer.notice
+
+
+def test_two_questions_in_one_take_the_short_answer_of_the_first(shipped: NewsRAG) -> None:
+    # "who is Neil Tanaka" asks who he is: his institute is no answer to "who"
+    answer = shipped.ask("who is neil tanaka and what did he say")
+    assert answer.short_answer is None
+    assert "Neil Tanaka" in answer.sentences[0].text
+    founded = shipped.ask("who founded anthropic and when")
+    assert founded.short_answer == "Dario and Daniela Amodei"
+
+
+@pytest.mark.parametrize(
+    "question", ["gemini vs claude", "what is the difference between gemini and claude"]
+)
+def test_each_side_of_a_comparison_is_quoted(shipped: NewsRAG, question: str) -> None:
+    answer = shipped.ask(question)
+    assert not answer.abstained
+    quoted = " ".join(s.text for s in answer.sentences)
+    assert "Gemini" in quoted and "Claude" in quoted  # Claude's sentence had been left out
+
+
+def test_a_preposition_is_no_word_a_sentence_must_hold(shipped: NewsRAG) -> None:
+    # it had opened "And somewhere between cooperation and competition, …"
+    answer = shipped.ask("what is the relationship between google and anthropic")
+    assert "Google" in answer.sentences[0].text and "Anthropic" in answer.sentences[0].text
+
+
+def test_what_a_company_makes_is_the_thing_written_as_its_own(shipped: NewsRAG) -> None:
+    answer = shipped.ask("what does openai make")  # "the explosive rise of OpenAI’s ChatGPT"
+    assert "OpenAI’s ChatGPT" in answer.sentences[0].text
