@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from rag.answer.gazetteer import known_word
 from rag.index.words import tokenize
 from rag.retrieve.conversation import names
 from rag.retrieve.intent import Intent
@@ -137,8 +138,12 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
     # a Series C round")
     asked = asked_names(question, outlets=outlets)
-    # a code typed in lower case is a name too ("what is gpt-4")
-    asked += [c for c in _TYPED_CODE.findall(question) if c.lower() not in map(str.lower, asked)]
+    # a code typed in lower case is a name too ("what is gpt-4"), and in a question typed
+    # all in lower case, so is a word no dictionary has ("what is chatgpt")
+    typed = _TYPED_CODE.findall(question)
+    if not any(c.isupper() for c in question[1:]):
+        typed += [w for w in _LOWER_WORD.findall(question) if not known_word(w)]
+    asked += [c for c in typed if c.lower() not in map(str.lower, asked)]
     return [
         n
         for n in asked
@@ -149,6 +154,7 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
 
 
 _TYPED_CODE = re.compile(r"\b[a-z]{2,}-?\d+\b")  # "gpt-4", "covid19"
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")  # "chatgpt"; not "e-scooters"
 CODED = re.compile(r"\b([A-Za-z]+)[-‑ ]?(\d+)\b")  # "GPT-4", "COVID-19", "F-35"
 
 

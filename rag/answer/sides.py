@@ -86,11 +86,10 @@ def _makes(sentence: str, thing: str) -> bool:
     """Whether the sentence says who makes the thing: a making verb before it ("OpenAI
     developed ChatGPT") or "made by" after it, or it is called a maker's ("the ChatGPT
     maker")."""
-    verb = MAKING_VERB
     thing_re = rf"{re.escape(thing)}(?:e?s)?\b"
     return bool(
-        re.search(rf"{verb}\s+(?:[\w’'-]+\s+){{0,3}}{thing_re}", sentence, re.I)
-        or re.search(rf"{thing_re}(?:,?\s+[\w’'-]+){{0,4}}\s+{verb}\s+by\b", sentence, re.I)
+        re.search(rf"{MAKING_VERB}\s+(?:[\w’'-]+\s+){{0,3}}{thing_re}", sentence, re.I)
+        or re.search(rf"{thing_re}(?:,?\s+[\w’'-]+){{0,4}}\s+{MAKING_VERB}\s+by\b", sentence, re.I)
         or re.search(rf"{thing_re}\s+(?:maker|creator|developer|builder)\b", sentence, re.I)
         or re.search(
             rf"\b(?:maker|creator|developer)s?\s+of\s+(?:[\w’'-]+\s+){{0,2}}{thing_re}",

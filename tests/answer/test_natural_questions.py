@@ -813,3 +813,14 @@ def test_a_preposition_is_no_word_a_sentence_must_hold(shipped: NewsRAG) -> None
 def test_what_a_company_makes_is_the_thing_written_as_its_own(shipped: NewsRAG) -> None:
     answer = shipped.ask("what does openai make")  # "the explosive rise of OpenAI’s ChatGPT"
     assert "OpenAI’s ChatGPT" in answer.sentences[0].text
+
+
+def test_a_name_typed_in_lower_case_that_no_article_mentions_is_refused(
+    shipped: NewsRAG,
+) -> None:
+    # typed all in lower case, a word no dictionary has is a name: it had been answered
+    # with whatever sentences came closest
+    answer = shipped.ask("what is deepseek")
+    assert answer.abstained
+    assert "“deepseek”" in answer.text
+    assert not shipped.ask("what is chatgpt").abstained  # the article names it
