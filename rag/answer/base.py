@@ -83,6 +83,19 @@ class AnswerRequest:
         return self.searched or self.question
 
 
+@dataclass(frozen=True)
+class Span:
+    """One candidate answer: its text, where it is in the sentence, the kind it looks like,
+    and how sure the sentence makes that (``evidence``: 0 none, 1 some, 2 strong)."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    evidence: int = 0
+    detail: str = ""  # a place's type ("city"…); a number's "age", "before", "side"; "since"
+
+
 class Answerer(Protocol):
     """Turns a request into text pieces, then the final Answer."""
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.base import singular, word_forms
-from rag.answer.spans import Span
+from rag.answer.base import Span, singular, word_forms
 from rag.retrieve.answer_kind import Asked
 
 # what a dash or comma after a name (and its aside in brackets) says it is

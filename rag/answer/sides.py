@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.base import singular, word_forms
-from rag.answer.spans import Span
+from rag.answer.base import Span, singular, word_forms
 from rag.answer.surroundings import BEATING
 from rag.retrieve.answer_kind import Asked
 

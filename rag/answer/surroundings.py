@@ -19,10 +19,10 @@ import functools
 import re
 from collections.abc import Iterable
 
-from rag.answer.base import is_demonym, other_forms, same_sense, singular, word_forms
+from rag.answer.amounts import label_before
+from rag.answer.base import Span, is_demonym, other_forms, same_sense, singular, word_forms
 from rag.answer.gazetteer import place_type
 from rag.answer.roles import demonym
-from rag.answer.spans import Span, label_before
 from rag.retrieve.answer_kind import Asked
 
 # "has never won", "did not win", "doesn't own" right after a name

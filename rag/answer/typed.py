@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.answer.base import initials, is_demonym, singular, word_forms
+from rag.answer.amounts import label_before, measured_unit, scores
+from rag.answer.base import Span, initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import countries, is_first_name
 from rag.answer.roles import (
@@ -38,7 +39,7 @@ from rag.answer.roles import (
     taking_over,
 )
 from rag.answer.sides import made_thing, maker, side_points
-from rag.answer.spans import Span, find_spans, label_before, measured_unit, scores
+from rag.answer.spans import find_spans
 from rag.answer.surroundings import (
     counts_less,
     lower_words,
