@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.base import Span
+from rag.answer.base import Span, singular
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -137,3 +137,26 @@ def label_before(sentence: str, span: Span) -> str:
     if not m or not span.text[:1].isdigit() or _TALLY.match(sentence, span.end):
         return ""
     return m.group(1) if m.start() > 0 and not _MONTH_WORD.fullmatch(m.group(1)) else ""
+
+
+def with_unit(sentence: str, span: Span, unit: str) -> Span:
+    """A number in the ``unit`` a question asks for ("600 years" for "how many years") is
+    marked as such; the answer stays the number itself."""
+    if span.kind != "number" or not unit or label_before(sentence, span):
+        return span  # the "2" of "Leopard 2 tanks" names a model
+    unit = singular(unit.lower())  # "centuries" -> "century", "years" -> "year"
+    stem = unit[:-1] if unit.endswith("y") else unit
+    # "14 tanks", or "14 Leopard 2 A6 tanks": the unit after the name of a model
+    named = r"(?:\s+[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})?"
+    if re.match(rf"{named}\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
+        return Span(span.text, span.start, span.end, span.kind, 2, span.detail)
+    return span
+
+
+def since_date(sentence: str, span: Span) -> Span:
+    """A date the sentence says something has gone on since, as "since 2023"."""
+    before = re.search(r"\b(?:ever\s+)?since\s+$", sentence[: span.start], re.I)
+    if span.kind != "date" or not before:
+        return span
+    start = before.start()
+    return Span(sentence[start : span.end], start, span.end, span.kind, span.evidence, "since")

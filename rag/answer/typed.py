@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.answer.amounts import label_before, measured_unit, scores
+from rag.answer.amounts import label_before, measured_unit, scores, since_date, with_unit
 from rag.answer.base import Span, initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import countries, is_first_name
@@ -212,9 +212,9 @@ def typed_answer(
                 fit *= _OTHER_YEAR  # "the deadline this year" is not in August 2021
             if asked.kind == "date" and span.text.isdigit() and _WHEN_NEXT.match(question):
                 fit *= _BARE_YEAR  # "when is the Super Bowl?": its day, not "the 2023 Super Bowl"
-            span = _with_unit(text, span, asked)
+            span = with_unit(text, span, asked.unit)
             if asked.noun == "since":  # "how long has it been …": "since 2023"
-                span = _since(text, span)
+                span = since_date(text, span)
                 fit *= 1.0 if span.detail == "since" else _NOT_SINCE
             key = answer_key(span.text)
             words = word_forms(span.text)
@@ -371,20 +371,6 @@ def _without_given(span: Span, given: set[str]) -> Span:
     return Span(head, span.start, span.start + len(head), kind, evidence, span.detail)
 
 
-def _with_unit(sentence: str, span: Span, asked: Asked) -> Span:
-    """A number in the unit the question asks for ("600 years" for "how many years") is
-    marked as such; the answer stays the number itself."""
-    if span.kind != "number" or not asked.unit or label_before(sentence, span):
-        return span  # the "2" of "Leopard 2 tanks" names a model
-    unit = singular(asked.unit.lower())  # "centuries" -> "century", "years" -> "year"
-    stem = unit[:-1] if unit.endswith("y") else unit
-    # "14 tanks", or "14 Leopard 2 A6 tanks": the unit after the name of a model
-    named = r"(?:\s+[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})?"
-    if re.match(rf"{named}\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
-        return Span(span.text, span.start, span.end, span.kind, 2, span.detail)
-    return span
-
-
 def _acts(question: str, coverage: Coverage | None) -> frozenset[str]:
     """What a question asks has gone on since when, as the coverage weighs its words:
     "invest" of "how long has Google been investing in Anthropic", "talk" of "… been in
@@ -394,15 +380,6 @@ def _acts(question: str, coverage: Coverage | None) -> frozenset[str]:
         return frozenset()
     lower = " ".join(w for w in re.findall(r"[\w’'-]+", going_on.group(1)) if w.islower())
     return frozenset(coverage.weights) & word_forms(lower)
-
-
-def _since(sentence: str, span: Span) -> Span:
-    """A date the sentence says something has gone on since, as "since 2023"."""
-    before = re.search(r"\b(?:ever\s+)?since\s+$", sentence[: span.start], re.I)
-    if span.kind != "date" or not before:
-        return span
-    start = before.start()
-    return Span(sentence[start : span.end], start, span.end, span.kind, span.evidence, "since")
 
 
 def surface(text: str, kind: str) -> str:
