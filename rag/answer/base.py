@@ -12,6 +12,7 @@ import numpy as np
 
 from rag.answer.gazetteer import known_word
 from rag.index.words import tokenize
+from rag.retrieve.answer_kind import lowercase_subject
 from rag.retrieve.conversation import names
 from rag.retrieve.intent import Intent
 from rag.types import Answer, Hit
@@ -151,11 +152,13 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
     # a Series C round")
     asked = asked_names(question, outlets=outlets)
-    # a code typed in lower case is a name too ("what is gpt-4"), and in a question typed
-    # all in lower case, so is a word no dictionary has ("what is chatgpt")
+    # a code typed in lower case is a name too ("what is gpt-4"), and so is a word no
+    # dictionary has that a question typed all in lower case asks about ("what is chatgpt";
+    # not the "chatbot" of "which chatbot did google fall behind")
     typed = _TYPED_CODE.findall(question)
     if not any(c.isupper() for c in question[1:]):
-        typed += [w for w in _LOWER_WORD.findall(question) if not known_word(w)]
+        asked_about = lowercase_subject(question.lower())
+        typed += [w for w in _LOWER_WORD.findall(asked_about) if not known_word(w)]
     asked += [c for c in typed if c.lower() not in map(str.lower, asked)]
     return [
         n

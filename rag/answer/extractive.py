@@ -27,6 +27,7 @@ from rag.answer.roles import unnamed_role
 from rag.answer.short import short_answer
 from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
+from rag.answer.speakers import asks_speaker, said_by
 from rag.answer.typed import Coverage
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
@@ -175,6 +176,8 @@ class ExtractiveAnswerer:
                 current=[bool(current[i]) for i in pool] + [bool(current[c]) for _, _, c in heads],
                 year=(request.as_of or datetime.now(UTC)).year,
             )
+        if asks_speaker(request.standalone):  # "who said …?": the one quoted, or no one
+            short = said_by(candidates, pool, coverage, _COVERED)
         lead = first_quoted(short, candidates, score, pool, heads)
         # the sentences quoted are read in their passage: one that answers without repeating
         # the question's words its neighbours hold is quoted too. (The short answer is read

@@ -14,7 +14,7 @@ from rag.retrieve.answer_kind import Asked
 # "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
 MAKING_VERB = (
     r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
-    r"designs?|designed|develops?|developed|creates?|created|invents?|invented)"
+    r"designs?|designed|develops?|developed|creates?|created|invents?|invented|owns?|owned)"
 )
 _MAKING = re.compile(rf"{MAKING_VERB}\s+(.*)", re.I)
 _NOT_MADE = set(
@@ -54,8 +54,9 @@ def maker(sentence: str, span: Span, thing: str) -> float:
         return 1.0
     after = sentence[span.end :]
     owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}{re.escape(thing)}"
-    if re.search(rf"\b{re.escape(span.text)}{owned}", sentence, re.I):
-        return 2.0  # (wherever the sentence names it: "with Google, … Google's chips")
+    if re.search(rf"\b{re.escape(span.text)}(?:{owned}|\s+{re.escape(thing)})", sentence, re.I):
+        return 2.0  # (wherever the sentence names it: "with Google, … Google's chips"), or
+        # its name opens the thing's ("Microsoft Azure")
     described = re.match(
         rf"\s*(?:\([^()]{{1,60}}\)\s*)?[—–,(]\s*(?:[\w’'&-]+\s+){{0,5}}{re.escape(thing)}",
         after,
@@ -68,6 +69,18 @@ def maker(sentence: str, span: Span, thing: str) -> float:
     if names_thing(sentence, thing) and not _makes(sentence, thing):
         return 0.3  # "Claude … an alternative to ChatGPT": beside it, not its maker
     return 1.0
+
+
+def maker_named(span: Span, thing: str) -> Span | None:
+    """The maker's name that opens a thing's ("Microsoft" of "Microsoft Azure", asked who
+    owns Azure), or None."""
+    words = span.text.split()
+    if len(words) < 2 or singular(words[-1].lower()) != thing or not words[0][:1].isupper():
+        return None
+    prefix = " ".join(words[:-1])
+    name = prefix.rsplit(" and ", 1)[-1]  # "Microsoft" of "AWS and Microsoft Azure"
+    start = span.start + len(prefix) - len(name)
+    return Span(name, start, start + len(name), "organisation", 1)
 
 
 def names_thing(sentence: str, thing: str) -> bool:

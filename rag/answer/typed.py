@@ -38,7 +38,7 @@ from rag.answer.roles import (
     other_owner,
     taking_over,
 )
-from rag.answer.sides import made_thing, maker, side_points
+from rag.answer.sides import made_thing, maker, maker_named, side_points
 from rag.answer.spans import find_spans
 from rag.answer.surroundings import (
     counts_less,
@@ -203,6 +203,7 @@ def typed_answer(
             if span.detail == "side" and not asked.unit:
                 continue  # a side of "7-5, 6-2" is points or games, not a tally asked "how much"
             span = _without_given(span, given)
+            span = (made and maker_named(span, made)) or span  # "Microsoft" of "… Azure"
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = _kind_fit(span, asked, fits)

@@ -169,7 +169,8 @@ _SCORE = re.compile(r"\b(final score|what was the score|by what score|what score
 _WHICH = re.compile(r"\b(which|what|this|these)\s+(?=[\w“\"'])", re.I)
 _WORDS = re.compile(r"[\w'’.&-]+")
 _BE = {"is", "was", "are", "were"}
-_OWNER = re.compile(r"^[A-Z][\w.&-]*['’]s?$")  # "Anthropic's", "the Lakers'"
+# "Anthropic's", "the Lakers'", "anthropic's" typed in lower case
+_OWNER = re.compile(r"^(?:[A-Z][\w.&-]*['’]s?|[a-z][\w.&-]*['’]s)$")
 _THE = {"the", "a", "an", "its", "his", "her", "their", "this"}
 # "which type of X": the kind is X's
 _TRANSPARENT = _word_set("type kind sort genre form breed variety class category name")

@@ -824,3 +824,34 @@ def test_a_name_typed_in_lower_case_that_no_article_mentions_is_refused(
     assert answer.abstained
     assert "“deepseek”" in answer.text
     assert not shipped.ask("what is chatgpt").abstained  # the article names it
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("who said it's a delicate dance", "Ben Wu"),
+        # the quotation goes on in the next sentence: its speaker is named in the one before
+        ("who said startups need the big players", "Ben Wu"),  # not "Anthropic"
+        ("who said these partnerships are the new power grids", "Neil Tanaka"),
+        ("who described the future as ai-first", "Sundar Pichai"),
+        ("who said we used to fight for users", None),  # "one tech executive", unnamed
+    ],
+)
+def test_who_said_a_quotation_is_the_one_quoted(
+    shipped: NewsRAG, question: str, speaker: str | None
+) -> None:
+    answer = shipped.ask(question)
+    assert answer.short_answer == speaker
+    assert not answer.abstained
+
+
+def test_the_owner_of_a_product_is_the_name_opening_its_name(shipped: NewsRAG) -> None:
+    # "long overshadowed by Amazon’s AWS and Microsoft Azure": Microsoft's, not Amazon's
+    assert shipped.ask("which company owns azure").short_answer == "Microsoft"
+    assert shipped.ask("who owns aws").short_answer == "Amazon"
+
+
+def test_a_company_s_named_thing_typed_in_lower_case_answers_with_its_name(
+    shipped: NewsRAG,
+) -> None:
+    assert shipped.ask("what is anthropic's flagship model").short_answer == "Claude"
