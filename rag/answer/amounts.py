@@ -5,8 +5,9 @@ of a score, and the label a number is part of ("Super Bowl 57")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from rag.answer.base import Span, singular
+from rag.answer.base import Span, singular, word_forms
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -151,6 +152,17 @@ def with_unit(sentence: str, span: Span, unit: str) -> Span:
     if re.match(rf"{named}\s+{re.escape(stem)}(?:y|ies|s)?\b", sentence[span.end :], re.I):
         return Span(span.text, span.start, span.end, span.kind, 2, span.detail)
     return span
+
+
+def going_on(question: str, weights: Iterable[str]) -> set[str]:
+    """What a question asks has gone on since when, as ``weights`` (the question's word
+    forms) writes it: "invest" of "how long has Google been investing in Anthropic", "talk"
+    of "… been in talks" (the words in lower case after "been")."""
+    after = re.search(r"\bbeen\s+(.+)", question)
+    if not after:
+        return set()
+    lower = " ".join(w for w in re.findall(r"[\w’'-]+", after.group(1)) if w.islower())
+    return set(weights) & word_forms(lower)
 
 
 def since_date(sentence: str, span: Span) -> Span:

@@ -56,6 +56,7 @@ _APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's f
     re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+_AND = re.compile(r",?\s+and\s+(?:the\s+)?")
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
 
@@ -85,6 +86,18 @@ def persons(text: str) -> list[str]:
     """The persons ``text`` names as such ("Sundar Pichai" of "Sundar Pichai, Google's CEO,
     said …"), in order."""
     return [span.text for span in find_spans(text, "person") if span.kind == "person"]
+
+
+def joined(sentence: str, spans: list[Span]) -> list[Span]:
+    """Two names the sentence joins with "and" ("the U.S. Federal Trade Commission and the
+    European Commission"), as one span: what a question asking for several asks for."""
+    names = sorted((s for s in spans if s.kind not in ("number", "money", "date")),
+                   key=lambda s: s.start)  # fmt: skip
+    return [
+        Span(sentence[a.start : b.end], a.start, b.end, a.kind, min(a.evidence, b.evidence))
+        for a, b in zip(names, names[1:], strict=False)
+        if _AND.fullmatch(sentence[a.end : b.start]) and a.kind == b.kind
+    ]
 
 
 def _places_inside(spans: list[Span]) -> list[Span]:

@@ -130,6 +130,10 @@ def lower_words(sentences: Iterable[str]) -> set[str]:
     return {w for text in sentences for w in _LOWER_WORD.findall(text)}
 
 
+_COMPANY = {"company", "companie", "firm", "rival", "competitor", "business", "businesse"}
+_OWNER_BEFORE = re.compile(r"\b([A-Z][\w&.-]*)['’]s\s+$")
+
+
 def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered: set[str]) -> bool:
     """Whether the sentence says the span is no answer: it denies the span did what is asked,
     numbers a name the question gives, is a headline's topic label or a common word opening
@@ -143,7 +147,16 @@ def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered
         or (opens and _common_word(span, lowered))
         # "the two biggest peaks": a group of the best, not a tally
         or (span.kind == "number" and bool(_TOP_GROUP.match(sentence, span.end)))
+        or (singular(asked.noun) in _COMPANY and _owned_by_given(sentence, span, wanted))
     )
+
+
+def _owned_by_given(sentence: str, span: Span, wanted: set[str]) -> bool:
+    """Whether a name the question gives owns the span ("Google’s Gemini", asked which
+    companies compete with Google): its product or unit, no other company (but "Griner's
+    Phoenix Mercury" may be the team asked for)."""
+    m = _OWNER_BEFORE.search(sentence, 0, span.start)
+    return bool(m) and bool(word_forms(m.group(1)) & wanted)
 
 
 def denied(after: str, wanted: set[str]) -> bool:

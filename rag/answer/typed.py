@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.answer.amounts import label_before, measured_unit, scores, since_date, with_unit
+from rag.answer.amounts import going_on, label_before, measured_unit, scores, since_date, with_unit
 from rag.answer.base import Span, initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.gazetteer import countries, is_first_name
@@ -39,7 +39,7 @@ from rag.answer.roles import (
     taking_over,
 )
 from rag.answer.sides import made_thing, maker, maker_named, side_points
-from rag.answer.spans import find_spans
+from rag.answer.spans import find_spans, joined
 from rag.answer.surroundings import (
     counts_less,
     lower_words,
@@ -79,6 +79,7 @@ _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _COUNTRY_NOUNS = {"country", "nation"}
+_ONE_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\b", re.I)  # "which of these musicians"
 _NOT_SINCE = 0.5  # a date asked "how long has it been" the sentence does not say it began
 _PEOPLES = 0.3  # what a country named by its people's adjective counts for
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
@@ -161,6 +162,7 @@ def typed_answer(
     succession = asks_successor(question)
     current_holder = asks_current(question)  # "who is the CEO?": not a former one
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
+    several = singular(asked.noun) != asked.noun and not _ONE_OF.search(question)
     votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -170,7 +172,7 @@ def typed_answer(
     if own and not any(coverage.forms[row] & own for row in range(len(sentences))):
         own = frozenset()  # said in other words ("Where does he work?": "a strategist at")
     # "how long have they been in talks?": a date only a sentence about the talks gives
-    acts = _acts(question, coverage) if asked.noun == "since" else frozenset()
+    acts = going_on(question, coverage.weights) if coverage and asked.noun == "since" else set()
     for row, (text, score) in enumerate(sentences):
         if own and not coverage.forms[row] & own:
             continue
@@ -199,6 +201,8 @@ def typed_answer(
             found = scores(text) + found
         peoples = _peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
         found = found + peoples
+        if several:  # "which agencies": "the U.S. Federal Trade Commission and the EC"
+            found = joined(text, found) + found
         for span in found:
             if span.detail == "side" and not asked.unit:
                 continue  # a side of "7-5, 6-2" is points or games, not a tally asked "how much"
@@ -370,17 +374,6 @@ def _without_given(span: Span, given: set[str]) -> Span:
     if kind == "name" and len(head.split()) >= 2 and is_first_name(head.split()[0]):
         kind, evidence = "person", 1  # "Lina Park" of "Lina Park of Nightjar"
     return Span(head, span.start, span.start + len(head), kind, evidence, span.detail)
-
-
-def _acts(question: str, coverage: Coverage | None) -> frozenset[str]:
-    """What a question asks has gone on since when, as the coverage weighs its words:
-    "invest" of "how long has Google been investing in Anthropic", "talk" of "… been in
-    talks" (the words in lower case after "been")."""
-    going_on = re.search(r"\bbeen\s+(.+)", question)
-    if coverage is None or not going_on:
-        return frozenset()
-    lower = " ".join(w for w in re.findall(r"[\w’'-]+", going_on.group(1)) if w.islower())
-    return frozenset(coverage.weights) & word_forms(lower)
 
 
 def surface(text: str, kind: str) -> str:

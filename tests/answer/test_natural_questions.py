@@ -855,3 +855,18 @@ def test_a_company_s_named_thing_typed_in_lower_case_answers_with_its_name(
     shipped: NewsRAG,
 ) -> None:
     assert shipped.ask("what is anthropic's flagship model").short_answer == "Claude"
+
+
+def test_a_question_asking_for_several_is_answered_by_the_names_joined(
+    shipped: NewsRAG,
+) -> None:
+    # "… close examination from the U.S. Federal Trade Commission and the European Commission"
+    answer = shipped.ask("which agencies will examine the deal")
+    assert answer.short_answer == "U.S. Federal Trade Commission and the European Commission"
+
+
+def test_a_product_of_a_company_the_question_names_is_no_other_company(
+    shipped: NewsRAG,
+) -> None:
+    # "Google’s Gemini models … surpassed competitors": Gemini is Google's, no rival of it
+    assert shipped.ask("which companies compete with google cloud").short_answer != "Gemini"
