@@ -86,7 +86,7 @@ for _kind, _words in {
 
 _WORTH = re.compile(r"^\W*what\s+(?:is|are|was|were|'s)\b.*\bworth\s*[?.!]*\s*$", re.I | re.S)
 _WON_WORK = re.compile(
-    r"^\W*who\s+(?:won|wins|will\s+win|took\s+home|is\s+up\s+for)\b.*\bbest\s+(?:picture|film|"
+    r"^\W*(?:who|what)\s+(?:won|wins|will\s+win|took\s+home|is\s+up\s+for)\b.*\bbest\s+(?:picture|film|"
     r"movie|album|song|record|series|show|documentary|drama|comedy|musical)\b",
     re.I,
 )

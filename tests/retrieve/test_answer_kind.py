@@ -21,6 +21,7 @@ from rag.retrieve.answer_kind import read_kind
         ("What drug is the study about?", "thing", "drug"),
         ("What is the deal worth?", "money", "worth"),
         ("Who won best picture at the Oscars?", "title", "title"),  # a film
+        ("what won best picture", "title", "title"),
         ("Who won best actress?", "person", "who"),
         ("Who founded Anthropic?", "person", "who"),
         ("Who is Google's CEO?", "person", "who"),
