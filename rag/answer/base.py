@@ -244,6 +244,7 @@ _SENSES = (
     "get gain receiv obtain",  # what a party gets out of a deal
     # whether a deal is done: what says it is, or that it is still being negotiated
     "done finish complet seal negoti talk pend status final",
+    "headquart base",  # where a company is: "San Francisco–based", "headquartered in"
     "exec execut",  # a word clipped as people type it: "the tech exec", an executive
     "govt govern",
     "admin administr",

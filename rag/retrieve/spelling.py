@@ -13,15 +13,21 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
 from typing import Protocol
 
 from rag.index.words import STOPWORDS, tokenize
+from rag.retrieve.answer_kind import lowercase_subject
+from rag.retrieve.conversation import names
 
 _LONG = 5  # shorter words are left alone: one edit reaches too many of them
 _WORD = re.compile(rf"(?<![\w'’-])[A-Za-z]{{{_LONG},}}(?![\w-])")
 _LETTERS = string.ascii_lowercase
 # a question word typed without its apostrophe ("whos the ceo"): read as written with it
 _APOSTROPHE_LEFT_OUT = re.compile(r"\b(who|what|where|when|why|how|that)(s)\b", re.I)
+_NEAR_NAME = 0.8  # how alike a misspelt name and the one written are (difflib's ratio)
+_QUESTION_WORDS = ("what", "who", "when", "where", "why", "how", "which", "whose")
+_OPENING_WORD = re.compile(r"^(\W*)([A-Za-z]{3,6})\b")
 # the mended word's best chunk must match the rest of the question about as well as any does
 _AGREE = 0.9
 
@@ -53,6 +59,7 @@ def mended(
     """
     fixes: list[tuple[str, str]] = []
     question = _APOSTROPHE_LEFT_OUT.sub(lambda m: f"{m.group(1)}'{m.group(2)}", question)
+    question = _OPENING_WORD.sub(lambda m: m[1] + _question_word(m[2], known), question, count=1)
     tokens = tokenize(question)
 
     def mend(match: re.Match[str]) -> str:
@@ -65,6 +72,30 @@ def mended(
 
     text = _WORD.sub(mend, question)
     return text, tuple(fixes)
+
+
+def _question_word(word: str, known: Callable[[str], bool]) -> str:
+    """The question word a question opens on, its letters swapped or one mistyped ("waht",
+    "hwo", "wehre"), read as written right; an unknown word one edit from no question word,
+    or from several, as typed."""
+    lower = word.lower()
+    if lower in _QUESTION_WORDS or known(lower):
+        return word
+    near = [q for q in _QUESTION_WORDS if _one_edit(lower, q)]
+    return (near[0].capitalize() if word[:1].isupper() else near[0]) if len(near) == 1 else word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether one letter changed, added, left out, or two neighbours swapped turn ``a``
+    into ``b``."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+        return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _better(
@@ -114,5 +145,32 @@ def spelling_notice(fixes: tuple[tuple[str, str], ...]) -> str:
     if not fixes:
         return ""
     pairs = " and ".join(f"“{word}” as “{better}”" for word, better in fixes)
-    words = "the word" if len(fixes) == 1 else "these words"
-    return f"Read {pairs}: no indexed article uses {words} as typed."
+    return (
+        f"Read {pairs}: no indexed article writes {'it' if len(fixes) == 1 else 'them'} as typed."
+    )
+
+
+def misspelt_names(question: str, texts: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The names the question asks about that no text writes, each paired with the name of
+    as many words the texts write nearly alike ("sara crane" and "Sarah Krane"): a name
+    misspelt, or typed as heard. Only a name of two or more words is matched, and only when
+    one written name is that close."""
+    asked = [n for n in names(question) if " " in n]
+    if not asked and (subject := lowercase_subject(question.lower())):
+        asked = [subject] if " " in subject else []
+    written = " ".join(texts)
+    found = {n for t in texts for n in names(t) if " " in n}
+    out = []
+    for name in asked:
+        if re.search(rf"\b{re.escape(name)}\b", written, re.I):
+            continue
+        size = len(name.split())
+        near = [
+            n
+            for n in found
+            if len(n.split()) == size
+            and SequenceMatcher(None, name.lower(), n.lower()).ratio() >= _NEAR_NAME
+        ]
+        if len(near) == 1:
+            out.append((name, near[0]))
+    return tuple(out)

@@ -870,3 +870,30 @@ def test_a_product_of_a_company_the_question_names_is_no_other_company(
 ) -> None:
     # "Google’s Gemini models … surpassed competitors": Gemini is Google's, no rival of it
     assert shipped.ask("which companies compete with google cloud").short_answer != "Gemini"
+
+
+def test_yes_opens_with_the_sentence_stating_it(shipped: NewsRAG) -> None:
+    answer = shipped.ask("is google investing in anthropic")
+    assert answer.short_answer == "Yes"
+    assert "Amazon" not in answer.sentences[0].text  # it had opened on Amazon's investment
+
+
+def test_headquartered_is_where_a_company_is_based(shipped: NewsRAG) -> None:
+    answer = shipped.ask("where is anthropic headquartered")  # "the San Francisco–based …"
+    assert answer.short_answer == "San Francisco"
+    assert not answer.notice
+
+
+@pytest.mark.parametrize("question", ["waht is claude", "Whta is Claude?"])
+def test_a_mistyped_question_word_is_read_as_meant(shipped: NewsRAG, question: str) -> None:
+    answer = shipped.ask(question)
+    assert answer.sentences[0].text.startswith("Its flagship model, Claude,")
+    assert not answer.notice  # it had said no article uses "waht"
+
+
+def test_a_misspelt_name_is_read_as_the_name_written_nearly_alike(shipped: NewsRAG) -> None:
+    answer = shipped.ask("who is sara crane")  # "Sarah Krane, a senior analyst at Gartner"
+    assert not answer.abstained
+    assert "Sarah Krane" in answer.sentences[0].text
+    assert "“sara crane” as “Sarah Krane”" in answer.notice
+    assert shipped.ask("who is sam altman").abstained  # no name written nearly alike

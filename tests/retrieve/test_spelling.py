@@ -7,7 +7,7 @@ from rag.answer.gazetteer import known_word
 from rag.index.postings import Postings
 from rag.index.words import tokenize
 from rag.retrieve.spelling import mended as _mended
-from rag.retrieve.spelling import spelling_notice
+from rag.retrieve.spelling import misspelt_names, spelling_notice
 
 CHUNKS = Postings.index(
     [
@@ -60,3 +60,16 @@ def test_a_question_word_typed_without_its_apostrophe_is_read_with_it() -> None:
     assert mended("whos the ceo of google") == ("who's the ceo of google", ())
     assert mended("Whats Anthropic?") == ("What's Anthropic?", ())
     assert mended("what is this") == ("what is this", ())
+
+
+def test_a_mistyped_question_word_is_read_as_meant() -> None:
+    assert mended("waht is Anthropic?")[0] == "what is Anthropic?"
+    assert mended("Wehre is Syracuse?")[0] == "Where is Syracuse?"
+    assert mended("hwo founded Anthropic?")[0] == "hwo founded Anthropic?"  # who, or how
+
+
+def test_a_name_of_two_words_misspelt_is_matched_to_one_written_alike() -> None:
+    texts = ["“Compute power is the new oil,” says Sarah Krane, a senior analyst at Gartner."]
+    assert misspelt_names("who is sara crane", texts) == (("sara crane", "Sarah Krane"),)
+    assert misspelt_names("who is Sarah Krane?", texts) == ()  # written as typed
+    assert misspelt_names("who is Sam Altman?", texts) == ()  # nothing like it written
