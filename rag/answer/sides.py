@@ -9,7 +9,8 @@ import re
 
 from rag.answer.base import Span, singular, word_forms
 from rag.answer.surroundings import BEATING
-from rag.retrieve.answer_kind import Asked
+from rag.retrieve.answer_kind import Asked, lowercase_subject, read_kind
+from rag.retrieve.conversation import carried_context, names
 
 # "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
 MAKING_VERB = (
@@ -22,17 +23,23 @@ _NOT_MADE = set(
 )
 # "made use of", "make sure", "made history": no thing made
 _IDIOM = {"use", "sure", "sense", "history", "headlines", "progress", "up", "it", "way", "clear"}
+_POINTERS = {"it", "them", "they", "these", "those", "this", "that"}
 _CLAUSE = {"that", "which", "who", "for", "in", "on", "at", "by", "used", "to", "and", "with"}
 
 
 def made_thing(question: str) -> str:
     """What a question asks the maker of, singular ("chip" of "Who makes the TPU chips
     Anthropic would use?"), or ""."""
-    m = _MAKING.search(question)
+    asked, context = carried_context(question)
+    m = _MAKING.search(asked)
     if not m:
         return ""
     head = name = ""
     words = re.findall(r"[\w’'-]+", m.group(1))
+    if words and words[0].lower() in _POINTERS and context:  # "who makes them (what chips
+        named = names(context)  # does anthropic use)": the chips; "(Claude)": Claude
+        noun = read_kind(context).noun or (named[0] if named else lowercase_subject(context))
+        return singular(noun.lower()) if noun else ""
     if words and words[0].lower() in _IDIOM:
         return ""  # "making use of", "made history"
     for word in words:

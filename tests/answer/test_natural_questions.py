@@ -897,3 +897,17 @@ def test_a_misspelt_name_is_read_as_the_name_written_nearly_alike(shipped: NewsR
     assert "Sarah Krane" in answer.sentences[0].text
     assert "“sara crane” as “Sarah Krane”" in answer.notice
     assert shipped.ask("who is sam altman").abstained  # no name written nearly alike
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up", "maker"),
+    [
+        ("what chips does anthropic use", "who makes them", "Google"),  # it had been refused
+        ("what is chatgpt", "who made it", "OpenAI"),  # it had answered "Claude"
+    ],
+)
+def test_who_makes_it_in_a_follow_up_asks_for_the_maker_of_what_was_asked_about(
+    shipped: NewsRAG, question: str, follow_up: str, maker: str
+) -> None:
+    _, answer = _follow_up(shipped, question, follow_up)
+    assert answer.short_answer == maker
