@@ -150,27 +150,47 @@ def spelling_notice(fixes: tuple[tuple[str, str], ...]) -> str:
     )
 
 
-def misspelt_names(question: str, texts: Sequence[str]) -> tuple[tuple[str, str], ...]:
+def misspelt_names(
+    question: str, texts: Sequence[str], *, outlets: Sequence[str] = ()
+) -> tuple[tuple[str, str], ...]:
     """The names the question asks about that no text writes, each paired with the name of
     as many words the texts write nearly alike ("sara crane" and "Sarah Krane"): a name
-    misspelt, or typed as heard. Only a name of two or more words is matched, and only when
-    one written name is that close."""
-    asked = [n for n in names(question) if " " in n]
+    misspelt, or typed as heard. Only a name of two or more words is matched, each of its
+    words a letter or so from the written one's ("BBC News" is not "BBC Newsbeat"), and only
+    when one written name is that close; an outlet's name is never read as another."""
+    skip = {o.lower() for o in outlets}
+    asked = [n for n in names(question) if " " in n and "’" not in n and "'" not in n]
     if not asked and (subject := lowercase_subject(question.lower())):
         asked = [subject] if " " in subject else []
     written = " ".join(texts)
-    found = {n for t in texts for n in names(t) if " " in n}
+    unwritten = [
+        n
+        for n in asked
+        if n.lower() not in skip and not re.search(rf"\b{re.escape(n)}\b", written, re.I)
+    ]
+    found = {n for t in texts for n in names(t) if " " in n} if unwritten else set()
     out = []
-    for name in asked:
-        if re.search(rf"\b{re.escape(name)}\b", written, re.I):
-            continue
-        size = len(name.split())
-        near = [
-            n
-            for n in found
-            if len(n.split()) == size
-            and SequenceMatcher(None, name.lower(), n.lower()).ratio() >= _NEAR_NAME
-        ]
+    for name in unwritten:
+        near = [n for n in found if _alike(name.lower().split(), n.lower().split())]
         if len(near) == 1:
             out.append((name, near[0]))
     return tuple(out)
+
+
+def _alike(asked: list[str], written: list[str]) -> bool:
+    """Whether two names of as many words are written nearly alike, word by word."""
+    return (
+        len(asked) == len(written)
+        and SequenceMatcher(None, " ".join(asked), " ".join(written)).ratio() >= _NEAR_NAME
+        and all(_distance(a, w) <= max(1, len(w) // 4) for a, w in zip(asked, written, strict=True))
+    )
+
+
+def _distance(a: str, b: str) -> int:
+    """The letters to add, drop or change to turn ``a`` into ``b`` (Levenshtein)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]

@@ -73,3 +73,13 @@ def test_a_name_of_two_words_misspelt_is_matched_to_one_written_alike() -> None:
     assert misspelt_names("who is sara crane", texts) == (("sara crane", "Sarah Krane"),)
     assert misspelt_names("who is Sarah Krane?", texts) == ()  # written as typed
     assert misspelt_names("who is Sam Altman?", texts) == ()  # nothing like it written
+
+
+def test_a_name_is_not_read_as_a_longer_one_or_an_outlet_as_another() -> None:
+    texts = ["BBC Newsbeat said so.", "As Christmas nears, Google Gemini launched."]
+    assert misspelt_names("What did BBC News report?", texts) == ()  # "News" is no typo
+    assert misspelt_names("Is Google Gemmini good?", texts) == (
+        ("Google Gemmini", "Google Gemini"),
+    )
+    assert misspelt_names("Is Google Gemmini good?", texts, outlets=["Google Gemmini"]) == ()
+    assert misspelt_names("What about the NBA's Christmas games?", texts) == ()
