@@ -108,12 +108,15 @@ class FeedWatcher:
                     continue
                 if result.items and result.entries is not None:
                     # before storing: the entries being read are recorded as unknown, so a
-                    # crash mid-way makes the next poll read them again whatever they say then
+                    # crash mid-way makes the next poll read them again whatever they say then;
+                    # and the feed's validators are dropped, or that poll would get "304 not
+                    # modified" for a feed whose earlier version a finished poll had stored
                     known = _known(state, indexed)
                     state.entries = {
                         key: fingerprint if known(key, fingerprint) else ""
                         for key, fingerprint in result.entries.items()
                     }
+                    state.etag = state.last_modified = ""
                     states.save()
                 self._store(state, result, now, totals, errors)
                 states.save()  # only once its articles are stored: a crash redoes this feed

@@ -163,3 +163,33 @@ def test_cli_watch_once_and_feeds(tmp_path: Path, site: LoopbackSite, model_load
     bad = runner.invoke(main, ["watch", "--once", "--feeds", str(tmp_path / "missing.yaml")],
                         env=env)  # fmt: skip
     assert bad.exit_code == 1 and "cannot read the feed list" in bad.output
+
+
+def test_a_poll_stopped_while_storing_makes_the_next_read_the_feed_again(
+    app: NewsRAG, site: LoopbackSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [("Lab A ships model one", f"{site.base}/a/1", "a-1", f"Model one. {LONG}")]
+    feed = serve_feed(site, "/a.xml", rss("Lab A News", items), '"a-v1"')
+    feeds = [WatchedFeed("A", feed)]
+    assert app.watcher.poll(feeds, now=NOW).added == 1
+
+    # the feed changes and the poll storing it stops part-way (the process was killed)
+    edited = [("Lab A ships model one", f"{site.base}/a/1", "a-1", f"Model one, revised. {LONG}")]
+    serve_feed(site, "/a.xml", rss("Lab A News", edited), '"a-v2"')
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(app, "ingest_items", killed)
+        with pytest.raises(KeyboardInterrupt):
+            app.watcher.poll(feeds, now=NOW + timedelta(minutes=15))
+
+    # the feed is back at the version the finished poll stored: its ETag must not make the
+    # next poll skip the entry that was being read
+    serve_feed(site, "/a.xml", rss("Lab A News", items), '"a-v1"')
+    site.hits.clear()
+    site.conditional.clear()
+    again = app.watcher.poll(feeds, now=NOW + timedelta(minutes=30))
+    assert "/a.xml" not in site.conditional  # a plain GET, not "304 not modified"
+    assert again.entries_read == 1 and again.unchanged == 0
