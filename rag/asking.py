@@ -162,8 +162,8 @@ class Asker:
         plan = planned(searched)
         hits = self._retriever().search(searched, top_k=top_k, filters=filters, plan=plan)
         # "who is sara crane": a name no article writes, read as the one written nearly alike
-        texts = [h.text for h in hits]
-        if renamed := misspelt_names(searched, texts, outlets=known_sources(lexical)):
+        texts, outlets = [h.text for h in hits], known_sources(lexical)
+        if renamed := misspelt_names(searched, texts, outlets=outlets):
             for asked, written in renamed:
                 searched = re.sub(rf"\b{re.escape(asked)}\b", written, searched, flags=re.I)
             spelled = spelling_notice(tuple(f for f in fixes if f[0] in question) + renamed)
@@ -176,7 +176,7 @@ class Asker:
             intent=intent,
             scope=describe(filters, lexical),
             search=search,
-            outlets=known_sources(lexical),
+            outlets=outlets,
             history=tuple(turns),
             searched=searched,
             as_of=moment,

@@ -44,13 +44,19 @@ _PREFIX = 5  # "investor" meets "invested": one form begins the other, at least 
 def claim_answer(question: str, sentences: Sequence[str]) -> str | None:
     """ "True" or "Yes" when one of ``sentences`` states the claim ``question`` asks about,
     else None."""
-    quiz = bool(_TRUE_OR_FALSE.search(question))
+    if stating(question, sentences) is None:
+        return None
+    return "True" if _TRUE_OR_FALSE.search(question) else "Yes"
+
+
+def stating(question: str, sentences: Sequence[str]) -> int | None:
+    """The index of the first of ``sentences`` stating the claim ``question`` asks about."""
     claim = _AUXILIARY.sub("", _TRUE_OR_FALSE.sub(" ", question))
     wanted = _forms(claim)
     if len(wanted) < 2:
         return None
     negated = bool(_NEGATION.search(claim))
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         held = _forms(sentence)
         share = sum(1 for w in wanted if _meets(w, held)) / len(wanted)
         if (
@@ -58,7 +64,7 @@ def claim_answer(question: str, sentences: Sequence[str]) -> str | None:
             and bool(_NEGATION.search(sentence)) == negated
             and _names_in_order(claim, sentence)
         ):
-            return "True" if quiz else "Yes"
+            return i
     return None
 
 

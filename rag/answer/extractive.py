@@ -19,7 +19,7 @@ from rag.answer.base import (
     word_forms,
 )
 from rag.answer.candidates import Candidate, best_pool, candidates_of
-from rag.answer.claims import claim_answer
+from rag.answer.claims import stating
 from rag.answer.coverage import compared, held, in_passage, question_coverage, unreported
 from rag.answer.gazetteer import is_first_name
 from rag.answer.headlines import first_quoted, headlines
@@ -181,9 +181,8 @@ class ExtractiveAnswerer:
             short = said_by(candidates, pool, coverage, _COVERED)
         lead = first_quoted(short, candidates, score, pool, heads)
         if short in ("Yes", "True"):  # the sentence stating the claim, quoted first
-            lead = next(
-                (i for i in pool if claim_answer(request.standalone, [candidates[i].text])), lead
-            )
+            at = stating(request.standalone, [candidates[i].text for i in pool])
+            lead = pool[at] if at is not None else lead
         # the sentences quoted are read in their passage: one that answers without repeating
         # the question's words its neighbours hold is quoted too. (The short answer is read
         # from what each sentence says itself: a name beside the question's words is not the
