@@ -229,7 +229,7 @@ def abstain(
 # news verbs that report the same act in other words, as the index stems them ("has poured
 # billions into" answers "how much has it invested")
 _SENSES = (
-    "invest pour fund stake financ backer",
+    "invest pour fund stake financ backer back",
     "buy bought acquir acquisit purchas takeov",
     "die death dead kill",
     "sue su lawsuit",

@@ -911,3 +911,9 @@ def test_who_makes_it_in_a_follow_up_asks_for_the_maker_of_what_was_asked_about(
 ) -> None:
     _, answer = _follow_up(shipped, question, follow_up)
     assert answer.short_answer == maker
+
+
+def test_who_backs_a_company_is_who_invested_in_it(shipped: NewsRAG) -> None:
+    answer = shipped.ask("who backs anthropic")  # "any single backer", "invested"
+    assert not answer.notice  # it had said no article uses "backs"
+    assert answer.short_answer in ("Google", "Amazon")
