@@ -64,6 +64,7 @@ _MAKER = re.compile(
     rf"{MAKING_VERB}\b",
     re.I,
 )
+_USED_FOR = re.compile(r"\bused\s+for\b", re.I)
 _NO_WORD = "\x00"  # a token no index holds: its rarity is that of an unseen word
 _UNSEEN_SHARE = 0.5  # a word no article uses weighs this share of the rarest one they use
 _UNREPORTED = 0.6  # words no article uses holding this share of a question: no short answer
@@ -92,6 +93,7 @@ def _asking(question: str) -> str:
     is the deal?"): no sentence answers by repeating it ("the big players"); "the state of
     the deal" asks its status (not "the state of Texas")."""
     question = _CONDITION.sub(lambda m: m.group(0) if is_place(m.group(1)) else "status", question)
+    question = _USED_FOR.sub("for", question)  # "what is Claude used for": its purpose
     return _HOW_MEASURE.sub("how", question)
 
 

@@ -917,3 +917,8 @@ def test_who_backs_a_company_is_who_invested_in_it(shipped: NewsRAG) -> None:
     answer = shipped.ask("who backs anthropic")  # "any single backer", "invested"
     assert not answer.notice  # it had said no article uses "backs"
     assert answer.short_answer in ("Google", "Amazon")
+
+
+def test_what_a_thing_is_used_for_is_not_a_sentence_saying_used(shipped: NewsRAG) -> None:
+    answer = shipped.ask("what is claude used for")  # it had opened "We used to fight …"
+    assert answer.sentences[0].text.startswith("Its flagship model, Claude,")
