@@ -155,9 +155,12 @@ def ask_quiz(app: NewsRAG, question: QuizQuestion, *, answerer: str | None = Non
     started = time.perf_counter()
     answer = app.ask(question.query, as_of=question.date, answerer=answerer)
     ms = (time.perf_counter() - started) * 1000
-    shown = " ".join(s.text for s in answer.sentences) if answer.sentences else answer.text
+    short = None if answer.abstained else answer.short_answer
+    # what a reader sees: the short answer above the quoted sentences (or the answer's text)
+    quoted = " ".join(s.text for s in answer.sentences) if answer.sentences else answer.text
+    shown = f"{short}\n{quoted}" if short else quoted
     return QuizAnswer(
-        short=None if answer.abstained else answer.short_answer,
+        short=short,
         text=shown,
         abstained=answer.abstained,
         kind=answer.answer_kind or "other",

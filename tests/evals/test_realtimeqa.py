@@ -104,6 +104,8 @@ def test_questions_are_asked_as_of_their_date(
     assert by_id["q1"].filters.get("as_of") == "2025-06-05"
     assert "Priya Raman" in by_id["q2"].text  # a month later it does
     assert by_id["q2"].short == "Priya Raman"
+    # what counts as shown is what a reader sees: the short answer above the quoted sentences
+    assert by_id["q2"].text.startswith("Priya Raman\n")
     assert by_id["q3"].short == "Harbor Capital" and by_id["q3"].kind == "organisation"
 
 

@@ -32,7 +32,7 @@ from rag.index.store import ChunkStore
 from tests.conftest import make_settings
 
 pytestmark = [pytest.mark.slow]
-KILLS = int(os.environ.get("NEWSRAG_CRASH_KILLS", "20"))
+KILLS = int(os.environ.get("NEWSRAG_CRASH_KILLS", "10"))
 ARTICLES = 100
 OUTLETS = ["TechPulse", "AI Wire", "Data Daily", "The Silicon Ledger"]
 # One process imports the heavy libraries once, then forks a fresh ingest process per run (it

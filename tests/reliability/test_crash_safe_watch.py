@@ -24,7 +24,7 @@ from tests.reliability.test_crash_safe_ingest import Zygote as CrashZygote
 from tests.reliability.test_crash_safe_ingest import _problems, _state
 
 pytestmark = [pytest.mark.slow, pytest.mark.loopback]
-KILLS = int(os.environ.get("NEWSRAG_CRASH_KILLS", "8"))
+KILLS = int(os.environ.get("NEWSRAG_CRASH_KILLS", "5"))
 ENTRIES = 30
 ZYGOTE = """
 import json, os, sys
