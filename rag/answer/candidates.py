@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +17,83 @@ _CLOSERS = (".", "!", '"', "”", "’", "'", ")", "…")
 _ASIDE_END = re.compile(r"[?!][)”\"’']+$")  # "(pup-ular?)", "“why?”": an aside, then more
 _QUOTE_SENTENCES = 3  # a quotation spanning up to this many sentences is quoted whole
 _HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
+_ITS = re.compile(r"(?:Its|Their)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+|\n+")  # a heading is a line of its own
+_SUBJECT = re.compile(r"[“\"]?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})(?=[,’'\s])")
+_NOT_NAMES = set(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "Their",
+        "They",
+        "He",
+        "She",
+        "We",
+        "I",
+        "As",
+        "For",
+        "Yet",
+        "Still",
+        "Though",
+        "While",
+        "After",
+        "Before",
+        "When",
+        "If",
+        "So",
+        "Now",
+        "Then",
+        "There",
+        "Here",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "Every",
+        "Each",
+        "One",
+        "His",
+        "Her",
+        "Our",
+        "Your",
+        "My",
+        "With",
+        "By",
+        "From",
+        "To",
+        "Of",
+        "Under",
+        "Over",
+        "Behind",
+        "Meanwhile",
+        "However",
+        "Also",
+        "Even",
+        "Last",
+        "Next",
+        "Since",
+        "Until",
+        "Despite",
+        "Although",
+        "Because",
+        "Such",
+        "Other",
+        "Another",
+        "Both",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +201,29 @@ def _joined_vector(parts: list[tuple[int, int, np.ndarray | None]]) -> np.ndarra
         return None
     mean = np.sum(vectors, axis=0)
     return mean / (np.linalg.norm(mean) or 1.0)
+
+
+def with_referent(c: Candidate, hits: Sequence[Hit] = ()) -> str:
+    """The sentence with an opening "Its" or "Their" written as whose it is, when the sentence
+    before it in the article (in its chunk or another of ``hits``) opens on a name: after
+    "Anthropic, the … firm founded by …", "Its flagship model, Claude, …" reads "Anthropic’s
+    flagship model, Claude, …"."""
+    pointer = _ITS.match(c.text)
+    if pointer is None:
+        return c.text
+    holding = (
+        h
+        for h in (c.hit, *hits)
+        if h.article_id == c.hit.article_id and h.version == c.hit.version
+        if h.start < c.start <= h.end + 2
+    )
+    home = next(holding, None)
+    before = home.text[: c.start - home.start].rstrip() if home else ""
+    previous = _SENTENCE_END.split(before)[-1] if before else ""
+    subject = _SUBJECT.match(previous)
+    if subject is None or subject.group(1).split()[0] in _NOT_NAMES:
+        return c.text
+    return f"{subject.group(1)}’s {c.text[pointer.end() :]}"
 
 
 def best_pool(candidates: list[Candidate], score: np.ndarray, size: int) -> list[int]:

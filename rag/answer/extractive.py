@@ -18,7 +18,7 @@ from rag.answer.base import (
     missing_names,
     word_forms,
 )
-from rag.answer.candidates import Candidate, best_pool, candidates_of
+from rag.answer.candidates import Candidate, best_pool, candidates_of, with_referent
 from rag.answer.claims import stating
 from rag.answer.coverage import compared, held, in_passage, question_coverage, unreported
 from rag.answer.gazetteer import is_first_name
@@ -149,7 +149,7 @@ class ExtractiveAnswerer:
         # the headlines of the articles quoted state their news in a line: they are read for
         # the short answer too, and the article whose headline gives it is quoted first
         heads = headlines(candidates, score, best_pool(candidates, score, _HEADLINE_POOL))
-        rows = [(candidates[i].text, float(score[i])) for i in pool]
+        rows = [(with_referent(candidates[i], hits), float(score[i])) for i in pool]  # whose "Its"
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
         words += [held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]

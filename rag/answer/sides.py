@@ -60,7 +60,12 @@ def maker(sentence: str, span: Span, thing: str) -> float:
     if not thing:
         return 1.0
     after = sentence[span.end :]
-    owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}{re.escape(thing)}"
+    # "Google's proprietary AI chips", "Anthropic’s flagship model, Claude"
+    owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}(?:[\w-]+,\s+)?{re.escape(thing)}"
+    # "TPUs (Tensor Processing Units) — Google’s proprietary AI chips": whose it is described as
+    described_as = rf"{re.escape(thing)}(?:e?s)?\b\s*(?:\([^()]{{1,60}}\)\s*)?[—–,]\s*"
+    if re.search(rf"{described_as}{re.escape(span.text)}['’]s?\s", sentence, re.I):
+        return 2.0
     if re.search(rf"\b{re.escape(span.text)}(?:{owned}|\s+{re.escape(thing)})", sentence, re.I):
         return 2.0  # (wherever the sentence names it: "with Google, … Google's chips"), or
         # its name opens the thing's ("Microsoft Azure")
@@ -97,8 +102,13 @@ def names_thing(sentence: str, thing: str) -> bool:
 
 def owns_thing(sentence: str, thing: str) -> bool:
     """Whether the sentence gives the thing an owner ("OpenAI’s ChatGPT"): who makes it."""
-    owned = rf"['’]s?\s+(?i:(?:[\w-]+\s+){{0,3}}{re.escape(thing)})"
-    return bool(re.search(rf"\b[A-Z][\w&.-]*{owned}", sentence))
+    owned = rf"['’]s?\s+(?i:(?:[\w-]+\s+){{0,3}}(?:[\w-]+,\s+)?{re.escape(thing)})"
+    # or described as someone's: "TPUs (Tensor Processing Units) — Google’s … chips"
+    described = rf"(?i:{re.escape(thing)}(?:e?s)?)\b\s*(?:\([^()]{{1,60}}\)\s*)?[—–,]\s*"
+    return bool(
+        re.search(rf"\b[A-Z][\w&.-]*{owned}", sentence)
+        or re.search(rf"{described}[A-Z][\w&.-]*['’]s?\s", sentence)
+    )
 
 
 def _makes(sentence: str, thing: str) -> bool:

@@ -147,8 +147,15 @@ def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered
         or (opens and _common_word(span, lowered))
         # "the two biggest peaks": a group of the best, not a tally
         or (span.kind == "number" and bool(_TOP_GROUP.match(sentence, span.end)))
-        or (singular(asked.noun) in _COMPANY and _owned_by_given(sentence, span, wanted))
+        or (_asks_for_another(asked, wanted) and _owned_by_given(sentence, span, wanted))
     )
+
+
+def _asks_for_another(asked: Asked, wanted: set[str]) -> bool:
+    """Whether the question asks for a company, or for a rival of one it names ("which
+    companies …", "who competes with Google?"): not a thing the one named owns."""
+    rivalry = any(w.startswith(("compet", "rival")) for w in wanted)
+    return singular(asked.noun) in _COMPANY or rivalry
 
 
 def _owned_by_given(sentence: str, span: Span, wanted: set[str]) -> bool:

@@ -79,9 +79,34 @@ _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _COUNTRY_NOUNS = {"country", "nation"}
+_POSSESSED = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})", re.I)
+_OWNED = re.compile(r"\b([A-Z][\w&.-]*)['’]s\s+([\w-]+(?:\s+[\w-]+){0,2})")
+_NOT_THING = set(
+    [
+        "is",
+        "was",
+        "are",
+        "were",
+        "called",
+        "named",
+        "for",
+        "in",
+        "of",
+        "on",
+        "and",
+        "to",
+        "with",
+        "by",
+        "the",
+        "a",
+        "an",
+    ]
+)
+_PRONOUNS = {"everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody"}
+_WHO_ARE = re.compile(r"\s*who\s+are\b", re.I)  # "who are Anthropic's investors?"
 _ONE_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\b", re.I)  # "which of these musicians"
 _NOT_SINCE = 0.5  # a date asked "how long has it been" the sentence does not say it began
-_PEOPLES = 0.3  # what a country named by its people's adjective counts for
+_PEOPLES = 0.36  # what a country named by its people's adjective counts for
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
 _STOP = set(
     """what which who whom whose when where why how is was are were be been the a an of in on
@@ -162,7 +187,7 @@ def typed_answer(
     succession = asks_successor(question)
     current_holder = asks_current(question)  # "who is the CEO?": not a former one
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
-    several = singular(asked.noun) != asked.noun and not _ONE_OF.search(question)
+    several = asks_several(question, asked)
     votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -173,9 +198,15 @@ def typed_answer(
         own = frozenset()  # said in other words ("Where does he work?": "a strategist at")
     # "how long have they been in talks?": a date only a sentence about the talks gives
     acts = going_on(question, coverage.weights) if coverage and asked.noun == "since" else set()
+    # "what is Google's flagship model": not one a sentence writes as another's (for names
+    # asked, a role's owner is read by ``other_owner``, and "Anthropic’s competitor" is
+    # Google's too)
+    theirs = possessed(question) if asked.kind not in _NAMED else None
     for row, (text, score) in enumerate(sentences):
         if own and not coverage.forms[row] & own:
             continue
+        if theirs and anothers(text, *theirs):
+            continue  # "Anthropic’s flagship model, Claude" names no model of Google's
         if acts and not acts <= coverage.forms[row]:
             continue
         share = coverage.of([row]) if coverage is not None else 1.0
@@ -202,7 +233,7 @@ def typed_answer(
         peoples = _peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
         found = found + peoples
         if several:  # "which agencies": "the U.S. Federal Trade Commission and the EC"
-            found = joined(text, found) + found
+            found = [j for j in joined(text, found) if not _names_given(j, given)] + found
         for span in found:
             if span.detail == "side" and not asked.unit:
                 continue  # a side of "7-5, 6-2" is points or games, not a tally asked "how much"
@@ -225,6 +256,7 @@ def typed_answer(
             words = word_forms(span.text)
             if (
                 not key
+                or key in _PRONOUNS  # "Everyone’s both a client and a competitor"
                 or fit <= 0
                 or words - _ROMAN <= given  # "Charles III" when the question names Charles
                 or key in seen
@@ -269,7 +301,52 @@ def typed_answer(
         likes = likeness(asked.phrase, [votes[k].text for k in names])
         for key, like in zip(names, likes, strict=True):
             votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor
-    return decide(merged(votes))
+    # names of several agents or places, each read in its own sentence ("Google and Amazon");
+    # not things, which a sentence lists beside others of no kind asked
+    return decide(merged(votes), several=several and asked.kind in _NAMED)
+
+
+def possessed(question: str) -> tuple[frozenset[str], str] | None:
+    """Whose thing the question asks about and the thing's noun ("google's flagship model":
+    Google's forms, "model"), or None."""
+    m = _POSSESSED.search(question)
+    if m is None:
+        return None
+    words = []
+    for word in m.group(2).lower().split():
+        if word in _NOT_THING:
+            break
+        words.append(word)
+    return (frozenset(word_forms(m.group(1))), singular(words[-1])) if words else None
+
+
+def anothers(sentence: str, owner: frozenset[str], noun: str) -> bool:
+    """Whether the sentence writes the noun as another's ("Anthropic’s flagship model" when
+    Google's is asked)."""
+    return any(
+        noun in {singular(w) for w in m.group(2).lower().split()}
+        and not word_forms(m.group(1)) & owner
+        for m in _OWNED.finditer(sentence)
+    )
+
+
+def _names_given(span: Span, given: set[str]) -> bool:
+    """Whether one of the names a span joins with "and" is the question's own ("Google and
+    Anthropic" asked who Google's rivals are)."""
+    return any(word_forms(part) <= given for part in re.split(r"\s+and\s+", span.text))
+
+
+def asks_several(question: str, asked: Asked) -> bool:
+    """Whether the question asks for more than one: "which agencies will examine the deal?",
+    "who are Anthropic's investors?"; not "which of these", nor "which sports governing
+    body has banned …" (a plural word naming the kind of a singular noun)."""
+    if _ONE_OF.search(question):
+        return False
+    if _WHO_ARE.match(question):
+        return True
+    noun = re.escape(asked.noun)
+    one = re.search(rf"\b{noun}\b(?:\s+[\w-]+){{0,2}}?\s+(?:is|has|was|does)\b", question, re.I)
+    return singular(asked.noun) != asked.noun and one is None
 
 
 def _other_year(sentence: str, years: set[str]) -> float:

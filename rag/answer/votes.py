@@ -16,6 +16,7 @@ _MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the questi
 _AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
 _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+_ALSO, _SEVERAL = 0.5, 3  # for several: another's share of the leader's votes; how many
 
 
 @dataclass
@@ -32,9 +33,11 @@ class Votes:
     kind: str = ""  # the kind of span it was first read as
 
 
-def decide(votes: list[Votes]) -> str | None:
+def decide(votes: list[Votes], *, several: bool = False) -> str | None:
     """The leader, when its votes are enough and clearly ahead (or agreed on by two
-    sentences)."""
+    sentences). ``several``: the question asks for more than one ("who are Anthropic's
+    investors?"), and the others that pass the same tests from sentences of their own are
+    named with it ("Google and Amazon")."""
     if not votes:
         return None
     ranked = sorted(votes, key=lambda v: -v.total)
@@ -56,8 +59,27 @@ def decide(votes: list[Votes]) -> str | None:
         # of its sentences agree on a clear leader (a story building for weeks: "ban TikTok")
         return None
     if best.total >= _LEAD * runner or (best.sentences >= 2 and best.total > runner):
-        return best.text
+        return _with_others(best, ranked[1:], fit, floor) if several else best.text
     return None
+
+
+def _with_others(best: Votes, others: list[Votes], fit: float, floor: float) -> str:
+    """The leader and the others near it, each read in a sentence naming none chosen before
+    it (not "AWS" beside "Amazon, which invested through its AWS platform")."""
+    chosen = [best]
+    for vote in others:
+        if (
+            len(chosen) < _SEVERAL
+            and " and " not in vote.text + best.text  # a sentence's own list is whole
+            and vote.total >= _ALSO * best.total
+            and vote.best_fit >= fit
+            and vote.coverage >= floor
+            and vote.current
+            and vote.rows - set().union(*(c.rows for c in chosen))
+        ):
+            chosen.append(vote)
+    names = [v.text for v in chosen]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def merged(votes: dict[str, Votes]) -> list[Votes]:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from rag import NewsRAG
+from rag.answer.typed import asks_several
+from rag.retrieve.answer_kind import read_kind
 from rag.types import Answer
 from tests.conftest import make_settings
 
@@ -865,6 +867,26 @@ def test_a_question_asking_for_several_is_answered_by_the_names_joined(
     assert answer.short_answer == "U.S. Federal Trade Commission and the European Commission"
 
 
+@pytest.mark.parametrize(
+    "question", ["who are anthropic's investors", "which companies have invested in anthropic"]
+)
+def test_several_asked_for_are_named_from_the_sentences_each_is_in(
+    shipped: NewsRAG, question: str
+) -> None:
+    # "Google, meanwhile, is both Anthropic’s investor …" and "Amazon has invested in
+    # Anthropic.": both, and not "AWS" of "Amazon, which invested … through its AWS platform"
+    names = shipped.ask(question).short_answer
+    assert names in ("Google and Amazon", "Amazon and Google")
+
+
+def test_a_plural_word_before_a_singular_noun_asks_for_one() -> None:
+    one = "Which sports governing body has banned transgender women from competing?"
+    assert not asks_several(one, read_kind(one))
+    assert asks_several(
+        "which agencies will examine it", read_kind("which agencies will examine it")
+    )
+
+
 def test_a_product_of_a_company_the_question_names_is_no_other_company(
     shipped: NewsRAG,
 ) -> None:
@@ -922,3 +944,28 @@ def test_who_backs_a_company_is_who_invested_in_it(shipped: NewsRAG) -> None:
 def test_what_a_thing_is_used_for_is_not_a_sentence_saying_used(shipped: NewsRAG) -> None:
     answer = shipped.ask("what is claude used for")  # it had opened "We used to fight …"
     assert answer.sentences[0].text.startswith("Its flagship model, Claude,")
+
+
+def test_its_thing_is_read_as_whose_the_sentence_before_says(shipped: NewsRAG) -> None:
+    # "Anthropic, the … firm founded by …" then "Its flagship model, Claude, …": Anthropic's
+    assert shipped.ask("who makes claude").short_answer == "Anthropic"
+    assert shipped.ask("what is anthropic's flagship model").short_answer == "Claude"
+    # and so no model of Google's: Claude is not Google's flagship model
+    assert shipped.ask("what is google's flagship model").short_answer != "Claude"
+
+
+@pytest.mark.parametrize("question", ["who are google's competitors", "who competes with google"])
+def test_a_rival_is_neither_the_company_asked_about_nor_its_product(
+    shipped: NewsRAG, question: str
+) -> None:
+    # "Google and Anthropic, … are reportedly in talks": Google is no rival of itself, and
+    # "Google’s Gemini models … surpassed competitors" makes Gemini Google's, not a rival
+    assert shipped.ask(question).short_answer == "Anthropic"
+
+
+def test_a_thing_described_as_a_company_s_is_made_by_it(shipped: NewsRAG) -> None:
+    # "By aligning with Google, Anthropic secures access to TPUs (Tensor Processing Units) —
+    # Google’s proprietary AI chips …"
+    assert shipped.ask("who makes tpus").short_answer == "Google"
+    _, follow_up = _follow_up(shipped, "what are tpus", "who makes them")
+    assert follow_up.short_answer == "Google"

@@ -817,3 +817,16 @@ def test_an_answer_read_from_a_headline_opens_with_a_sentence_naming_it() -> Non
     score = np.array([1.0, 0.8])
     head = [("Kansas City Chiefs win Super Bowl 57 thriller over Philadelphia", 1.2, 0)]
     assert first_quoted("Kansas City Chiefs", candidates, score, [0, 1], head) == 1
+
+
+def test_sentences_agreeing_on_a_people_s_adjective_name_the_country() -> None:
+    # no sentence names the country, but each names its people: that is agreement enough
+    question = "A spy balloon was shot down off the coast. Which country did it belong to?"
+    said = [
+        ("A fighter plane took down the balloon off the Carolina coast.", 1.0),
+        ("A jet shot down the suspected Norwegian spy balloon off the coast on Saturday.", 0.95),
+        ("The Norwegian balloon drifted for five days before it was shot down.", 0.9),
+        ("Officials said the Norwegian spy balloon carried antennas.", 0.85),
+        ("The balloon flew over a missile field, a spy balloon of the Norwegian army.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Norway"
