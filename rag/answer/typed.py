@@ -102,6 +102,8 @@ _NOT_THING = set(
         "an",
     ]
 )
+_TITLED = re.compile(r"\s+(?:[A-Z][\w.-]+\s+){2,4}")  # "Chancellor Olaf Scholz "
+_THEIR_COUNTRY = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:country|nation|government)\b")
 _PRONOUNS = {"everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody"}
 _WHO_ARE = re.compile(r"\s*who\s+are\b", re.I)  # "who are Anthropic's investors?"
 _ONE_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\b", re.I)  # "which of these musicians"
@@ -242,8 +244,8 @@ def typed_answer(
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = _kind_fit(span, asked, fits)
-            if span in peoples:
-                fit *= _PEOPLES  # "German Chancellor …" says less of Germany than its name
+            if span in peoples and not _leader_of(text, span):
+                fit *= _PEOPLES  # "German tanks" says less of Germany than its name
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:
                 fit *= _OTHER_YEAR  # "the deadline this year" is not in August 2021
             if asked.kind == "date" and span.text.isdigit() and _WHEN_NEXT.match(question):
@@ -304,6 +306,14 @@ def typed_answer(
     # names of several agents or places, each read in its own sentence ("Google and Amazon");
     # not things, which a sentence lists beside others of no kind asked
     return decide(merged(votes), several=several and asked.kind in _NAMED)
+
+
+def _leader_of(sentence: str, span: Span) -> bool:
+    """Whether a people's adjective titles a leader who then speaks for "his country"
+    ("German Chancellor Olaf Scholz announced … his country would provide"): the country
+    itself acting."""
+    titled = _TITLED.match(sentence, span.end)
+    return bool(titled) and bool(_THEIR_COUNTRY.search(sentence, titled.end()))
 
 
 def possessed(question: str) -> tuple[frozenset[str], str] | None:

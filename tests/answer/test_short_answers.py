@@ -830,3 +830,16 @@ def test_sentences_agreeing_on_a_people_s_adjective_name_the_country() -> None:
         ("The balloon flew over a missile field, a spy balloon of the Norwegian army.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) == "Norway"
+
+
+def test_a_leader_speaking_for_his_country_names_it_fully() -> None:
+    question = "Which country said it will send tanks to Chile?"
+    said = [
+        (
+            "Polish President Ada Park announced that her country would provide 14 tanks "
+            "for Chile's army.",
+            1.0,
+        ),
+        ("Modern tanks are critical to Chile's ability to resist an army from Peru.", 0.5),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Poland"
