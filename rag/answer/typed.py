@@ -104,6 +104,11 @@ _NOT_THING = set(
 )
 _TITLED = re.compile(r"\s+(?:[A-Z][\w.-]+\s+){2,4}")  # "Chancellor Olaf Scholz "
 _THEIR_COUNTRY = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:country|nation|government)\b")
+# nouns a person or a company may answer ("which broadcaster": David Attenborough or the BBC)
+_PERSON_OR_FIRM = {
+    "broadcaster", "investor", "backer", "buyer", "bidder", "owner", "sponsor", "partner",
+    "rival", "competitor", "donor", "supplier", "customer", "client", "publisher",
+}  # fmt: skip
 _PRONOUNS = {"everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody"}
 _WHO_ARE = re.compile(r"\s*who\s+are\b", re.I)  # "who are Anthropic's investors?"
 _ONE_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\b", re.I)  # "which of these musicians"
@@ -167,7 +172,8 @@ def typed_answer(
         newest: the year of the newest article found (up to ``year``); sentences on events
             of years before the one before it count less. None: ``year``.
     """
-    fits = _FIT.get("who" if asked.noun == "who" else asked.kind)
+    either = asked.noun == "who" or singular(asked.noun) in _PERSON_OR_FIRM
+    fits = _FIT.get("who" if either else asked.kind)
     if fits is None or not sentences:
         return None
     asked_forms = word_forms(question)

@@ -110,6 +110,10 @@ def merged(votes: dict[str, Votes]) -> list[Votes]:
             and (home.text.startswith(vote.text) or vote.kind == "place")
         ):
             home.text = vote.text  # "California" of "California Department of …"
+        if home.kind == "person" and vote.kind == "name" and vote.best_fit > home.best_fit:
+            # "Biden" is Joe Biden: a person however written, not a name of unknown kind
+            vote.total *= home.best_fit / vote.best_fit
+            vote.best_fit = home.best_fit
         home.total += vote.total
         home.sentences = max(home.sentences, vote.sentences)
         home.best_fit = max(home.best_fit, vote.best_fit)

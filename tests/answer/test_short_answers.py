@@ -843,3 +843,23 @@ def test_a_leader_speaking_for_his_country_names_it_fully() -> None:
         ("Modern tanks are critical to Chile's ability to resist an army from Peru.", 0.5),
     ]
     assert typed_answer(question, read_kind(question), said) == "Poland"
+
+
+def test_a_surname_alone_is_still_the_person_it_is_of() -> None:
+    # "Biden" is Joe Biden: a person, which a question asking for a virus does not want
+    question = "The Senate voted to end the emergency declaration for which virus?"
+    said = [
+        ("President Joe Biden will not stop Congress from ending the COVID-19 emergency.", 1.0),
+        ("Biden won't veto the bill ending the national emergency declaration.", 0.95),
+        ("Biden said the declaration had done its job.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) != "Joe Biden"
+
+
+def test_a_broadcaster_may_be_a_person() -> None:
+    question = "Producers feared which broadcaster would catch avian flu while filming?"
+    said = [
+        ("Producers feared Attenborough, 96, could catch bird flu while filming the series.", 1.0),
+        ("The broadcaster David Attenborough narrates the new series.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "David Attenborough"
