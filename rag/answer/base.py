@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ def _named_elsewhere(question: str, name: str) -> bool:
     return bool(re.search(rf"[^.?!:\s]\s+{re.escape(name)}\b", question))
 
 
+@functools.lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """``word`` without a plural's final "s" ("tpus" -> "tpu"; "news", "class" kept)."""
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "is", "ews")):
@@ -146,9 +148,6 @@ def word_forms(text: str) -> set[str]:
 def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] = ()) -> list[str]:
     """Names in the question that no retrieved chunk (text, title or outlet) mentions, in
     any of their forms ("TPU" is mentioned by "TPUs")."""
-    text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
-    words = {singular(w) for w in re.findall(r"\w+", text.lower())}
-    spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
     # a name counts as seen when each of its words is ("Corvid Labs Series" in "Corvid Labs …
     # a Series C round")
     asked = asked_names(question, outlets=outlets)
@@ -160,6 +159,11 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
         asked_about = lowercase_subject(question.lower())
         typed += [w for w in _LOWER_WORD.findall(asked_about) if not known_word(w)]
     asked += [c for c in typed if c.lower() not in map(str.lower, asked)]
+    if not asked:
+        return []
+    text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
+    words = {singular(w) for w in re.findall(r"\w+", text.lower())}
+    spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
     return [
         n
         for n in asked

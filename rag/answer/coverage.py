@@ -333,16 +333,12 @@ def held(wanted: Iterable[str], words: set[str]) -> frozenset[str]:
     of the same stem ("founders" the question, "founded" the sentence: "founder", "found"),
     or a word reporting the same act ("poured" for "invested")."""
     held = set()
+    stems = [w for w in words if len(w) >= _STEM]
     for form in wanted:
         if (
             form in words
             or same_sense(form) & words
-            or (
-                len(form) >= _STEM
-                and any(
-                    len(w) >= _STEM and (w.startswith(form) or form.startswith(w)) for w in words
-                )
-            )
+            or (len(form) >= _STEM and any(w.startswith(form) or form.startswith(w) for w in stems))
         ):
             held.add(form)
     return frozenset(held)

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.answer.amounts import date_spans, money_spans, number_spans
@@ -56,6 +57,7 @@ _APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's f
     re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+_CACHED_SENTENCES, _CACHED_WORDS = 8192, 65536  # ~2 MB and ~5 MB at most
 _AND = re.compile(r",?\s+and\s+(?:the\s+)?")
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
 _QUOTED = re.compile(r"[“\"]([A-Z][^”\"]{1,80}?)[”\"]")
@@ -140,6 +142,13 @@ def is_title(word: str) -> bool:
 def _names(sentence: str) -> list[Span]:
     """Runs of capitalised words ("Karen Holt", "Bank of America", "Bed Bath & Beyond"),
     each typed by what surrounds it."""
+    return list(_sentence_names(sentence))
+
+
+@functools.lru_cache(maxsize=_CACHED_SENTENCES)
+def _sentence_names(sentence: str) -> tuple[Span, ...]:
+    """``_names``, read once per sentence: a question reads its sentences for several kinds,
+    and the next question often reads the same ones."""
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     spans: list[Span] = []
     # the token a sentence opens on (after its opening quote mark or dateline, if any)
@@ -203,7 +212,7 @@ def _names(sentence: str) -> list[Span]:
         end = start + len(text)
         spans.append(_typed(sentence, text, start, end, [t[0] for t in tokens[:i][-3:]]))
         i = j
-    return [s for s in spans if s.text]
+    return tuple(s for s in spans if s.text)
 
 
 def _owned_body(tokens: list[tuple[str, int, int]], i: int, j: int) -> int:
@@ -235,6 +244,7 @@ def _shared_surname(tokens: list[tuple[str, int, int]], i: int, j: int) -> bool:
     return long_name and not goes_on
 
 
+@functools.lru_cache(maxsize=_CACHED_WORDS)
 def _capital(word: str, *, first: bool) -> bool:
     """Whether ``word`` can be part of a name: capitalised ("Holt", "McCarthy", "XVI") or a
     short code with a digit ("3M", "QX-9"), not a sentence opener, a title or a common
