@@ -124,10 +124,19 @@ def number_spans(sentence: str) -> list[Span]:
                   for m in _MONEY.finditer(sentence)]  # fmt: skip
 
 
+_ON_THE_WAY = re.compile(
+    r"\s+(?:(?:first|second|third)[- ](?:half|quarter|period)\s+|halftime\s+|half-time\s+)?"
+    r"(?:halftime|half-time|deficit|lead|advantage|hole)\b",
+    re.I,
+)
+
+
 def scores(sentence: str) -> list[Span]:
-    """Final scores ("38-35", "4–1"), for "what was the score?"."""
+    """Final scores ("38-35", "4–1"), for "what was the score?"; not a score on the way ("a
+    24-14 halftime deficit", "a 2-0 lead")."""
     return [Span(m.group(0), m.start(), m.end(), "number", 2, "score")
-            for m in _SCORE.finditer(sentence)]  # fmt: skip
+            for m in _SCORE.finditer(sentence)
+            if not _ON_THE_WAY.match(sentence, m.end())]  # fmt: skip
 
 
 def label_before(sentence: str, span: Span) -> str:

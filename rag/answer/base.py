@@ -156,7 +156,9 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     # not the "chatbot" of "which chatbot did google fall behind")
     typed = _TYPED_CODE.findall(question)
     if not any(c.isupper() for c in question[1:]):
-        asked_about = lowercase_subject(question.lower())
+        lowered = question.lower()
+        made = _MADE_SUBJECT.match(lowered)  # "who made chatgpt" asks about chatgpt too
+        asked_about = f"{lowercase_subject(lowered)} {made.group(1) if made else ''}"
         typed += [w for w in _LOWER_WORD.findall(asked_about) if not known_word(w)]
     asked += [c for c in typed if c.lower() not in map(str.lower, asked)]
     if not asked:
@@ -173,6 +175,10 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     ]
 
 
+_MADE_SUBJECT = re.compile(
+    r"^\W*who\s+(?:made|makes|created|creates|built|builds|owns|founded|invented|developed)\s+"
+    r"(?:the\s+)?([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$"
+)
 _TYPED_CODE = re.compile(r"\b[a-z]{2,}-?\d+\b")  # "gpt-4", "covid19"
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")  # "chatgpt"; not "e-scooters"
 CODED = re.compile(r"\b([A-Za-z]+)[-‑ ]?(\d+)\b")  # "GPT-4", "COVID-19", "F-35"

@@ -826,6 +826,24 @@ def test_a_name_typed_in_lower_case_that_no_article_mentions_is_refused(
     assert answer.abstained
     assert "“deepseek”" in answer.text
     assert not shipped.ask("what is chatgpt").abstained  # the article names it
+    assert shipped.ask("who made chatgpt").short_answer == "OpenAI"
+
+
+def test_who_made_a_thing_no_article_names_is_said_so(tmp_path: Path, model_loaded: None) -> None:
+    # sentences holding "made" are no answer to who made a thing none of them names
+    article = tmp_path / "promise.md"
+    article.write_text(
+        "---\ntitle: Senator keeps a promise\npublished_at: 2025-03-01\n---\n\n"
+        "The senator made a promise to voters on Tuesday and said he would keep it. "
+        "He made the same promise last year, when the bill first came to the floor. "
+        "Voters said the promise he made was the reason they backed him.\n",
+        encoding="utf-8",
+    )
+    app = NewsRAG(make_settings(tmp_path / "data"))
+    assert app.ingest([str(article)]).added == 1
+    answer = app.ask("who made chatgpt")
+    assert answer.short_answer is None
+    assert answer.abstained or "“chatgpt”" in (answer.notice or "")  # said, not passed over
 
 
 @pytest.mark.parametrize(

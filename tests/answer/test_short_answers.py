@@ -427,6 +427,9 @@ def test_a_model_code_is_seen_only_when_written_whole() -> None:
     assert missing_names("What is GPT-4?", hits) == ["GPT-4"]
     assert missing_names("what is gpt-4", hits) == ["gpt-4"]
     assert missing_names("What is GPT-4?", _hits("OpenAI released GPT-4 on Tuesday.")) == []
+    # typed in lower case, the thing "who made …" asks about is a name too
+    made = _hits("The senator made a promise to voters on Tuesday.")
+    assert missing_names("who made chatgpt", made) == ["chatgpt"]
 
 
 def test_what_a_name_is_is_said_beside_it_even_typed_in_lower_case() -> None:
@@ -863,3 +866,11 @@ def test_a_broadcaster_may_be_a_person() -> None:
         ("The broadcaster David Attenborough narrates the new series.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) == "David Attenborough"
+
+
+def test_a_score_on_the_way_is_not_the_final_score() -> None:
+    question = "What was the score of the final?"
+    said = [
+        ("The Hawks erased a 24-14 halftime deficit to win 38-35 in the final on Sunday.", 1.0),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "38-35"
