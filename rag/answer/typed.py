@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,12 +24,11 @@ from dataclasses import dataclass
 from rag.answer.amounts import going_on, label_before, measured_unit, scores, since_date, with_unit
 from rag.answer.base import Span, initials, is_demonym, singular, word_forms
 from rag.answer.closeness import anchors, closeness
-from rag.answer.gazetteer import countries, is_first_name
+from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import (
     asked_owner,
     asks_current,
     asks_successor,
-    demonym,
     former,
     holds_role_of,
     leaving,
@@ -50,6 +48,14 @@ from rag.answer.surroundings import (
     rules_out,
 )
 from rag.answer.votes import Votes, answer_key, decide, merged
+from rag.answer.whose import (
+    anothers,
+    asks_several,
+    leader_of,
+    names_given,
+    peoples_countries,
+    possessed,
+)
 from rag.retrieve.answer_kind import Asked
 
 # how well a span of one kind (columns) answers a question of another (rows)
@@ -79,39 +85,12 @@ _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _COUNTRY_NOUNS = {"country", "nation"}
-_POSSESSED = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})", re.I)
-_OWNED = re.compile(r"\b([A-Z][\w&.-]*)['’]s\s+([\w-]+(?:\s+[\w-]+){0,2})")
-_NOT_THING = set(
-    [
-        "is",
-        "was",
-        "are",
-        "were",
-        "called",
-        "named",
-        "for",
-        "in",
-        "of",
-        "on",
-        "and",
-        "to",
-        "with",
-        "by",
-        "the",
-        "a",
-        "an",
-    ]
-)
-_TITLED = re.compile(r"\s+(?:[A-Z][\w.-]+\s+){2,4}")  # "Chancellor Olaf Scholz "
-_THEIR_COUNTRY = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:country|nation|government)\b")
 # nouns a person or a company may answer ("which broadcaster": David Attenborough or the BBC)
 _PERSON_OR_FIRM = {
     "broadcaster", "investor", "backer", "buyer", "bidder", "owner", "sponsor", "partner",
     "rival", "competitor", "donor", "supplier", "customer", "client", "publisher",
 }  # fmt: skip
 _PRONOUNS = {"everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody"}
-_WHO_ARE = re.compile(r"\s*who\s+are\b", re.I)  # "who are Anthropic's investors?"
-_ONE_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\b", re.I)  # "which of these musicians"
 _NOT_SINCE = 0.5  # a date asked "how long has it been" the sentence does not say it began
 _PEOPLES = 0.36  # what a country named by its people's adjective counts for
 _ROMAN = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiv", "xv", "xvi", "jr", "sr"}
@@ -238,10 +217,10 @@ def typed_answer(
         found = find_spans(text, asked.kind)
         if asked.noun == "score":  # "what was the score?": "38-35", not "38" and "35"
             found = scores(text) + found
-        peoples = _peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
+        peoples = peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
         found = found + peoples
         if several:  # "which agencies": "the U.S. Federal Trade Commission and the EC"
-            found = [j for j in joined(text, found) if not _names_given(j, given)] + found
+            found = [j for j in joined(text, found) if not names_given(j, given)] + found
         for span in found:
             if span.detail == "side" and not asked.unit:
                 continue  # a side of "7-5, 6-2" is points or games, not a tally asked "how much"
@@ -250,7 +229,7 @@ def typed_answer(
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = _kind_fit(span, asked, fits)
-            if span in peoples and not _leader_of(text, span):
+            if span in peoples and not leader_of(text, span):
                 fit *= _PEOPLES  # "German tanks" says less of Germany than its name
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:
                 fit *= _OTHER_YEAR  # "the deadline this year" is not in August 2021
@@ -312,57 +291,6 @@ def typed_answer(
     # names of several agents or places, each read in its own sentence ("Google and Amazon");
     # not things, which a sentence lists beside others of no kind asked
     return decide(merged(votes), several=several and asked.kind in _NAMED)
-
-
-def _leader_of(sentence: str, span: Span) -> bool:
-    """Whether a people's adjective titles a leader who then speaks for "his country"
-    ("German Chancellor Olaf Scholz announced … his country would provide"): the country
-    itself acting."""
-    titled = _TITLED.match(sentence, span.end)
-    return bool(titled) and bool(_THEIR_COUNTRY.search(sentence, titled.end()))
-
-
-def possessed(question: str) -> tuple[frozenset[str], str] | None:
-    """Whose thing the question asks about and the thing's noun ("google's flagship model":
-    Google's forms, "model"), or None."""
-    m = _POSSESSED.search(question)
-    if m is None:
-        return None
-    words = []
-    for word in m.group(2).lower().split():
-        if word in _NOT_THING:
-            break
-        words.append(word)
-    return (frozenset(word_forms(m.group(1))), singular(words[-1])) if words else None
-
-
-def anothers(sentence: str, owner: frozenset[str], noun: str) -> bool:
-    """Whether the sentence writes the noun as another's ("Anthropic’s flagship model" when
-    Google's is asked)."""
-    return any(
-        noun in {singular(w) for w in m.group(2).lower().split()}
-        and not word_forms(m.group(1)) & owner
-        for m in _OWNED.finditer(sentence)
-    )
-
-
-def _names_given(span: Span, given: set[str]) -> bool:
-    """Whether one of the names a span joins with "and" is the question's own ("Google and
-    Anthropic" asked who Google's rivals are)."""
-    return any(word_forms(part) <= given for part in re.split(r"\s+and\s+", span.text))
-
-
-def asks_several(question: str, asked: Asked) -> bool:
-    """Whether the question asks for more than one: "which agencies will examine the deal?",
-    "who are Anthropic's investors?"; not "which of these", nor "which sports governing
-    body has banned …" (a plural word naming the kind of a singular noun)."""
-    if _ONE_OF.search(question):
-        return False
-    if _WHO_ARE.match(question):
-        return True
-    noun = re.escape(asked.noun)
-    one = re.search(rf"\b{noun}\b(?:\s+[\w-]+){{0,2}}?\s+(?:is|has|was|does)\b", question, re.I)
-    return singular(asked.noun) != asked.noun and one is None
 
 
 def _other_year(sentence: str, years: set[str]) -> float:
@@ -440,22 +368,6 @@ def _place_fit(span: Span, asked: Asked) -> float:
     if wanted is None or span.kind != "place" or not span.detail:
         return 1.0
     return 1.0 if span.detail in wanted else 0.1
-
-
-def _peoples_countries(sentence: str) -> list[Span]:
-    """The country each people's adjective names ("Germany" for the "German" of "German
-    Chancellor Olaf Scholz"), as a span where the adjective is."""
-    found = []
-    for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence):
-        if is_demonym(m.group(0)) and (country := _country_of(m.group(0).lower())):
-            found.append(Span(country, m.start(), m.end(), "place", 1, "country"))
-    return found
-
-
-@functools.cache
-def _country_of(word: str) -> str:
-    """The country whose people ``word`` names ("Germany" for "german"), or ""."""
-    return next((c.title() for c in countries() if " " not in c and demonym(word, c)), "")
 
 
 def _without_given(span: Span, given: set[str]) -> Span:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag import NewsRAG
-from rag.answer.typed import asks_several
+from rag.answer.whose import asks_several
 from rag.retrieve.answer_kind import read_kind
 from rag.types import Answer
 from tests.conftest import make_settings
