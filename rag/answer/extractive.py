@@ -30,6 +30,7 @@ from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
 from rag.answer.speakers import asks_speaker, said_by
 from rag.answer.typed import Coverage
+from rag.answer.whose import anothers_thing
 from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache
@@ -204,6 +205,9 @@ class ExtractiveAnswerer:
         quoted = [s.text for s in answer.sentences]
         if short is None and (role := unnamed_role(request.standalone, quoted)):
             notice = f"No article found says who {role} is; the sentences below name another’s."
+        elif short is None and (thing := anothers_thing(request.standalone, quoted, hits)):
+            # "what is google's flagship model" over "Its flagship model, Claude" (Anthropic's)
+            notice = f"No article found names {thing}; the sentences below are about another’s."
         elif gap and not notice:  # "What is Anthropic's valuation?" over articles without one
             words = " or ".join(f"“{w}”" for w in gap)
             notice = f"No indexed article uses {words} or a word like it; these are the closest."

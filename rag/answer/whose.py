@@ -18,9 +18,11 @@ import functools
 import re
 
 from rag.answer.base import Span, is_demonym, singular, word_forms
+from rag.answer.candidates import candidates_of, with_referent
 from rag.answer.gazetteer import countries
 from rag.answer.roles import demonym
 from rag.retrieve.answer_kind import Asked
+from rag.types import Hit
 
 _POSSESSED = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})", re.I)
 _OWNED = re.compile(r"\b([A-Z][\w&.-]*)['’]s\s+([\w-]+(?:\s+[\w-]+){0,2})")
@@ -53,6 +55,21 @@ def possessed(question: str) -> tuple[frozenset[str], str] | None:
             break
         words.append(word)
     return (frozenset(word_forms(m.group(1))), singular(words[-1])) if words else None
+
+
+def possessed_phrase(question: str) -> str:
+    """The question's owner and thing as a reader writes them ("google's flagship model" →
+    "Google’s flagship model"), or ""."""
+    m = _POSSESSED.search(question)
+    if m is None:
+        return ""
+    words = []
+    for word in m.group(2).split():
+        if word.lower() in _NOT_THING:
+            break
+        words.append(word)
+    owner = m.group(1) if not m.group(1).islower() else m.group(1).title()
+    return f"{owner}’s {' '.join(words)}" if words else ""
 
 
 def anothers(sentence: str, owner: frozenset[str], noun: str) -> bool:
@@ -98,3 +115,16 @@ def peoples_countries(sentence: str) -> list[Span]:
 def country_of(word: str) -> str:
     """The country whose people ``word`` names ("Germany" for "german"), or ""."""
     return next((c.title() for c in countries() if " " not in c and demonym(word, c)), "")
+
+
+def anothers_thing(question: str, quoted: list[str], hits: list[Hit]) -> str:
+    """The thing a question asks someone's of ("Google's flagship model") when the sentence
+    quoted first writes it as another's ("Its flagship model, Claude", after a sentence on
+    Anthropic), else ""."""
+    theirs = possessed(question)
+    if theirs is None or not quoted:
+        return ""
+    first = next((c for c in candidates_of(hits, {}) if c.text == quoted[0]), None)
+    if first is None or not anothers(with_referent(first, hits), *theirs):
+        return ""
+    return possessed_phrase(question)
