@@ -258,6 +258,7 @@ _SENSES = (
     "exec execut",  # a word clipped as people type it: "the tech exec", an executive
     "govt govern",
     "admin administr",
+    "worri concern caution cautious fear anxious",  # "why are regulators worried"
 )
 # the forms of irregular verbs, as the index writes them ("who makes Claude?": "has made")
 _IRREGULAR = (

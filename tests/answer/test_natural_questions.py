@@ -992,3 +992,10 @@ def test_a_thing_described_as_a_company_s_is_made_by_it(shipped: NewsRAG) -> Non
     assert shipped.ask("who makes tpus").short_answer == "Google"
     _, follow_up = _follow_up(shipped, "what are tpus", "who makes them")
     assert follow_up.short_answer == "Google"
+
+
+def test_worried_meets_caution_and_concern(shipped: NewsRAG) -> None:
+    # it had said no article uses "worried", over "Regulators … are scrutinizing AI alliances"
+    answer = shipped.ask("why are regulators worried")
+    assert not answer.notice
+    assert answer.sentences[0].text.startswith("Regulators on both sides of the Atlantic")
