@@ -25,6 +25,13 @@ _TRUE_OR_FALSE = re.compile(r"\btrue\s+or\s+false\b\W*", re.I)
 _AUXILIARY = re.compile(
     r"^\W*(?:is|was|are|were|did|does|do|has|have|had|can|could|will|would|should)\b\s*", re.I
 )
+# a follow-up's earlier question, in brackets: its subject, not its asking ("is it profitable
+# (tell me about google cloud)")
+_ASKED_BEFORE = re.compile(
+    r"\(\s*(?:tell\s+me\s+(?:more\s+)?about|what\s+(?:is|are|was|were)|who\s+(?:is|are|was|were)"
+    r"|explain)\s+",
+    re.I,
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n[’']t\b", re.I)
 _WORD = re.compile(r"[\w’'-]+")
 # words of a claim that say when it is asked ("this year"), or only join its words
@@ -51,7 +58,7 @@ def claim_answer(question: str, sentences: Sequence[str]) -> str | None:
 
 def stating(question: str, sentences: Sequence[str]) -> int | None:
     """The index of the first of ``sentences`` stating the claim ``question`` asks about."""
-    claim = _AUXILIARY.sub("", _TRUE_OR_FALSE.sub(" ", question))
+    claim = _AUXILIARY.sub("", _TRUE_OR_FALSE.sub(" ", _ASKED_BEFORE.sub("(", question)))
     wanted = _forms(claim)
     if len(wanted) < 2:
         return None

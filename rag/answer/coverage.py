@@ -23,7 +23,7 @@ from rag.answer.base import (
     singular,
     word_forms,
 )
-from rag.answer.candidates import Candidate
+from rag.answer.candidates import Candidate, with_referent
 from rag.answer.gazetteer import is_place
 from rag.answer.sides import MAKING_VERB, made_thing, owns_thing
 from rag.answer.spans import find_spans
@@ -157,7 +157,8 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
     making = share.keys() & _making_forms(request.standalone) if thing or maker else set()
     if making:
         for i, c in enumerate(candidates):
-            if (thing and owns_thing(c.text, thing)) or (maker and _owns_named(c.text, maker[1])):
+            said = with_referent(c, request.hits)  # "Its flagship model, Claude": Anthropic's
+            if (thing and owns_thing(said, thing)) or (maker and _owns_named(said, maker[1])):
                 forms[i] = forms[i] | making
     own = frozenset(share.keys() - {singular(t) for t in carried}) if carried else frozenset()
     return Coverage(share, forms, own)

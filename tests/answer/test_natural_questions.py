@@ -944,6 +944,7 @@ def test_a_misspelt_name_is_read_as_the_name_written_nearly_alike(shipped: NewsR
     [
         ("what chips does anthropic use", "who makes them", "Google"),  # it had been refused
         ("what is chatgpt", "who made it", "OpenAI"),  # it had answered "Claude"
+        ("what is claude", "who makes it", "Anthropic"),  # "Its flagship model, Claude"
     ],
 )
 def test_who_makes_it_in_a_follow_up_asks_for_the_maker_of_what_was_asked_about(
@@ -999,3 +1000,9 @@ def test_worried_meets_caution_and_concern(shipped: NewsRAG) -> None:
     answer = shipped.ask("why are regulators worried")
     assert not answer.notice
     assert answer.sentences[0].text.startswith("Regulators on both sides of the Atlantic")
+
+
+def test_a_yes_no_follow_up_reads_the_subject_of_the_question_before(shipped: NewsRAG) -> None:
+    # "is it profitable (tell me about google cloud)": "tell me about" is no part of the claim
+    _, answer = _follow_up(shipped, "tell me about google cloud", "is it profitable")
+    assert answer.short_answer == "Yes"
