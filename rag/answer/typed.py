@@ -52,6 +52,7 @@ from rag.answer.whose import (
     anothers,
     asks_several,
     leader_of,
+    located,
     names_given,
     peoples_countries,
     possessed,
@@ -189,11 +190,14 @@ def typed_answer(
     # asked, a role's owner is read by ``other_owner``, and "Anthropic’s competitor" is
     # Google's too)
     theirs = possessed(question) if asked.kind not in _NAMED else None
+    based = located(question)
     for row, (text, score) in enumerate(sentences):
         if own and not coverage.forms[row] & own:
             continue
         if theirs and anothers(text, *theirs):
             continue  # "Anthropic’s flagship model, Claude" names no model of Google's
+        if based and not based & word_forms(text):
+            continue  # "where is Google based?": not "Anthropic, the San Francisco–based firm"
         if acts and not acts <= coverage.forms[row]:
             continue
         share = coverage.of([row]) if coverage is not None else 1.0

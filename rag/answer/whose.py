@@ -31,6 +31,9 @@ _NOT_THING = {"is", "was", "are", "were", "called", "named", "for", "in", "of", 
               "to", "with", "by", "the", "a", "an"}  # fmt: skip
 _TITLED = re.compile(r"\s+(?:[A-Z][\w.-]+\s+){2,4}")  # "Chancellor Olaf Scholz "
 _THEIR_COUNTRY = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:country|nation|government)\b")
+_WHERE_BASED = re.compile(
+    r"\W*where\s+(?:is|are|was|were)\s+(.+?)\s+(?:based|headquartered|located)\b", re.I
+)
 _WHO_ARE = re.compile(r"\s*who\s+are\b", re.I)  # "who are Anthropic's investors?"
 _ONE_OF = re.compile(r"\b(?:which|what)\s+(?:one\s+)?of\b", re.I)  # "which of these musicians"
 
@@ -55,6 +58,13 @@ def possessed(question: str) -> tuple[frozenset[str], str] | None:
             break
         words.append(word)
     return (frozenset(word_forms(m.group(1))), singular(words[-1])) if words else None
+
+
+def located(question: str) -> set[str]:
+    """The word forms of the one "where is X based?" asks the place of (empty for other
+    questions): a place is read only in a sentence naming it."""
+    m = _WHERE_BASED.match(question)
+    return word_forms(m.group(1)) if m else set()
 
 
 def possessed_phrase(question: str) -> str:

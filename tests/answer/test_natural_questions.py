@@ -1006,3 +1006,9 @@ def test_a_yes_no_follow_up_reads_the_subject_of_the_question_before(shipped: Ne
     # "is it profitable (tell me about google cloud)": "tell me about" is no part of the claim
     _, answer = _follow_up(shipped, "tell me about google cloud", "is it profitable")
     assert answer.short_answer == "Yes"
+
+
+def test_where_a_company_is_based_is_read_where_it_is_named(shipped: NewsRAG) -> None:
+    # "Anthropic, the San Francisco–based AI research firm": Anthropic's city, not Google's
+    assert shipped.ask("where is anthropic based").short_answer == "San Francisco"
+    assert shipped.ask("where is google based").short_answer is None
