@@ -130,6 +130,9 @@ def lower_words(sentences: Iterable[str]) -> set[str]:
     return {w for text in sentences for w in _LOWER_WORD.findall(text)}
 
 
+_AS_ADJECTIVE = re.compile(r"-(?:dollar|pound|euro|yuan|yen)$", re.I)  # "multibillion-dollar"
+_PRICED = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")  # "… partnership", "… cloud deal"
+_LINKING = {"with", "for", "in", "of", "that", "to", "and", "on", "by", "from", "over", "between"}
 _COMPANY = {"company", "companie", "firm", "rival", "competitor", "business", "businesse"}
 _OWNER_BEFORE = re.compile(r"\b([A-Z][\w&.-]*)['’]s\s+$")
 
@@ -148,7 +151,19 @@ def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered
         # "the two biggest peaks": a group of the best, not a tally
         or (span.kind == "number" and bool(_TOP_GROUP.match(sentence, span.end)))
         or (_asks_for_another(asked, wanted) and _owned_by_given(sentence, span, wanted))
+        or (span.kind == "money" and _prices_another(sentence, span, wanted))
     )
+
+
+def _prices_another(sentence: str, span: Span, wanted: set[str]) -> bool:
+    """Whether an amount written as an adjective prices a thing the question does not ask
+    about ("a multibillion-dollar partnership", asked what Google Cloud is worth)."""
+    m = _PRICED.match(sentence, span.end) if _AS_ADJECTIVE.search(span.text) else None
+    if m is None:
+        return False
+    first, second = m.groups()  # the noun priced: "cloud partnership", "partnership with"
+    thing = singular(second if second and second not in _LINKING else first)
+    return not ({thing} | same_sense(thing)) & wanted
 
 
 def _asks_for_another(asked: Asked, wanted: set[str]) -> bool:

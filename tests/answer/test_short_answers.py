@@ -874,3 +874,11 @@ def test_a_score_on_the_way_is_not_the_final_score() -> None:
         ("The Hawks erased a 24-14 halftime deficit to win 38-35 in the final on Sunday.", 1.0),
     ]
     assert typed_answer(question, read_kind(question), said) == "38-35"
+
+
+def test_an_amount_written_as_an_adjective_prices_its_noun() -> None:
+    said = [("Orbital Cloud is in talks over a multibillion-dollar cloud partnership.", 1.0)]
+    worth = "How much is Orbital Cloud worth?"
+    assert typed_answer(worth, read_kind(worth), said) is None  # the partnership's, not its
+    deal = "How much is the deal worth?"  # a partnership is a deal
+    assert typed_answer(deal, read_kind(deal), said) == "multibillion-dollar"
