@@ -223,7 +223,7 @@ def typed_answer(
             found = scores(text) + found
         peoples = peoples_countries(text) if asked.noun in _COUNTRY_NOUNS else []
         found = found + peoples
-        if several:  # "which agencies": "the U.S. Federal Trade Commission and the EC"
+        if several and asked.kind != "thing":  # "which agencies": "the FTC and the EC"
             found = [j for j in joined(text, found) if not names_given(j, given)] + found
         for span in found:
             if span.detail == "side" and not asked.unit:

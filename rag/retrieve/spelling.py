@@ -27,7 +27,14 @@ _LETTERS = string.ascii_lowercase
 _APOSTROPHE_LEFT_OUT = re.compile(r"\b(who|what|where|when|why|how|that)(s)\b", re.I)
 _NEAR_NAME = 0.8  # how alike a misspelt name and the one written are (difflib's ratio)
 _QUESTION_WORDS = ("what", "who", "when", "where", "why", "how", "which", "whose")
+_ASKING = set(_QUESTION_WORDS) | set(tokenize(
+    "is are was were do does did can could will would should has have had"
+))  # fmt: skip
 _OPENING_WORD = re.compile(r"^(\W*)([A-Za-z]{3,6})\b")
+# a question's shape after its opening word: "wat chips does …", "wat is …"
+_ASKED = re.compile(
+    r"(?:\s+[\w'’-]+){0,3}?\s+(?:is|are|was|were|do|does|did|can|will|has|have)\b", re.I
+)
 # the mended word's best chunk must match the rest of the question about as well as any does
 _AGREE = 0.9
 
@@ -59,7 +66,11 @@ def mended(
     """
     fixes: list[tuple[str, str]] = []
     question = _APOSTROPHE_LEFT_OUT.sub(lambda m: f"{m.group(1)}'{m.group(2)}", question)
-    question = _OPENING_WORD.sub(lambda m: m[1] + _question_word(m[2], known), question, count=1)
+    question = _OPENING_WORD.sub(
+        lambda m: m[1] + _question_word(m[2], known, asks=bool(_ASKED.match(question, m.end()))),
+        question,
+        count=1,
+    )
     tokens = tokenize(question)
 
     def mend(match: re.Match[str]) -> str:
@@ -74,12 +85,13 @@ def mended(
     return text, tuple(fixes)
 
 
-def _question_word(word: str, known: Callable[[str], bool]) -> str:
+def _question_word(word: str, known: Callable[[str], bool], *, asks: bool = False) -> str:
     """The question word a question opens on, its letters swapped or one mistyped ("waht",
     "hwo", "wehre"), read as written right; an unknown word one edit from no question word,
-    or from several, as typed."""
+    or from several, as typed. A word the dictionary has ("wat") is mended only when the
+    words after it ask (``asks``: "wat chips does anthropic use")."""
     lower = word.lower()
-    if lower in _QUESTION_WORDS or known(lower):
+    if lower in _QUESTION_WORDS or (known(lower) and not asks):
         return word
     near = [q for q in _QUESTION_WORDS if _one_edit(lower, q)]
     return (near[0].capitalize() if word[:1].isupper() else near[0]) if len(near) == 1 else word
@@ -112,7 +124,8 @@ def _better(
     own = tokenize(lower)
     if not own or vocabulary.chunk_count(own[0]) > 0:
         return None
-    others = [t for t in tokens if t != own[0]]
+    # the question's other words, not how it asks ("who", "did"), which many chunks lack
+    others = [t for t in tokens if t != own[0] and t not in _ASKING]
     found = []
     for candidate in sorted(_edits(lower)):
         stems = tokenize(candidate)
