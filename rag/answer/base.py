@@ -160,12 +160,16 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
         made = _MADE_SUBJECT.match(lowered)  # "who made chatgpt" asks about chatgpt too
         asked_about = f"{lowercase_subject(lowered)} {made.group(1) if made else ''}"
         typed += [w for w in _LOWER_WORD.findall(asked_about) if not known_word(w)]
+        # and an acronym typed in lower case ("why did svb fail")
+        typed += [w for w in _LOWER_ACRONYM.findall(lowered) if not known_word(w)]
     asked += [c for c in typed if c.lower() not in map(str.lower, asked)]
     if not asked:
         return []
     text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
     words = {singular(w) for w in re.findall(r"\w+", text.lower())}
     spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
+    # "llm" by "large language models", "svb" by "Silicon Valley Bank"
+    spelled |= {n for n in typed if _LOWER_ACRONYM.fullmatch(n) and _spelled_out(n, text)}
     return [
         n
         for n in asked
@@ -179,9 +183,16 @@ _MADE_SUBJECT = re.compile(
     r"^\W*who\s+(?:made|makes|created|creates|built|builds|owns|founded|invented|developed)\s+"
     r"(?:the\s+)?([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$"
 )
+_LOWER_ACRONYM = re.compile(r"(?<![\w’'-])[b-df-hj-np-tv-z]{2,4}(?![\w’'-])")  # no vowel
 _TYPED_CODE = re.compile(r"\b[a-z]{2,}-?\d+\b")  # "gpt-4", "covid19"
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{4,}(?![\w’'-])")  # "chatgpt"; not "e-scooters"
 CODED = re.compile(r"\b([A-Za-z]+)[-‑ ]?(\d+)\b")  # "GPT-4", "COVID-19", "F-35"
+
+
+def _spelled_out(acronym: str, text: str) -> bool:
+    """Whether ``text`` writes out the words ``acronym`` is made of, in any case."""
+    pattern = r"[\w’']*[\s-]+".join(re.escape(c) for c in acronym)
+    return bool(re.search(rf"\b{pattern}", text, re.I))
 
 
 def coded_seen(name: str, text: str) -> bool:

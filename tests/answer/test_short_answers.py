@@ -430,6 +430,9 @@ def test_a_model_code_is_seen_only_when_written_whole() -> None:
     # typed in lower case, the thing "who made …" asks about is a name too
     made = _hits("The senator made a promise to voters on Tuesday.")
     assert missing_names("who made chatgpt", made) == ["chatgpt"]
+    # and so is an acronym, seen when the articles write out its words
+    assert missing_names("why did svb fail", made) == ["svb"]
+    assert missing_names("why did svb fail", _hits("Silicon Valley Bank failed.")) == []
 
 
 def test_what_a_name_is_is_said_beside_it_even_typed_in_lower_case() -> None:
