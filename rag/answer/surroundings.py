@@ -133,6 +133,11 @@ def lower_words(sentences: Iterable[str]) -> set[str]:
 _AS_ADJECTIVE = re.compile(r"-(?:dollar|pound|euro|yuan|yen)$", re.I)  # "multibillion-dollar"
 _PRICED = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")  # "… partnership", "… cloud deal"
 _LINKING = {"with", "for", "in", "of", "that", "to", "and", "on", "by", "from", "over", "between"}
+_WORTH = {"worth", "valu"}
+_PUT_IN = re.compile(
+    r"\b(?:pour|invest|rais|spen[dt]|paid|pay|lent|lend|loan|donat)\w*\s+(?:[\w$.,-]+\s+){0,3}$",
+    re.I,
+)
 _COMPANY = {"company", "companie", "firm", "rival", "competitor", "business", "businesse"}
 _OWNER_BEFORE = re.compile(r"\b([A-Z][\w&.-]*)['’]s\s+$")
 
@@ -152,6 +157,12 @@ def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered
         or (span.kind == "number" and bool(_TOP_GROUP.match(sentence, span.end)))
         or (_asks_for_another(asked, wanted) and _owned_by_given(sentence, span, wanted))
         or (span.kind == "money" and _prices_another(sentence, span, wanted))
+        # "poured billions into …" is what was put in, not what something is worth
+        or (
+            span.kind == "money"
+            and bool(wanted & _WORTH)
+            and _PUT_IN.search(sentence[: span.start])
+        )
     )
 
 

@@ -885,3 +885,11 @@ def test_an_amount_written_as_an_adjective_prices_its_noun() -> None:
     assert typed_answer(worth, read_kind(worth), said) is None  # the partnership's, not its
     deal = "How much is the deal worth?"  # a partnership is a deal
     assert typed_answer(deal, read_kind(deal), said) == "multibillion-dollar"
+
+
+def test_an_amount_put_in_is_not_what_something_is_worth() -> None:
+    said = [("Orbital Cloud has poured billions into Corvid Labs since 2023.", 1.0)]
+    worth = "How much is Orbital Cloud worth?"
+    assert typed_answer(worth, read_kind(worth), said) is None
+    put_in = "How much has Orbital Cloud invested in Corvid Labs?"
+    assert typed_answer(put_in, read_kind(put_in), said) == "billions"
