@@ -179,9 +179,14 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     ]
 
 
+# a verb of making ("who makes the TPU chips?", "OpenAI developed ChatGPT")
+MAKING_VERB = (
+    r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
+    r"designs?|designed|develops?|developed|creates?|created|invents?|invented|owns?|owned)"
+)
 _MADE_SUBJECT = re.compile(
-    r"^\W*who\s+(?:made|makes|created|creates|built|builds|owns|founded|invented|developed)\s+"
-    r"(?:the\s+)?([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$"
+    rf"^\W*who\s+(?:{MAKING_VERB}|founded)\s+(?:the\s+)?"
+    r"([a-z][\w.'’-]*(?:\s+[a-z][\w.'’-]*){0,2})\W*$"
 )
 _LOWER_ACRONYM = re.compile(r"(?<![\w’'-])[b-df-hj-np-tv-z]{2,4}(?![\w’'-])")  # no vowel
 _TYPED_CODE = re.compile(r"\b[a-z]{2,}-?\d+\b")  # "gpt-4", "covid19"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from rag.answer.base import (
+    MAKING_VERB,
     AnswerRequest,
     initials,
     other_forms,
@@ -25,7 +26,7 @@ from rag.answer.base import (
 )
 from rag.answer.candidates import Candidate, with_referent
 from rag.answer.gazetteer import is_place
-from rag.answer.sides import MAKING_VERB, made_thing, owns_thing
+from rag.answer.sides import made_thing, owns_thing
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage
 from rag.index.words import tokenize

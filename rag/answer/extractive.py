@@ -205,7 +205,9 @@ class ExtractiveAnswerer:
         quoted = [s.text for s in answer.sentences]
         if short is None and (role := unnamed_role(request.standalone, quoted)):
             notice = f"No article found says who {role} is; the sentences below name another’s."
-        elif short is None and (thing := anothers_thing(request.standalone, quoted, hits)):
+        elif short is None and (
+            thing := anothers_thing(request.standalone, quoted, candidates, hits)
+        ):
             # "what is google's flagship model" over "Its flagship model, Claude" (Anthropic's)
             notice = f"No article found names {thing}; the sentences below are about another’s."
         elif gap and not notice:  # "What is Anthropic's valuation?" over articles without one

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.base import Span, singular, word_forms
+from rag.answer.base import MAKING_VERB, Span, singular, word_forms
 from rag.answer.surroundings import BEATING
 from rag.retrieve.answer_kind import Asked, lowercase_subject, read_kind
 from rag.retrieve.conversation import carried_context, names
 
 # "who makes the TPU chips Anthropic uses?": the verb of making, then what is made
-MAKING_VERB = (
-    r"\b(?:makes?|made|making|produces?|produced|builds?|built|manufactures?|manufactured|"
-    r"designs?|designed|develops?|developed|creates?|created|invents?|invented|owns?|owned)"
-)
 _MAKING = re.compile(rf"{MAKING_VERB}\s+(.*)", re.I)
 _NOT_MADE = set(
     "the a an its their these those this that his her new it them one".split()  # noqa: SIM905
@@ -60,12 +56,9 @@ def maker(sentence: str, span: Span, thing: str) -> float:
     if not thing:
         return 1.0
     after = sentence[span.end :]
-    # "Google's proprietary AI chips", "Anthropic’s flagship model, Claude"
-    owned = rf"['’]s?\s+(?:[\w-]+\s+){{0,3}}(?:[\w-]+,\s+)?{re.escape(thing)}"
-    # "TPUs (Tensor Processing Units) — Google’s proprietary AI chips": whose it is described as
-    described_as = rf"{re.escape(thing)}(?:e?s)?\b\s*(?:\([^()]{{1,60}}\)\s*)?[—–,]\s*"
-    if re.search(rf"{described_as}{re.escape(span.text)}['’]s?\s", sentence, re.I):
-        return 2.0
+    owned = _owned(thing)
+    if re.search(rf"{_described(thing)}{re.escape(span.text)}['’]s?\s", sentence, re.I):
+        return 2.0  # "TPUs (Tensor Processing Units) — Google’s proprietary AI chips"
     if re.search(rf"\b{re.escape(span.text)}(?:{owned}|\s+{re.escape(thing)})", sentence, re.I):
         return 2.0  # (wherever the sentence names it: "with Google, … Google's chips"), or
         # its name opens the thing's ("Microsoft Azure")
@@ -102,13 +95,22 @@ def names_thing(sentence: str, thing: str) -> bool:
 
 def owns_thing(sentence: str, thing: str) -> bool:
     """Whether the sentence gives the thing an owner ("OpenAI’s ChatGPT"): who makes it."""
-    owned = rf"['’]s?\s+(?i:(?:[\w-]+\s+){{0,3}}(?:[\w-]+,\s+)?{re.escape(thing)})"
-    # or described as someone's: "TPUs (Tensor Processing Units) — Google’s … chips"
-    described = rf"(?i:{re.escape(thing)}(?:e?s)?)\b\s*(?:\([^()]{{1,60}}\)\s*)?[—–,]\s*"
     return bool(
-        re.search(rf"\b[A-Z][\w&.-]*{owned}", sentence)
-        or re.search(rf"{described}[A-Z][\w&.-]*['’]s?\s", sentence)
+        re.search(rf"\b[A-Z][\w&.-]*{_owned(thing)}", sentence)
+        or re.search(rf"{_described(thing)}[A-Z][\w&.-]*['’]s?\s", sentence)
     )
+
+
+def _owned(thing: str) -> str:
+    """A pattern of the thing written after its owner's name: "'s proprietary AI chips",
+    "’s flagship model, Claude"."""
+    return rf"['’]s?\s+(?i:(?:[\w-]+\s+){{0,3}}(?:[\w-]+,\s+)?{re.escape(thing)})"
+
+
+def _described(thing: str) -> str:
+    """A pattern of the thing followed by what describes it, up to the owner's name: "TPUs
+    (Tensor Processing Units) — " before "Google’s proprietary AI chips"."""
+    return rf"(?i:{re.escape(thing)}(?:e?s)?)\b\s*(?:\([^()]{{1,60}}\)\s*)?[—–,]\s*"
 
 
 def _makes(sentence: str, thing: str) -> bool:

@@ -18,7 +18,7 @@ import functools
 import re
 
 from rag.answer.base import Span, is_demonym, singular, word_forms
-from rag.answer.candidates import candidates_of, with_referent
+from rag.answer.candidates import Candidate, with_referent
 from rag.answer.gazetteer import countries
 from rag.answer.roles import demonym
 from rag.retrieve.answer_kind import Asked
@@ -49,15 +49,25 @@ def leader_of(sentence: str, span: Span) -> bool:
 def possessed(question: str) -> tuple[frozenset[str], str] | None:
     """Whose thing the question asks about and the thing's noun ("google's flagship model":
     Google's forms, "model"), or None."""
+    found = _possessive(question)
+    if found is None:
+        return None
+    owner, thing = found
+    return frozenset(word_forms(owner)), singular(thing[-1].lower())
+
+
+def _possessive(question: str) -> tuple[str, list[str]] | None:
+    """The owner a question names and the words of the thing it owns, as typed ("google",
+    ["flagship", "model"]), or None."""
     m = _POSSESSED.search(question)
     if m is None:
         return None
-    words = []
-    for word in m.group(2).lower().split():
-        if word in _NOT_THING:
+    thing = []
+    for word in m.group(2).split():
+        if word.lower() in _NOT_THING:
             break
-        words.append(word)
-    return (frozenset(word_forms(m.group(1))), singular(words[-1])) if words else None
+        thing.append(word)
+    return (m.group(1), thing) if thing else None
 
 
 def located(question: str) -> set[str]:
@@ -70,16 +80,11 @@ def located(question: str) -> set[str]:
 def possessed_phrase(question: str) -> str:
     """The question's owner and thing as a reader writes them ("google's flagship model" →
     "Google’s flagship model"), or ""."""
-    m = _POSSESSED.search(question)
-    if m is None:
+    found = _possessive(question)
+    if found is None:
         return ""
-    words = []
-    for word in m.group(2).split():
-        if word.lower() in _NOT_THING:
-            break
-        words.append(word)
-    owner = m.group(1) if not m.group(1).islower() else m.group(1).title()
-    return f"{owner}’s {' '.join(words)}" if words else ""
+    owner, thing = found
+    return f"{owner.title() if owner.islower() else owner}’s {' '.join(thing)}"
 
 
 def anothers(sentence: str, owner: frozenset[str], noun: str) -> bool:
@@ -127,14 +132,16 @@ def country_of(word: str) -> str:
     return next((c.title() for c in countries() if " " not in c and demonym(word, c)), "")
 
 
-def anothers_thing(question: str, quoted: list[str], hits: list[Hit]) -> str:
+def anothers_thing(
+    question: str, quoted: list[str], candidates: list[Candidate], hits: list[Hit]
+) -> str:
     """The thing a question asks someone's of ("Google's flagship model") when the sentence
-    quoted first writes it as another's ("Its flagship model, Claude", after a sentence on
-    Anthropic), else ""."""
+    quoted first (one of ``candidates``) writes it as another's ("Its flagship model,
+    Claude", after a sentence on Anthropic), else ""."""
     theirs = possessed(question)
     if theirs is None or not quoted:
         return ""
-    first = next((c for c in candidates_of(hits, {}) if c.text == quoted[0]), None)
+    first = next((c for c in candidates if c.text == quoted[0]), None)
     if first is None or not anothers(with_referent(first, hits), *theirs):
         return ""
     return possessed_phrase(question)
