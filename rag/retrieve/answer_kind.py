@@ -166,6 +166,7 @@ _YESNO = re.compile(
     re.I,
 )
 _SCORE = re.compile(r"\b(final score|what was the score|by what score|what score)\b", re.I)
+_OPENS_ASKING = re.compile(r"\W*(?:what|who|whom|whose|when|where|why|how)\b", re.I)
 _WHICH = re.compile(r"\b(which|what|this|these)\s+(?=[\w“\"'])", re.I)
 _WORDS = re.compile(r"[\w'’.&-]+")
 _BE = {"is", "was", "are", "were"}
@@ -297,8 +298,9 @@ def _which(q: str) -> Asked | None:
     ordered = [m for m in matches if m not in relative] + relative
     for m in ordered:
         determiner = m.group(1).lower()
-        if determiner in ("this", "these") and "?" in q:
-            continue  # "this week", "these talks" in a real question: not the thing asked
+        if determiner in ("this", "these") and ("?" in q or _OPENS_ASKING.match(q)):
+            continue  # "this week", "these talks" in a real question (a question mark or a
+            # question word: "what does google get out of this deal"): not the thing asked
         words = _WORDS.findall(re.split(r"[,;:?!]", q[m.end() : m.end() + 80])[0])
         lowered = [w.lower() for w in words[:2]]
         if len(lowered) == 2 and lowered[0] in _BE and lowered[1] in _THE:

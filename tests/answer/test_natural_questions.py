@@ -1025,3 +1025,12 @@ def test_typos_of_words_and_of_the_question_word_are_mended(shipped: NewsRAG) ->
 def test_things_asked_for_in_the_plural_are_no_companies_joined(shipped: NewsRAG) -> None:
     # the headline "Google and Anthropic in talks …" had answered "what chips are used"
     assert shipped.ask("what chips are used").short_answer is None
+
+
+def test_this_deal_in_a_question_without_a_question_mark_is_no_thing_asked(
+    shipped: NewsRAG,
+) -> None:
+    # typed without "?", "… out of this deal" had been read as asking which deal: "Anthropic"
+    answer = shipped.ask("what does google get out of this deal")
+    assert answer.short_answer is None
+    assert "Google would gain preferential access" in answer.sentences[0].text
