@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.answer.gazetteer import is_first_name
 from rag.index.sentence_table import SentenceTable, chunk_sentences
 from rag.index.words import tokenize
+from rag.retrieve.answer_kind import is_person_noun
 from rag.types import Hit
 
 _MIN_SENTENCE_CHARS = 25
@@ -19,6 +21,12 @@ _QUOTE_SENTENCES = 3  # a quotation spanning up to this many sentences is quoted
 _HEADING_WORDS = 16  # a line this short with no full stop is a heading, not a statement
 _ITS = re.compile(r"(?:Its|Their)\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+|\n+")  # a heading is a line of its own
+# "The “Since U Been Gone” singer is …", "The 40-year-old actor said …": a person described,
+# named by the sentence before
+_DESCRIBED = re.compile(
+    r"The\s+((?:[“\"][^”\"]{1,40}[”\"]\s+|[a-z0-9][\w’'-]*\s+){0,3})([a-z][\w-]*)\s+"
+    r"(?=(?:is|was|has|had|will|would|says|said|told|also|announced|revealed)\b)"
+)
 _SUBJECT = re.compile(r"[“\"]?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})(?=[,’'\s])")
 # words opening a sentence that are no name ("The", "Meanwhile")
 _NOT_NAMES = {
@@ -143,9 +151,14 @@ def with_referent(c: Candidate, hits: Sequence[Hit] = ()) -> str:
     """The sentence with an opening "Its" or "Their" written as whose it is, when the sentence
     before it in the article (in its chunk or another of ``hits``) opens on a name: after
     "Anthropic, the … firm founded by …", "Its flagship model, Claude, …" reads "Anthropic’s
-    flagship model, Claude, …"."""
+    flagship model, Claude, …". A person described ("The “Since U Been Gone” singer is …")
+    after a sentence opening on a person's full name is that person ("Kelly Clarkson, the
+    “Since U Been Gone” singer, is …")."""
     pointer = _ITS.match(c.text)
-    if pointer is None:
+    described = None if pointer else _DESCRIBED.match(c.text)
+    if described is not None and not is_person_noun(described.group(2)):
+        described = None
+    if pointer is None and described is None:
         return c.text
     holding = (
         h
@@ -159,7 +172,13 @@ def with_referent(c: Candidate, hits: Sequence[Hit] = ()) -> str:
     subject = _SUBJECT.match(previous)
     if subject is None or subject.group(1).split()[0] in _NOT_NAMES:
         return c.text
-    return f"{subject.group(1)}’s {c.text[pointer.end() :]}"
+    if pointer is not None:
+        return f"{subject.group(1)}’s {c.text[pointer.end() :]}"
+    name = subject.group(1).split()
+    if len(name) < 2 or not is_first_name(name[0]):
+        return c.text
+    said = c.text[: described.end()].rstrip()
+    return f"{subject.group(1)}, t{said[1:]}, {c.text[described.end() :]}"
 
 
 def best_pool(candidates: list[Candidate], score: np.ndarray, size: int) -> list[int]:

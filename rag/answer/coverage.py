@@ -34,7 +34,7 @@ from rag.retrieve.conversation import carried_context
 
 _STEM = 5  # word forms this long meet the longer forms they begin ("found", "founder")
 _POINTS_BACK = re.compile(
-    r"(?:The|This|That|These|Those)\s+(?:\w+\s+){0,2}?(?:company|firm|giant|group|startup|"
+    r"(?:The|This|That|These|Those)\s+(?:[“\"][^”\"]{1,40}[”\"]\s+|[\w-]+\s+){0,2}?(?:company|firm|giant|group|startup|"
     r"maker|move|deal|agreement|partnership|country|team|club|agency|bank|chain|network|"
     r"star|singer|actor|actress|player|leader|president|minister|executive|official)s?\b|"
     r"(?:It|He|She|They|Its|His|Her|Their)\b"

@@ -163,8 +163,8 @@ class ExtractiveAnswerer:
             if request.period is not None
             else _not_stale(age, pool + [c for _, _, c in heads])
         )
-        short = None  # "Who acquired Anthropic?" when no article reports an acquisition
-        gap = unreported(request)
+        short, moment = None, request.as_of or datetime.now(UTC)  # (None: when no article
+        gap = unreported(request)  # reports the act asked about: "Who acquired Anthropic?")
         if not gap:
             short = short_answer(
                 request.standalone,
@@ -176,13 +176,14 @@ class ExtractiveAnswerer:
                 likeness=self._likeness,
                 coverage=Coverage(covered.weights, words, covered.own),
                 current=[bool(current[i]) for i in pool] + [bool(current[c]) for _, _, c in heads],
-                year=(request.as_of or datetime.now(UTC)).year,
+                year=moment.year,
+                today=moment.date(),
             )
         if asks_speaker(request.standalone):  # "who said …?": the one quoted, or no one
             short = said_by(candidates, pool, coverage, _COVERED)
         lead = first_quoted(short, candidates, score, pool, heads)
         if short in ("Yes", "True"):  # the sentence stating the claim, quoted first
-            at = stating(request.standalone, [candidates[i].text for i in pool])
+            at = stating(request.standalone, [text for text, _ in rows[: len(pool)]])
             lead = pool[at] if at is not None else lead
         # the sentences quoted are read in their passage: one that answers without repeating
         # the question's words its neighbours hold is quoted too. (The short answer is read

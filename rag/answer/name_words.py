@@ -64,6 +64,12 @@ ORG_SUFFIX = set(
     telegraph tribune herald press""".split()  # noqa: SIM905
 )
 
+# the last word of a named venue ("Apollo Theater", "SoFi Stadium", "Madison Square Garden")
+VENUES = set(
+    """stadium arena theater theatre airport park field square palace cathedral coliseum
+    colosseum dome speedway ballpark garden gardens""".split()  # noqa: SIM905
+)
+
 # a headline's first word that describes the name after it
 # a party written before a member's name
 AFFILIATIONS = {"republican", "democrat", "democratic", "gop", "labour", "tory", "conservative",

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from rag.answer.claims import claim_answer
 from rag.answer.spans import is_title
 from rag.answer.typed import Coverage, Likeness, typed_answer
+from rag.answer.when import stated_date
 from rag.retrieve.answer_kind import Asked
 from rag.retrieve.conversation import carried_context, names
 from rag.retrieve.intent import Intent
@@ -155,10 +156,12 @@ def date_answer(
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
     year: int | None = None,
+    today: date | None = None,
 ) -> str | None:
     """The date the quoted sentences give near what the question asks ("2017" for "what
-    year", "May" for "which month"); else, when the best sentence dates its event relative to
-    the article ("on Friday", "yesterday", "this week"), the article's publication day."""
+    year", "May" for "which month", "Tuesday, March 14" for "which day", its weekday read
+    as of ``today``); else, when the best sentence dates its event relative to the article
+    ("on Friday", "yesterday", "this week"), the article's publication day."""
     found = typed_answer(
         question,
         Asked("date", asked.noun),
@@ -168,7 +171,7 @@ def date_answer(
         year=year,
     )
     if found is not None:
-        return _granular(found, asked.noun)
+        return _granular(found, asked.noun, today)
     if asked.noun in ("year", "month", "decade", "century") or not sentences or not hits:
         return None
     said = _RELATIVE_DAY.search(sentences[0][0])
@@ -192,15 +195,20 @@ def _day_of(relative: str, sentence: str, published: str) -> str:
     return (day - timedelta(days=(day.weekday() - weekday) % 7)).isoformat()
 
 
-def _granular(date: str, noun: str) -> str | None:
-    """``date`` as precise as asked: its year for "what year", its month for "which month"."""
+def _granular(found: str, noun: str, today: date | None = None) -> str | None:
+    """``date`` as precise as asked: its year for "what year", its month for "which month",
+    its weekday too for "which day" ("Tuesday, March 14", the last March 14 up to a few days
+    after ``today``)."""
+    if noun == "day" and today and re.fullmatch(rf"{_MONTH_NAME} \d{{1,2}}", found, re.I):
+        day = stated_date(f"It was on {found}.", today)
+        return f"{_WEEKDAYS[day.weekday()].capitalize()}, {found}" if day else found
     if noun == "year":
-        year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", date)
+        year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", found)
         return year.group(1) if year else None
     if noun == "month":
-        month = re.search(_MONTH_NAME, date, re.I)
+        month = re.search(_MONTH_NAME, found, re.I)
         return month.group(0).capitalize() if month else None
-    return date
+    return found
 
 
 def order_answer(question: str, search: Callable[[str], list[Hit]]) -> str | None:
@@ -235,6 +243,7 @@ def short_answer(
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
     year: int | None = None,
+    today: date | None = None,
 ) -> str | None:
     """The short answer of the kind the question asks for, or None when the evidence does
     not settle it: a name, place, title, amount or number from the quoted sentences, a date,
@@ -245,7 +254,14 @@ def short_answer(
         return None  # "who is its CEO?" with nothing before it: whose is unknown
     if kind == "date" or intent.kind == "date":
         return date_answer(
-            question, intent.asked, sentences, hits, coverage=coverage, current=current, year=year
+            question,
+            intent.asked,
+            sentences,
+            hits,
+            coverage=coverage,
+            current=current,
+            year=year,
+            today=today,
         )
     if kind == "yesno" or intent.kind == "yesno":
         ordered = order_answer(question, search) if search is not None else None

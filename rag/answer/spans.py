@@ -31,6 +31,7 @@ from rag.answer.name_words import (
     NOT_NAME,
     ORG_SUFFIX,
     TITLES,
+    VENUES,
 )
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’.&+-]*|[“”\"()$£€¥%,;:]")
@@ -57,6 +58,7 @@ _APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's f
     re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+_REGNAL = re.compile(r"^X{0,3}(?:IX|IV|VI{0,3}|I{1,3})$")  # "Benedict XVI", "Charles III"
 _CACHED_SENTENCES, _CACHED_WORDS = 8192, 65536  # ~2 MB and ~5 MB at most
 _AND = re.compile(r",?\s+and\s+(?:the\s+)?")
 _DASH = re.compile(r"\s[–—-]\s|[–—]")
@@ -163,7 +165,11 @@ def _sentence_names(sentence: str) -> tuple[Span, ...]:
             if _DASH.search(sentence[tokens[j - 1][2] : tokens[j][1]]):
                 break  # "PHOENIX – Chris Rock": a dateline, then a name
             if _capital(word, first=False):
-                if _ACRONYM.match(word) and not _ACRONYM.match(tokens[j - 1][0]):
+                if (
+                    _ACRONYM.match(word)
+                    and not _ACRONYM.match(tokens[j - 1][0])
+                    and not _REGNAL.match(word)
+                ):
                     break  # "Kevin Durant NBA trade": a name, then another
                 j += 1
             elif (
@@ -190,12 +196,13 @@ def _sentence_names(sentence: str) -> tuple[Span, ...]:
         describing = tokens[i][0].lower() in DESCRIBING_OPENERS and not place_type(
             re.sub(r"['’]s$", "", sentence[tokens[i][1] : tokens[j - 1][2]])
         )  # "New Jupiter moons found", but "New Zealand"
-        if i == opening and (_COMMON_OPENER.search(tokens[i][0]) or describing) and j > i + 1:
+        common = _COMMON_OPENER.search(tokens[i][0]) and not is_first_name(tokens[i][0])
+        if i == opening and (common or describing) and j > i + 1:
             i += 1  # "Producers of David Attenborough": the opener is no part of the name
             if tokens[i][0].lower() in CONNECTORS:
                 i += 1
             continue
-        if i == opening and j == i + 1 and (_COMMON_OPENER.search(tokens[i][0]) or describing):
+        if i == opening and j == i + 1 and (common or describing):
             i = j  # "Viewing the comet …": a word opening the sentence, not a name
             continue
         j = _owned_body(tokens, i, j)
@@ -273,6 +280,8 @@ def _typed(sentence: str, text: str, start: int, end: int, before: list[str]) ->
     lowered = [w.lower() for w in before]
     if kind := place_type(text) or place_type(f"{text}."):  # "U.K" of "the U.K. on …"
         return Span(text, start, end, "place", 2, kind)
+    if len(words) >= 2 and words[-1].lower() in VENUES and not is_first_name(words[0]):
+        return Span(text, start, end, "place", 2, "venue")  # "Apollo Theater", not "Lina Park"
     lowered_words = {w.lower() for w in words} | {w.lower().removesuffix("s") for w in words}
     named_body = lowered_words & (ORG_SUFFIX | FOR_HEADS) and lowered_words & {"of", "for"}
     if words[-1].lower().strip(".,") in ORG_SUFFIX or "&" in text or named_body:

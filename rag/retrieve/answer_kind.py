@@ -65,7 +65,8 @@ for _kind, _words in {
         automobile""",
     "place": """country nation city town state province region island capital continent county
         village area part place location territory neighborhood neighbourhood district
-        borough coast river lake mountain ocean sea state's destination""",
+        borough coast river lake mountain ocean sea state's destination venue stadium arena
+        theater theatre airport""",
     "title": """film movie book show series song album novel memoir play musical documentary
         podcast painting sitcom franchise title single opera ballet poem cartoon comedy drama
         remake sequel trailer episode comic strip""",
@@ -165,6 +166,7 @@ _YESNO = re.compile(
     r"\btrue or false\b",
     re.I,
 )
+_TRUE_OR_FALSE = re.compile(r"\btrue or false\b", re.I)
 _SCORE = re.compile(r"\b(final score|what was the score|by what score|what score)\b", re.I)
 _OPENS_ASKING = re.compile(r"\W*(?:what|who|whom|whose|when|where|why|how)\b", re.I)
 _WHICH = re.compile(r"\b(which|what|this|these)\s+(?=[\w“\"'])", re.I)
@@ -209,12 +211,17 @@ def read_kind(question: str) -> Asked:
     """The kind of short answer ``question`` asks for ("other" when it asks for none)."""
     q = _LEAD.sub("", question.strip())
     q = _SECOND_QUESTION.split(q, maxsplit=1)[0]  # "who is Neil Tanaka and what did he say"
+    if _TRUE_OR_FALSE.search(q):  # whatever it says of "this year"
+        return Asked("yesno")
     if _SCORE.search(q):
         return Asked("number", "score")
     if m := _HOW.search(q):
         return _how(q, m)
-    if _WHEN.search(q):
-        return Asked("date", "since" if re.search(r"\bsince when\b", q, re.I) else "")
+    if m := _WHEN.search(q):
+        if re.search(r"\bsince when\b", q, re.I):
+            return Asked("date", "since")
+        unit = re.search(r"\b(year|month|day)$", m.group(1) or "", re.I)  # "what year": a year
+        return Asked("date", unit.group(1).lower() if unit else "")
     if _WORTH.match(q):
         return Asked("money", "worth")  # "what is the deal worth?"
     if _ABOUT.match(q) or _CONDITION.match(q):
@@ -372,6 +379,11 @@ def _employer_typed(q: str) -> bool:
     case, asked where they work ("where do most people work from home?" asks a place)."""
     m = _EMPLOYER_TYPED.search(q)
     return bool(m) and (m.group(1) or m.group(2)) not in _NOT_A_PERSON
+
+
+def is_person_noun(word: str) -> bool:
+    """Whether ``word`` names a kind of person ("singer", "actors", "president")."""
+    return _noun_kind(word) == "person"
 
 
 def _noun_kind(word: str) -> AnswerKind | None:

@@ -4,6 +4,7 @@ for a claim no sentence states (pure functions, no index)."""
 from __future__ import annotations
 
 from rag.answer.claims import claim_answer
+from rag.retrieve.answer_kind import read_kind
 
 PROFIT = "Nightjar's cloud unit is finally profitable, and the deal could speed its growth."
 
@@ -45,3 +46,10 @@ def test_who_did_it_to_whom_and_its_own_are_read() -> None:
     assert claim_answer("Is Nightjar an investor in Quillon?", said) is None  # the other way
     said = ["Nightjar will use Quillon's cloud, and Quillon gains a place in its own portfolio."]
     assert claim_answer("is nightjar owned by quillon", said) is None  # "its own" owns nothing
+
+
+def test_true_or_false_is_asked_whatever_times_the_claim_names() -> None:
+    question = "True or false: Lena Voss will release a new album this year."
+    assert read_kind(question).kind == "yesno"  # not a year asked for
+    said = ["Lena Voss, the “Glass Hours” singer, is releasing a new album this summer."]
+    assert claim_answer(question, said) == "True"

@@ -3,16 +3,18 @@ the answer the sentences agree on (pure functions, no index)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
 from rag.answer.base import AnswerRequest, initials, missing_names, word_forms
-from rag.answer.candidates import candidates_of
+from rag.answer.candidates import candidates_of, with_referent
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
 from rag.answer.headlines import first_quoted
 from rag.answer.roles import asked_owner, holds_role_of, not_the_agent, other_owner, unnamed_role
-from rag.answer.short import _day_of, _unresolved, fullest
+from rag.answer.short import _day_of, _unresolved, date_answer, fullest
 from rag.answer.spans import find_spans
 from rag.answer.surroundings import older_event
 from rag.answer.typed import Coverage, typed_answer
@@ -893,3 +895,58 @@ def test_an_amount_put_in_is_not_what_something_is_worth() -> None:
     assert typed_answer(worth, read_kind(worth), said) is None
     put_in = "How much has Orbital Cloud invested in Corvid Labs?"
     assert typed_answer(put_in, read_kind(put_in), said) == "billions"
+
+
+def test_a_regnal_number_is_part_of_the_name() -> None:
+    assert ("Benedict XVI", "person") in _spans("Former Pope Benedict XVI died on Saturday.")
+    assert ("Charles III", "person") in _spans("King Charles III spoke on Tuesday.")
+    # a league's initials after a name are still another name
+    assert _spans("Kevin Durant NBA trade talks resumed.")[1:] == [("NBA", "organisation")]
+
+
+def test_a_person_described_is_the_one_the_sentence_before_names() -> None:
+    text = (
+        "Lena Voss is kicking off the week with two announcements. The “Glass Hours” singer "
+        "is releasing a new album this summer."
+    )
+    hit = make_hit("c1", "a1", text=text, end=len(text))
+    described = [c for c in candidates_of([hit], {}) if c.text.startswith("The")][0]
+    assert with_referent(described, [hit]) == (
+        "Lena Voss, the “Glass Hours” singer, is releasing a new album this summer."
+    )
+    # a company described is not taken for the person before it, nor is a person named
+    # by a first name alone
+    for before in ("Lena Voss met the board.", "Lena met the board."):
+        text = f"{before} The 40-year-old {'company' if 'Voss' in before else 'singer'} said no."
+        hit = make_hit("c1", "a1", text=text, end=len(text))
+        second = candidates_of([hit], {})[-1]
+        assert with_referent(second, [hit]) == second.text
+
+
+def test_which_day_is_answered_with_its_weekday_and_what_year_with_a_year() -> None:
+    question = "Pi Day was this week. Which day was it?"
+    assert read_kind(question) == Asked("date", "day")
+    said = [("March 14 marks Pi Day, the annual holiday in honour of pi.", 1.0)]
+    assert date_answer(question, read_kind(question), said, [], today=date(2023, 3, 17)) == (
+        "Tuesday, March 14"
+    )
+    # asked on January 3, a December 28 is last year's (a Wednesday in 2022)
+    said = [("December 28 marks the festival, its organisers said.", 1.0)]
+    question = "Which day did the festival fall on?"
+    assert date_answer(question, read_kind(question), said, [], today=date(2023, 1, 3)) == (
+        "Wednesday, December 28"
+    )
+    question = "What year did Nightjar launch its cloud?"
+    said = [("Nightjar launched its cloud in March 2021.", 1.0)]
+    assert date_answer(question, read_kind(question), said, []) == "2021"
+
+
+def test_a_named_venue_is_a_place_and_a_first_name_opens_a_sentence() -> None:
+    assert read_kind("Drake performed at which iconic venue?").kind == "place"
+    assert _spans("He made his debut at the Apollo Theater on Saturday.", "place") == [
+        ("Apollo Theater", "place")
+    ]
+    assert ("Lina Park", "person") in _spans("Lina Park said the plan works.")  # a surname
+    # a first name ending like an adverb ("Finally") opens a name all the same
+    assert ("Sally Field", "person") in _spans("Sally Field won an Oscar.")
+    assert ("Google", "name") in _spans("Finally Google agreed.")
