@@ -29,6 +29,7 @@ from rag.answer.short import short_answer
 from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
 from rag.answer.speakers import asks_speaker, said_by
+from rag.answer.timing import ages, freshness, in_period, not_stale, older_notice, recency
 from rag.answer.typed import Coverage
 from rag.answer.whose import anothers_thing
 from rag.config import AnswerSettings, RetrievalSettings
@@ -66,8 +67,6 @@ _ABOUT = re.compile(
 )
 _DOES = re.compile(r"^\W*what\s+does\s+(.+?)\s+do\W*$", re.I)  # "what does anthropic do"
 _SHAPED = {"person", "organisation", "place", "title", "money", "number", "date"}
-_RECENT_DAYS, _STALE_DAYS = 30, 60  # coverage of the last month; older than two months
-_FRESH_DAYS = 14.0  # how fast an article's date stops counting for "what is true now"
 
 
 class ExtractiveAnswerer:
@@ -118,16 +117,16 @@ class ExtractiveAnswerer:
         score = _MEANING * meaning + _COVERAGE * coverage + 0.10 * prior
         # news is superseded: among relevant sentences, those reported closer to the moment
         # asked about count a little more ("latest": newer ones first)
-        age = _ages(candidates, request.as_of)
-        score = score + 0.2 * _freshness(age)
+        age = ages(candidates, request.as_of)
+        score = score + 0.2 * freshness(age)
         if request.intent.recent:
-            score = score + 0.15 * _recency(candidates)
+            score = score + 0.15 * recency(candidates)
         if _NEWS_ON.match(request.standalone):
             score = score + _LEDE_GAIN * _lede(candidates) * (coverage > 0)  # "latest on X?"
         score = score + _SHAPED_GAIN * _answer_shaped(request, candidates)
         defined = defined_name(request.standalone, candidates)
         score = score + _DEFINING_GAIN * _defining(defined, candidates)
-        inside = _in_period(candidates, request.period)
+        inside = in_period(candidates, request.period)
         if request.period is not None:
             score = score + _PERIOD * inside  # "this week": that week's sentences first
         # Nothing retrieved is close enough and no sentence holds most of what the question
@@ -161,7 +160,7 @@ class ExtractiveAnswerer:
         current = (
             inside
             if request.period is not None
-            else _not_stale(age, pool + [c for _, _, c in heads])
+            else not_stale(age, pool + [c for _, _, c in heads])
         )
         short, moment = None, request.as_of or datetime.now(UTC)  # (None: when no article
         gap = unreported(request)  # reports the act asked about: "Who acquired Anthropic?")
@@ -202,7 +201,7 @@ class ExtractiveAnswerer:
             sides=compared(request.standalone, covered),
             max_sentences=self.settings.max_sentences,
         )
-        notice = _older_notice(request, answer, candidates, inside)
+        notice = older_notice(request, answer, candidates, inside)
         quoted = [s.text for s in answer.sentences]
         if short is None and (role := unnamed_role(request.standalone, quoted)):
             notice = f"No article found says who {role} is; the sentences below name another’s."
@@ -255,69 +254,6 @@ def _headline_notice(
         if short in title and cited:
             return f"The short answer is from the headline of [{cited[0]}]: “{title}”"
     return ""
-
-
-def _in_period(candidates: list[Candidate], period: tuple[int, int] | None) -> np.ndarray:
-    """1 for a sentence of an article published in ``period`` (all 1 when there is none)."""
-    if period is None:
-        return np.ones(len(candidates))
-    since, until = period
-    out = np.zeros(len(candidates))
-    for i, c in enumerate(candidates):
-        if c.hit.published_at:
-            ts = datetime.fromisoformat(c.hit.published_at).timestamp()
-            out[i] = float(since <= ts <= until)
-    return out
-
-
-def _not_stale(age: np.ndarray, rows: list[int]) -> np.ndarray:
-    """News is asked about as of a moment: when an article of the last month is among the
-    ``rows`` the short answer is read from, 0 for sentences of articles over two months older
-    (an earthquake of last June for "how many people died in the earthquake?"), else 1.
-    Like sentences from before a period the question names, they count less and answer
-    alone only when three agree. ``age``: ``_ages`` (undated articles are taken as current)."""
-    if not any(age[i] <= _RECENT_DAYS for i in rows):  # (NaN, undated, is never recent)
-        return np.ones(len(age))
-    return (np.nan_to_num(age, nan=0.0) <= _STALE_DAYS).astype(float)
-
-
-def _older_notice(
-    request: AnswerRequest, answer: Answer, candidates: list[Candidate], inside: np.ndarray
-) -> str:
-    """When the question names a period and no quoted sentence is from it, say so."""
-    if request.period is None or not answer.sentences:
-        return ""
-    quoted = {s.text for s in answer.sentences}
-    rows = [i for i, c in enumerate(candidates) if c.text in quoted]
-    if any(inside[i] for i in rows):
-        return ""
-    since, until = (datetime.fromtimestamp(ts, UTC).date().isoformat() for ts in request.period)
-    dated = [bool(candidates[i].hit.published_at) for i in rows]
-    if not any(dated):  # an article with no date is not known to be older
-        period = f"{since} to {until}" if since > "1970-01-01" else f"up to {until}"
-        return (
-            "The articles quoted have no publication date, so none can be placed in the "
-            f"period asked about ({period})."
-        )
-    span = f"between {since} and {until}" if since > "1970-01-01" else f"up to {until}"
-    older = "older" if all(dated) else "older or undated"
-    return f"Nothing published {span} answers this; the sentences below are {older}."
-
-
-def _ages(candidates: list[Candidate], as_of: datetime | None) -> np.ndarray:
-    """Each candidate's article's age in days at the moment asked about (NaN: undated)."""
-    moment = (as_of or datetime.now(UTC)).timestamp()
-    out = np.full(len(candidates), np.nan)
-    for i, c in enumerate(candidates):
-        if c.hit.published_at:
-            out[i] = (moment - datetime.fromisoformat(c.hit.published_at).timestamp()) / 86400
-    return out
-
-
-def _freshness(age: np.ndarray) -> np.ndarray:
-    """1 for an article from the moment asked about, halving every ~10 days before it; 0
-    for undated ones. ``age``: ``_ages``."""
-    return np.nan_to_num(np.exp(-np.maximum(age, 0.0) / _FRESH_DAYS), nan=0.0)
 
 
 def _answer_shaped(request: AnswerRequest, candidates: list[Candidate]) -> np.ndarray:
@@ -387,13 +323,6 @@ def _lede(candidates: list[Candidate]) -> np.ndarray:
             seen[c.hit.chunk_id] = seen.get(c.hit.chunk_id, 0) + 1
             out[i] = float(seen[c.hit.chunk_id] <= 2)
     return out
-
-
-def _recency(candidates: list[Candidate]) -> np.ndarray:
-    """0 for the oldest dated candidate … 1 for the newest (undated: 0)."""
-    dates = sorted({c.hit.published_at for c in candidates if c.hit.published_at})
-    rank = {d: i / max(1, len(dates) - 1) for i, d in enumerate(dates)}
-    return np.array([rank.get(c.hit.published_at, 0.0) for c in candidates])
 
 
 def _best_dense(hits: list[Hit]) -> float:
