@@ -42,6 +42,13 @@ def is_demonym(word: str) -> bool:
 
 # a capitalised word opening the question or one of its sentences, not followed by another
 _OPENER = re.compile(r"(?:^|[.?!:]\s+)[\"“‘']?([A-Z][a-z]+)\b(?!\s+[A-Z])")
+_WORD = re.compile(r"\w+")
+# the last word of a company's or an institution's name that says what kind it is
+_COMPANY_KINDS = set(
+    """bank group inc corp co ltd llc plc airlines airways labs university college institute
+    foundation fund trust insurance holdings technologies motors pharmaceuticals capital
+    partners ventures""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -166,17 +173,25 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
     if not asked:
         return []
     text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
-    words = {singular(w) for w in re.findall(r"\w+", text.lower())}
+    words = {singular(w) for w in _WORD.findall(text.lower())}
     spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
     # "llm" by "large language models", "svb" by "Silicon Valley Bank"
     spelled |= {n for n in typed if _LOWER_ACRONYM.fullmatch(n) and _spelled_out(n, text)}
     return [
         n
         for n in asked
-        if not all(singular(w) in words for w in re.findall(r"\w+", n.lower()) if len(w) >= 3)
-        and n.rstrip("s") not in spelled
-        or not coded_seen(n, text)
+        if not _seen(n, words, text) and n.rstrip("s") not in spelled or not coded_seen(n, text)
     ]
+
+
+def _seen(name: str, words: set[str], text: str) -> bool:
+    """Whether ``text`` (its ``words``) holds each word of ``name`` ("Corvid Labs Series" in
+    "Corvid Labs … a Series C round"); a company's name ending in its kind ("Silicon Valley
+    Bank") only as written, not as "Silicon Valley" and "banks"."""
+    said = _WORD.findall(name.lower())
+    if len(said) >= 2 and said[-1] in _COMPANY_KINDS:
+        return bool(re.search(rf"\b{re.escape(name)}", text, re.I))
+    return all(singular(w) in words for w in said if len(w) >= 3)
 
 
 # a verb of making ("who makes the TPU chips?", "OpenAI developed ChatGPT")

@@ -105,6 +105,20 @@ _BEATEN = re.compile(
     re.I,
 )
 _WINNING = word_forms("win wins won winning winner")
+_TIMES = word_forms("times many often")
+# "Katharine Hepburn, who won best actress four times": a career's tally, not the win asked
+_TALLY = re.compile(
+    r"[^.;]{0,40}?\b(?:won|wins|has\s+won|had\s+won)\b[^.;]{0,60}?"
+    r"\b(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+times|twice|thrice)\b",
+    re.I,
+)
+# "like “Parasite” did three years ago", "films such as “CODA,” “Parasite” and …": what the
+# news is likened to, or examples of a kind
+_LIKENED = re.compile(r"\b(?:such\s+as|like|unlike)\s+[“\"]?$", re.I)
+_LISTED = re.compile(
+    r"\b(?:such\s+as|like|unlike)\s+(?:[“\"]?[^,.;“\"]{1,40}[,”\"]+\s*(?:and\s+|or\s+)?){1,4}"
+    r"[“\"]?$"
+)
 # who hands out a prize or hosts the night is not who won it ("Andrew Garfield will present
 # the SAG life achievement award to …")
 _PRESENTS = re.compile(
@@ -241,6 +255,12 @@ def counts_less(
         or bool(_AUDIENCE.search(sentence, 0, span.start))
         or (bool(wanted & _WINNING) and bool(_BEATEN.search(sentence, 0, span.start)))
         or (bool(wanted & _WINNING) and bool(_PRESENTS.match(sentence, span.end)))
+        or (
+            bool(wanted & _WINNING)
+            and not wanted & _TIMES
+            and bool(_TALLY.match(sentence, span.end))
+        )
+        or (asked.kind in ("title", "person", "organisation") and _likened(sentence, span, asked))
         or _labelled_otherwise(sentence, span, wanted)
         or _anothers_clause(sentence, span, asked, wanted)
         or _another_event(sentence, asked, wanted)
@@ -248,6 +268,15 @@ def counts_less(
         or (asked.kind == "number" and _another_country(sentence, span, places))
         or bool(asked.kind == "number" and _HOPED.search(sentence, 0, span.start))
     )
+
+
+def _likened(sentence: str, span: Span, asked: Asked) -> bool:
+    """Whether the span is what the sentence likens the news to, or one of its examples of a
+    kind ("such as “CODA,” “Parasite” and …"), asked for one name (not "which companies")."""
+    if asked.noun.endswith("s") and asked.noun not in ("who", "us"):
+        return False
+    before = sentence[max(0, span.start - 120) : span.start]
+    return bool(_LIKENED.search(before) or _LISTED.search(before))
 
 
 def _labelled_otherwise(sentence: str, span: Span, wanted: set[str]) -> bool:

@@ -950,3 +950,32 @@ def test_a_named_venue_is_a_place_and_a_first_name_opens_a_sentence() -> None:
     # a first name ending like an adverb ("Finally") opens a name all the same
     assert ("Sally Field", "person") in _spans("Sally Field won an Oscar.")
     assert ("Google", "name") in _spans("Finally Google agreed.")
+
+
+def test_a_company_named_for_a_place_is_not_seen_in_the_place() -> None:
+    hits = _hits("Startups across Silicon Valley are hiring.", "Small banks are struggling.")
+    assert missing_names("Why did Silicon Valley Bank collapse?", hits) == ["Silicon Valley Bank"]
+    assert missing_names("Why did Silicon Valley Bank collapse?", _hits(SVB)) == []
+    # a name of no kind is seen word by word ("Corvid Labs … a Series C round")
+    hits = _hits("Corvid Labs said it raised money in a Series C round.")
+    assert missing_names("When did Corvid Labs Series close?", hits) == []
+
+
+SVB = "Regulators closed Silicon Valley Bank on Friday."
+
+
+def test_a_career_tally_or_an_example_is_not_the_win_asked() -> None:
+    question = "who won best actress"
+    said = [
+        ("The actress with the most Oscars is Kate Hollis, who won best actress four times.", 1.0),
+        ("Lena Voss won best actress on Sunday for “Glass Hours.”", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Lena Voss"
+    question = "which film won best picture"
+    said = [
+        ("Films such as “Tide,” “Ember” and “Quiet Hours” all won the cast prize before "
+         "taking home best picture.", 1.0),
+        ("The winner has stuck with audiences like “Ember” did three years ago.", 0.9),
+        ("“Northern Lights” won best picture on Sunday night.", 0.6),
+    ]  # fmt: skip
+    assert typed_answer(question, read_kind(question), said) == "Northern Lights"
