@@ -77,6 +77,7 @@ _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\
 # "involved" of "is Microsoft involved", "important" of "why is compute important", "want"
 # of "why does Anthropic want Google", which asks its reasons; "difference" and "compare",
 # which ask for each side)
+_WHICH_TIME = re.compile(r"\b(?:what|which)\s+(?:year|month|day|date)\b", re.I)
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
@@ -95,6 +96,7 @@ def _asking(question: str) -> str:
     the deal" asks its status (not "the state of Texas")."""
     question = _CONDITION.sub(lambda m: m.group(0) if is_place(m.group(1)) else "status", question)
     question = _USED_FOR.sub("for", question)  # "what is Claude used for": its purpose
+    question = _WHICH_TIME.sub("when", question)  # "what year": no sentence says "year"
     return _HOW_MEASURE.sub("how", question)
 
 

@@ -1034,3 +1034,8 @@ def test_this_deal_in_a_question_without_a_question_mark_is_no_thing_asked(
     answer = shipped.ask("what does google get out of this deal")
     assert answer.short_answer is None
     assert "Google would gain preferential access" in answer.sentences[0].text
+
+
+def test_what_year_asks_when_and_is_answered_with_the_year(shipped: NewsRAG) -> None:
+    # "year" is how the question asks, not a word a sentence must hold ("after years of …")
+    assert shipped.ask("what year did google invest in anthropic").short_answer == "2023"
