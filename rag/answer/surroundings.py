@@ -82,7 +82,7 @@ _COMPARED = re.compile(
 )
 # before a name: it is what the news replaced ("ending the Labrador retriever's 31-year term")
 _OUSTED = re.compile(
-    r"\b(?:ending|ended|ends|dethron\w*|unseat\w*|overtak\w*|overtook|surpass\w*|"
+    r"\b(?:ending|ended|ends|dethron\w*|unseat\w*|overtak\w*|overtook|surpass\w*|pass(?:ed|es|ing)|"
     r"replac\w*|displac\w*|knock\w*\s+off|succeed\w*)\s+(?:the\s+|its\s+|their\s+)?$",
     re.I,
 )

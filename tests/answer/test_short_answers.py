@@ -478,6 +478,10 @@ def test_what_the_news_ended_or_replaced_is_not_the_answer() -> None:
     news = "The Harbor City Hawks now top the league, ending the Northern Owls' 12-week run."
     said = [(news, 1.0)]
     assert typed_answer(question, read_kind(question), said) == "Harbor City Hawks"
+    question = "Who is the league's all-time leading scorer?"
+    said = [("Fans cheered after Lena Voss passed Mara Quell to become the league’s all-time "
+             "leading scorer.", 1.0)]  # fmt: skip
+    assert typed_answer(question, read_kind(question), said) == "Lena Voss"
 
 
 def test_a_count_of_another_act_does_not_answer_how_many_died() -> None:
