@@ -47,7 +47,7 @@ from rag.answer.surroundings import (
     replaced,
     rules_out,
 )
-from rag.answer.votes import Votes, answer_key, decide, merged
+from rag.answer.votes import Votes, answer_key, decide, merged, weighed
 from rag.answer.whose import (
     anothers,
     asks_several,
@@ -288,7 +288,7 @@ def typed_answer(
         if key in left:
             vote.total = 0.0
     if likeness is not None and asked.phrase and len(votes) > 1:
-        names = list(votes)
+        names = weighed(votes)  # (the rest could not lead, nor come near the leader)
         likes = likeness(asked.phrase, [votes[k].text for k in names])
         for key, like in zip(names, likes, strict=True):
             votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor

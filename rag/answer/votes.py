@@ -16,6 +16,7 @@ _MIN_COVERAGE = 0.55  # the answer's sentence holds this much of what the questi
 _AGREED, _AGREED_LEAD = 3, 2.5  # sentences agreeing, and how far ahead of the runner-up…
 _AGREED_COVERAGE, _AGREED_VOTES = 0.25, 0.3  # …for the share of the question they may hold
 _AGREED_FIT = 0.35  # …and for how well the span's kind fits the kind asked
+_WEIGHED = 0.1  # votes under this share of the most are not weighed by likeness
 _ALSO, _SEVERAL = 0.5, 3  # for several: another's share of the leader's votes; how many
 
 
@@ -80,6 +81,25 @@ def _with_others(best: Votes, others: list[Votes], fit: float, floor: float) -> 
             chosen.append(vote)
     names = [v.text for v in chosen]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def weighed(votes: dict[str, Votes]) -> list[str]:
+    """The keys of the votes worth weighing by how like the answer asked for they are (a
+    factor from 0.5 to 1.5): not one under a tenth of the most votes, which stays under a
+    third of the leader's however weighed, so neither leads nor comes within the lead asked
+    of it, unless it is a form of another name that its votes would join."""
+    most = max((v.total for v in votes.values()), default=0.0)
+    keys = {k: f" {answer_key(v.text)} " for k, v in votes.items()}
+    return [
+        k
+        for k, v in votes.items()
+        if v.total >= _WEIGHED * most
+        or any(
+            k != o and (keys[k] in keys[o] or keys[o] in keys[k] or _spells(votes[o].text, v.text)
+                        or _spells(v.text, votes[o].text))
+            for o in votes
+        )
+    ]  # fmt: skip
 
 
 def merged(votes: dict[str, Votes]) -> list[Votes]:

@@ -18,6 +18,7 @@ from rag.answer.short import _day_of, _unresolved, date_answer, fullest
 from rag.answer.spans import find_spans
 from rag.answer.surroundings import older_event
 from rag.answer.typed import Coverage, typed_answer
+from rag.answer.votes import Votes, weighed
 from rag.retrieve.answer_kind import Asked, read_kind
 from tests.conftest import make_hit
 
@@ -983,3 +984,15 @@ def test_a_career_tally_or_an_example_is_not_the_win_asked() -> None:
         ("“Northern Lights” won best picture on Sunday night.", 0.6),
     ]  # fmt: skip
     assert typed_answer(question, read_kind(question), said) == "Northern Lights"
+
+
+def test_only_votes_that_could_lead_or_join_one_are_weighed_by_likeness() -> None:
+    votes = {
+        "lena": Votes("Lena Voss", 1.0),
+        "mara": Votes("Mara Quell", 0.2),
+        "ivo": Votes("Ivo Brandt", 0.05),  # under a tenth: cannot come near the leader
+        "voss": Votes("Voss", 0.05),  # a form of the leader's name: its votes join hers
+        "tpu": Votes("TPU", 0.01),  # spelled out by another name
+        "tensor": Votes("Tensor Processing Unit", 0.3),
+    }
+    assert weighed(votes) == ["lena", "mara", "voss", "tpu", "tensor"]
