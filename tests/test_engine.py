@@ -282,3 +282,30 @@ def test_a_data_dir_that_is_a_file_is_refused_by_the_api(tmp_path: Path) -> None
     with pytest.raises(ConfigError, match="is a file, not a folder"):
         NewsRAG(make_settings(a_file))
     assert a_file.read_text(encoding="utf-8") == "{}"
+
+
+def test_when_a_story_says_saturday_the_answer_says_which_saturday(
+    engine: NewsRAG, write_file
+) -> None:
+    death = (
+        "Lena Voss, the founder of Nightjar, died Saturday at her home in Oslo, the company "
+        "said. She was 71. Voss built Nightjar from a two-person workshop into a maker of "
+        "weather satellites."
+    )
+    earlier = (
+        "Lena Voss stepped down as Nightjar's chief executive on May 2, 2024, handing the "
+        "company to her longtime deputy. She stayed on the board."
+    )
+    write_file("in/death.md", _article("death", title="Nightjar founder Lena Voss dies at 71",
+                                       body=death, date="2025-03-03T09:00:00+00:00"))  # fmt: skip
+    write_file("in/step.md", _article("step", title="Lena Voss steps down at Nightjar",
+                                      body=earlier, date="2024-05-03T09:00:00+00:00"))  # fmt: skip
+    assert engine.ingest([str(write_file("in/.keep", "").parent)]).added == 2
+    answer = engine.ask("When did Lena Voss die?", as_of="2025-03-05")
+    assert answer.short_answer == "March 1, 2025"  # the Saturday before the story
+    assert answer.sentences[0].text.startswith("Lena Voss, the founder of Nightjar, died")
+    asked = engine.ask("Which day did Lena Voss die?", as_of="2025-03-05")
+    assert asked.short_answer == "Saturday, March 1, 2025"
+    assert engine.ask("What year did Lena Voss step down?", as_of="2024-05-10").short_answer == (
+        "2024"  # a year, not the day
+    )

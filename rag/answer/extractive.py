@@ -29,7 +29,15 @@ from rag.answer.short import short_answer
 from rag.answer.sources import by_article
 from rag.answer.spans import find_spans
 from rag.answer.speakers import asks_speaker, said_by
-from rag.answer.timing import ages, freshness, in_period, not_stale, older_notice, recency
+from rag.answer.timing import (
+    ages,
+    freshness,
+    in_period,
+    not_stale,
+    older_notice,
+    recency,
+    with_days,
+)
 from rag.answer.typed import Coverage
 from rag.answer.whose import anothers_thing
 from rag.config import AnswerSettings, RetrievalSettings
@@ -150,6 +158,11 @@ class ExtractiveAnswerer:
         # the short answer too, and the article whose headline gives it is quoted first
         heads = headlines(candidates, score, best_pool(candidates, score, _HEADLINE_POOL))
         rows = [(with_referent(candidates[i], hits), float(score[i])) for i in pool]  # whose "Its"
+        if request.intent.asked in (Asked("date"), Asked("date", "day")):  # "died Saturday"
+            rows = [
+                (with_days(t, candidates[i].hit.published_at), w)
+                for (t, w), i in zip(rows, pool, strict=True)
+            ]
         rows += [(text, weight) for text, weight, _ in heads]
         words = [covered.forms[i] for i in pool]
         words += [held(covered.weights.keys(), word_forms(text)) for text, _, _ in heads]
@@ -181,6 +194,9 @@ class ExtractiveAnswerer:
         if asks_speaker(request.standalone):  # "who said …?": the one quoted, or no one
             short = said_by(candidates, pool, coverage, _COVERED)
         lead = first_quoted(short, candidates, score, pool, heads)
+        if lead is None and short:  # a day read from "died Saturday"
+            rows_read = zip(rows[: len(pool)], pool, strict=True)
+            lead = next((i for (text, _), i in rows_read if short in text), None)
         if short in ("Yes", "True"):  # the sentence stating the claim, quoted first
             at = stating(request.standalone, [text for text, _ in rows[: len(pool)]])
             lead = pool[at] if at is not None else lead

@@ -84,6 +84,7 @@ _MONTH_NAME = (
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b"
 )
+_DAY_OF_MONTH = rf"{_MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?"  # "March 14", "March 14, 2023"
 _PERSON_LIKE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}")
 _ORGANISATION = re.compile(r"\b(company|companies|firm|organi[sz]ation|startup|outlet)\b", re.I)
 _ORDER = re.compile(
@@ -199,7 +200,7 @@ def _granular(found: str, noun: str, today: date | None = None) -> str | None:
     """``date`` as precise as asked: its year for "what year", its month for "which month",
     its weekday too for "which day" ("Tuesday, March 14", the last March 14 up to a few days
     after ``today``)."""
-    if noun == "day" and today and re.fullmatch(rf"{_MONTH_NAME} \d{{1,2}}", found, re.I):
+    if noun == "day" and today and re.fullmatch(_DAY_OF_MONTH, found, re.I):
         day = stated_date(f"It was on {found}.", today)
         return f"{_WEEKDAYS[day.weekday()].capitalize()}, {found}" if day else found
     if noun == "year":

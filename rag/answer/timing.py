@@ -4,12 +4,15 @@ naming a period ("this week") reads that period's coverage first."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import numpy as np
 
+from rag.answer.amounts import date_spans
 from rag.answer.base import AnswerRequest
 from rag.answer.candidates import Candidate
+from rag.answer.when import date_mentions
 from rag.types import Answer
 
 _RECENT_DAYS, _STALE_DAYS = 30, 60  # coverage of the last month; older than two months
@@ -84,3 +87,24 @@ def recency(candidates: list[Candidate]) -> np.ndarray:
     dates = sorted({c.hit.published_at for c in candidates if c.hit.published_at})
     rank = {d: i / max(1, len(dates) - 1) for i, d in enumerate(dates)}
     return np.array([rank.get(c.hit.published_at, 0.0) for c in candidates])
+
+
+_CALENDAR = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d{4}-\d{2}")
+
+
+def with_days(text: str, published: str) -> str:
+    """``text`` with the day each relative date in it means written after it, read against
+    the article's ``published`` date: "died Saturday" in a story of January 2, 2023 reads
+    "died Saturday (December 31, 2022)", so a date is there to answer "when did he die?".
+    Not in a sentence that writes a date or a year ("its first playoff berth since 2006,
+    clinched Wednesday" asks no reading of "Wednesday" for "when did they last …")."""
+    if not published or date_spans(text):
+        return text  # a sentence writing a date or a year says which it means
+    out, at = [], 0
+    for mention in date_mentions(text, date.fromisoformat(published[:10])):
+        if _CALENDAR.search(text, mention.start, mention.end):
+            continue  # written as a date already
+        day = f"{mention.day:%B} {mention.day.day}, {mention.day.year}"
+        out += [text[at : mention.end], f" ({day})"]
+        at = mention.end
+    return "".join(out) + text[at:]

@@ -996,3 +996,11 @@ def test_only_votes_that_could_lead_or_join_one_are_weighed_by_likeness() -> Non
         "tensor": Votes("Tensor Processing Unit", 0.3),
     }
     assert weighed(votes) == ["lena", "mara", "voss", "tpu", "tensor"]
+
+
+def test_which_day_gives_the_weekday_of_a_full_date_too() -> None:
+    question = "Which day did Lena Voss die?"
+    said = [("Lena Voss died Saturday (December 31, 2022).", 1.0)]
+    assert date_answer(question, read_kind(question), said, [], today=date(2023, 1, 5)) == (
+        "Saturday, December 31, 2022"
+    )

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 import rag.answer.when as when
+from rag.answer.timing import with_days
 from rag.answer.when import date_mentions, stated_date, stated_dates
 
 MONDAY = date(2023, 11, 20)  # a Monday; the Friday before is Nov 17, the one after Nov 24
@@ -192,3 +193,14 @@ def test_mentions_point_at_their_words() -> None:
 def test_the_module_example_runs() -> None:
     result = doctest.testmod(when)
     assert (result.failed, result.attempted) == (0, 2)
+
+
+def test_a_relative_day_is_written_out_for_a_short_answer_to_read() -> None:
+    said = "Lena Voss, the band's founder, died Saturday."
+    assert with_days(said, "2023-01-02T09:00:00") == (
+        "Lena Voss, the band's founder, died Saturday (December 31, 2022)."
+    )
+    # a sentence writing a date or a year already says which day it means
+    said = "The Hawks clinched Wednesday their first playoff berth since 2006."
+    assert with_days(said, "2023-03-30") == said
+    assert with_days("She died Saturday.", "") == "She died Saturday."  # undated
