@@ -177,7 +177,10 @@ def date_answer(
         return None
     said = _RELATIVE_DAY.search(sentences[0][0])
     if said and hits[0].published_at:
-        return _day_of(said.group(1).lower(), sentences[0][0], hits[0].published_at[:10])
+        day = date.fromisoformat(
+            _day_of(said.group(1).lower(), sentences[0][0], hits[0].published_at[:10])
+        )
+        return _granular(f"{day:%B} {day.day}, {day.year}", asked.noun, today)  # as written
     return None
 
 

@@ -81,7 +81,10 @@ for _kind, _words in {
         material currency cryptocurrency coin stock item gift symbol name slogan drink beverage
         pet creature rodent bird fish insect dinosaur vegetable meat dessert snack weather
         program programme project plan policy law bill deal treaty agreement scheme
-        initiative campaign technology energy fuel chemical substance chip processor""",
+        initiative campaign technology energy fuel chip processor""",
+    # what a name rarely answers: "what chemical was on the train?" is "vinyl chloride", not
+    # the railway that ran it
+    "other": """chemical substance compound toxin gas""",
 }.items():
     _NOUNS.update(dict.fromkeys(_words.split(), _kind))
 

@@ -1004,3 +1004,10 @@ def test_which_day_gives_the_weekday_of_a_full_date_too() -> None:
     assert date_answer(question, read_kind(question), said, [], today=date(2023, 1, 5)) == (
         "Saturday, December 31, 2022"
     )
+
+
+def test_a_substance_asked_for_is_not_answered_with_a_name() -> None:
+    # "vinyl chloride" is written in lower case; the railway's name is no chemical
+    question = "what chemical was on the train in ohio"
+    assert read_kind(question).kind == "other"
+    assert read_kind("which company ran the train").kind == "organisation"
