@@ -67,7 +67,7 @@ ORG_SUFFIX = set(
 # the last word of a named venue ("Apollo Theater", "SoFi Stadium", "Madison Square Garden")
 VENUES = set(
     """stadium arena theater theatre airport park field square palace cathedral coliseum
-    colosseum dome speedway ballpark garden gardens""".split()  # noqa: SIM905
+    colosseum dome speedway ballpark garden gardens station""".split()  # noqa: SIM905
 )
 
 # a headline's first word that describes the name after it

@@ -951,6 +951,9 @@ def test_a_named_venue_is_a_place_and_a_first_name_opens_a_sentence() -> None:
     assert _spans("He made his debut at the Apollo Theater on Saturday.", "place") == [
         ("Apollo Theater", "place")
     ]
+    assert ("International Space Station", "place") in _spans(
+        "The crew docked with the International Space Station on Friday.", "place"
+    )
     assert ("Lina Park", "person") in _spans("Lina Park said the plan works.")  # a surname
     # a first name ending like an adverb ("Finally") opens a name all the same
     assert ("Sally Field", "person") in _spans("Sally Field won an Oscar.")
