@@ -58,6 +58,7 @@ _APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's f
     re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+_THRONES = {"pope", "king", "queen", "prince", "princess", "emperor", "empress", "sultan"}
 _REGNAL = re.compile(r"^X{0,3}(?:IX|IV|VI{0,3}|I{1,3})$")  # "Benedict XVI", "Charles III"
 _CACHED_SENTENCES, _CACHED_WORDS = 8192, 65536  # ~2 MB and ~5 MB at most
 _AND = re.compile(r",?\s+and\s+(?:the\s+)?")
@@ -217,9 +218,20 @@ def _sentence_names(sentence: str) -> tuple[Span, ...]:
         if text.endswith(("’s", "'s")):
             text = text[:-2]
         end = start + len(text)
-        spans.append(_typed(sentence, text, start, end, [t[0] for t in tokens[:i][-3:]]))
+        span = _typed(sentence, text, start, end, [t[0] for t in tokens[:i][-3:]])
+        spans.append(_royal(sentence, span, tokens[i - 1] if i else None))
         i = j
     return tuple(s for s in spans if s.text)
+
+
+def _royal(sentence: str, span: Span, before: tuple[str, int, int] | None) -> Span:
+    """A person known by one name, titled by a throne ("Pope Benedict XVI", "Prince Harry"),
+    with the title: it is how news names them (not "Senator Lee")."""
+    words = span.text.split()
+    one_name = len(words) == 1 or (len(words) == 2 and _REGNAL.match(words[1]))
+    if before is None or before[0].lower() not in _THRONES or not one_name or span.kind != "person":
+        return span
+    return Span(sentence[before[1] : span.end], before[1], span.end, "person", span.evidence)
 
 
 def _owned_body(tokens: list[tuple[str, int, int]], i: int, j: int) -> int:

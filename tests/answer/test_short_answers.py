@@ -902,9 +902,13 @@ def test_an_amount_put_in_is_not_what_something_is_worth() -> None:
     assert typed_answer(put_in, read_kind(put_in), said) == "billions"
 
 
-def test_a_regnal_number_is_part_of_the_name() -> None:
-    assert ("Benedict XVI", "person") in _spans("Former Pope Benedict XVI died on Saturday.")
-    assert ("Charles III", "person") in _spans("King Charles III spoke on Tuesday.")
+def test_a_regnal_number_and_a_throne_are_part_of_the_name() -> None:
+    assert ("Benedict XVI", "person") in _spans("Pope Emeritus Benedict XVI died on Saturday.")
+    # a throne's title is part of how news names one known by one name; a senator's is not
+    assert ("Pope Benedict XVI", "person") in _spans("Former Pope Benedict XVI died Saturday.")
+    assert ("King Charles III", "person") in _spans("King Charles III spoke on Tuesday.")
+    assert ("Prince Harry", "person") in _spans("Prince Harry and Meghan left.")
+    assert ("Lee", "person") in _spans("Senator Lee spoke.")
     # a league's initials after a name are still another name
     assert _spans("Kevin Durant NBA trade talks resumed.")[1:] == [("NBA", "organisation")]
 
