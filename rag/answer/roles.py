@@ -212,6 +212,27 @@ _LEAVING_BEFORE = re.compile(
 )
 
 
+_WHO_DID = re.compile(
+    r"^\W*who\s+(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
+    r"should|may|might)\b)([a-z]+)\b",
+    re.I,
+)
+_THEN = re.compile(r"(?:\s*,[^,]{1,60},)?\s+(?:has\s+|had\s+|have\s+|just\s+)?([a-z]+)\b")
+
+
+def asked_act(question: str) -> set[str]:
+    """The forms of the verb "who passed …?" asks who did ("pass"); empty for "who is …"."""
+    m = _WHO_DID.match(question)
+    return word_forms(m.group(1)) if m else set()
+
+
+def does_it(sentence: str, end: int, act: set[str]) -> bool:
+    """Whether the name ending at ``end`` is the subject of the ``act`` asked ("LeBron James
+    passed Kareem Abdul-Jabbar", asked who passed him)."""
+    m = _THEN.match(sentence, end)
+    return bool(act and m and word_forms(m.group(1)) & act)
+
+
 def asks_successor(question: str) -> bool:
     """Whether the question asks who takes a role ("who is the new prime minister?", "who
     will replace her?")."""

@@ -21,14 +21,17 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.answer.amounts import going_on, label_before, measured_unit, scores, since_date, with_unit
-from rag.answer.base import Span, initials, is_demonym, singular, word_forms
+from rag.answer.amounts import going_on, scores, since_date, with_unit
+from rag.answer.base import Span, initials, singular, word_forms
 from rag.answer.closeness import anchors, closeness
+from rag.answer.fitting import FIT, NAMED, kind_fit, unlikeness
 from rag.answer.gazetteer import is_first_name
 from rag.answer.roles import (
+    asked_act,
     asked_owner,
     asks_current,
     asks_successor,
+    does_it,
     former,
     holds_role_of,
     leaving,
@@ -59,22 +62,7 @@ from rag.answer.whose import (
 )
 from rag.retrieve.answer_kind import Asked
 
-# how well a span of one kind (columns) answers a question of another (rows)
-_FIT: dict[str, dict[str, float]] = {
-    "person": {"person": 1.0, "name": 0.5, "organisation": 0.05, "place": 0.02, "title": 0.02},
-    # "who invested?": a person, or a company acting like one
-    "who": {"person": 1.0, "name": 0.5, "organisation": 0.6, "place": 0.02, "title": 0.02},
-    "organisation": {"organisation": 1.0, "name": 0.55, "person": 0.1, "place": 0.15,
-                     "title": 0.1},
-    "place": {"place": 1.0, "name": 0.2, "organisation": 0.05, "person": 0.02, "title": 0.02},
-    "title": {"title": 1.0, "name": 0.4, "organisation": 0.1, "person": 0.05, "place": 0.02},
-    "thing": {"name": 0.55, "title": 0.5, "organisation": 0.35, "person": 0.1, "place": 0.15},
-    "money": {"money": 1.0},
-    "number": {"number": 1.0, "money": 0.4},
-    "date": {"date": 1.0},
-}  # fmt: skip
 Likeness = Callable[[str, list[str]], Sequence[float]]
-_NAMED = {"person", "organisation", "place"}
 _OLDER = 0.5  # what a sentence from before the period the question names counts for
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
@@ -84,7 +72,6 @@ _OTHER_COUNT = 0.3  # what a value beside the one asked counts for (another act'
 _UNOWNED = 0.5  # a name not given the role of the owner asked about ("who is China's president?")
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_TEAM_NOUNS = {"team", "club", "side", "franchise"}
 _COUNTRY_NOUNS = {"country", "nation"}
 # nouns a person or a company may answer ("which broadcaster": David Attenborough or the BBC)
 _PERSON_OR_FIRM = {
@@ -153,7 +140,7 @@ def typed_answer(
             of years before the one before it count less. None: ``year``.
     """
     either = asked.noun == "who" or singular(asked.noun) in _PERSON_OR_FIRM
-    fits = _FIT.get("who" if either else asked.kind)
+    fits = FIT.get("who" if either else asked.kind)
     if fits is None or not sentences:
         return None
     asked_forms = word_forms(question)
@@ -162,7 +149,7 @@ def typed_answer(
     wanted = asked_forms - _STOP
     owner = asked_owner(question, [t for t, _ in sentences]) if asked.kind == "person" else None
     if owner:
-        fits = _FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
+        fits = FIT["person"]  # "who is the CEO of …": a person, not a company acting as one
     top = max(score for _, score in sentences) or 1.0
     this_year = {str(year)} if year and _THIS_YEAR.search(question) else set()
     years = set(_YEAR.findall(question)) | this_year if asked.kind != "date" else set()
@@ -176,6 +163,7 @@ def typed_answer(
     current_holder = asks_current(question)  # "who is the CEO?": not a former one
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
     several = asks_several(question, asked)
+    act = asked_act(question) if asked.kind in ("person", "organisation") else set()
     votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -189,7 +177,7 @@ def typed_answer(
     # "what is Google's flagship model": not one a sentence writes as another's (for names
     # asked, a role's owner is read by ``other_owner``, and "Anthropic’s competitor" is
     # Google's too)
-    theirs = possessed(question) if asked.kind not in _NAMED else None
+    theirs = possessed(question) if asked.kind not in NAMED else None
     based = located(question)
     for row, (text, score) in enumerate(sentences):
         if own and not coverage.forms[row] & own:
@@ -232,7 +220,9 @@ def typed_answer(
             span = (made and maker_named(span, made)) or span  # "Microsoft" of "… Azure"
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
-            fit = _kind_fit(span, asked, fits)
+            fit = kind_fit(span, asked, fits)
+            if does_it(text, span.end, act):  # "LeBron James passed …", asked who passed
+                fit = max(fit, max(fits.values()))
             if span in peoples and not leader_of(text, span):
                 fit *= _PEOPLES  # "German tanks" says less of Germany than its name
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:
@@ -260,11 +250,11 @@ def typed_answer(
                 continue  # "NIT" for "National Invitational Tournament", or Google's CEO for
                 # Anthropic's
             # "University of Virginia" for "which university": the noun asked names its kind
-            fit *= _unlikeness(span, asked, words & wanted - word_forms(asked.noun), text)
+            fit *= unlikeness(span, asked, words & wanted - word_forms(asked.noun), text)
             if counts_less(text, span, asked, wanted, places):
                 fit *= _OTHER_COUNT  # "874,000 people affected" for "how many people died"
             fit *= maker(text, span, made)  # "Google's proprietary AI chips", not the chips
-            if asked.kind in _NAMED and receives(question, text, span):
+            if asked.kind in NAMED and receives(question, text, span):
                 fit *= _OTHER_COUNT  # "tanks for Ukraine's military": Ukraine gets them
             if owner and not holds_role_of(text, span.start, span.end, owner):
                 fit *= _UNOWNED  # "Chinese President Xi Jinping", more than "Joe Biden"
@@ -294,7 +284,7 @@ def typed_answer(
             votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor
     # names of several agents or places, each read in its own sentence ("Google and Amazon");
     # not things, which a sentence lists beside others of no kind asked
-    return decide(merged(votes), several=several and asked.kind in _NAMED)
+    return decide(merged(votes), several=several and asked.kind in NAMED)
 
 
 def _other_year(sentence: str, years: set[str]) -> float:
@@ -306,72 +296,7 @@ def _other_year(sentence: str, years: set[str]) -> float:
     return _OTHER_YEAR
 
 
-# the place types a noun asks for ("which country" wants a country, not its capital)
-_PLACE_TYPES = {
-    "country": {"country"}, "nation": {"country"}, "state": {"state"}, "province": {"state"},
-    "city": {"city"}, "town": {"city"}, "capital": {"city"}, "village": {"city"},
-    "continent": {"region"}, "region": {"region", "state"},
-}  # fmt: skip
 _CORPORATE = re.compile(r"(?:,?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|PLC|Corporation|Incorporated)\.?)+$")
-
-
-def _kind_fit(span: Span, asked: Asked, fits: Mapping[str, float]) -> float:
-    """How well the span's kind answers the kind asked (less when the sentence gives no
-    evidence of it, or is a place of another type than asked)."""
-    kind = span.kind
-    if kind == "place" and asked.kind == "thing" and span.detail == "city":
-        kind = "name"  # "Jupiter" is a town too, but a planet is what is asked
-    fit = fits.get(kind, 0.0) * (1.0 if span.evidence or kind == "name" else 0.8)
-    return fit * _place_fit(span, asked)
-
-
-_PRIZE = re.compile(
-    r"\s(?:Awards?|Prizes?|Cup|Trophy|Medal|Championships?|Olympics|Games|Festival|Bowl)$"
-)
-
-
-def _unlikeness(span: Span, asked: Asked, shares_words: bool, sentence: str) -> float:
-    """1, or less for a span shaped unlike an answer to the question (a league for a team,
-    an age for a count, a word of the question's own, the owner of the thing asked, a
-    model's number)."""
-    factor = 1.0
-    after = sentence[span.end :]
-    if asked.noun and re.match(
-        rf"['’]s\s+(?:[\w-]+\s+){{0,3}}{re.escape(singular(asked.noun))}", after, re.I
-    ):
-        factor *= 0.3  # "Google's proprietary AI chips" for "which chips": Google owns them
-    if asked.noun in _TEAM_NOUNS and span.text.isupper():
-        factor *= 0.3  # "NBA", "NFL": the league, not the team asked for
-    if span.detail == "before":
-        factor *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
-    if span.detail == "age" and asked.noun != "age":
-        factor *= 0.2  # "died at 95" answers "how old", not "how many years"
-    if span.kind == "number" and asked.unit and label_before(sentence, span):
-        factor *= 0.3  # the "2" of "Leopard 2 tanks", asked how many tanks
-    unit = measured_unit(after) if span.kind == "number" and asked.unit else ""
-    if unit and singular(unit)[:4] != singular(asked.unit.lower())[:4]:
-        factor *= 0.2  # "six minutes of video", asked how many people
-    if span.kind == "number" and span.evidence < 2 and span.text[:1].isalpha():
-        factor *= 0.6  # "three" in passing, rather than "15 rounds" or "15"
-    if shares_words:  # "NFL Players' Association" for a question about an NFL team
-        factor *= 0.5
-    if is_demonym(span.text) and (asked.kind in _NAMED or re.match(r"\s+[a-z]", after)):
-        factor *= 0.1  # "Russian", "Chinese": describes, names no one asked for; nor is the
-        # "French" of "the French bulldog" the breed
-    if asked.kind in _NAMED and any(ch.isdigit() for ch in span.text):
-        factor *= 0.3  # "QX-7" is a product code, not the company or person asked for
-    if asked.kind == "person" and _PRIZE.search(span.text):
-        factor *= 0.1  # "won five Orbit Awards": a prize or an event, not who did it
-    return factor
-
-
-def _place_fit(span: Span, asked: Asked) -> float:
-    """1, or 0.1 for a place of another type than the noun asks for (a city for "which
-    country")."""
-    wanted = _PLACE_TYPES.get(asked.noun.rstrip("s")) if asked.kind == "place" else None
-    if wanted is None or span.kind != "place" or not span.detail:
-        return 1.0
-    return 1.0 if span.detail in wanted else 0.1
 
 
 def _without_given(span: Span, given: set[str]) -> Span:

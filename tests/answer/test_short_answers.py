@@ -13,7 +13,15 @@ from rag.answer.candidates import candidates_of, with_referent
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
 from rag.answer.headlines import first_quoted
-from rag.answer.roles import asked_owner, holds_role_of, not_the_agent, other_owner, unnamed_role
+from rag.answer.roles import (
+    asked_act,
+    asked_owner,
+    does_it,
+    holds_role_of,
+    not_the_agent,
+    other_owner,
+    unnamed_role,
+)
 from rag.answer.short import _day_of, _unresolved, date_answer, fullest
 from rag.answer.spans import find_spans
 from rag.answer.surroundings import older_event
@@ -1018,3 +1026,18 @@ def test_a_substance_asked_for_is_not_answered_with_a_name() -> None:
     question = "what chemical was on the train in ohio"
     assert read_kind(question).kind == "other"
     assert read_kind("which company ran the train").kind == "organisation"
+
+
+def test_who_did_it_is_the_name_the_act_follows() -> None:
+    act = asked_act("who passed Mara Quell")
+    said = "Cheers erupted after Tavo Renk passed Mara Quell on the WNBL’s scoring list."
+    assert does_it(said, said.index(" passed"), act)
+    assert not does_it(said, said.index("’s scoring"), act)
+    assert asked_act("who is the CEO of Nightjar?") == set()
+    question = "who passed Mara Quell"
+    said = [
+        (said, 1.0),
+        ("Renk is about to pass Mara Quell on the WNBL’s all-time scoring list.", 0.9),
+        ("The WNBL’s record had stood since Mara Quell set it.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) != "WNBL"  # it passed no one
