@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from rag.answer.gazetteer import known_word
-from rag.index.words import tokenize
+from rag.index.words import STOPWORDS, tokenize
 from rag.retrieve.answer_kind import lowercase_subject
 from rag.retrieve.conversation import names
 from rag.retrieve.intent import Intent
@@ -48,6 +48,10 @@ _COMPANY_KINDS = set(
     """bank group inc corp co ltd llc plc airlines airways labs university college institute
     foundation fund trust insurance holdings technologies motors pharmaceuticals capital
     partners ventures""".split()  # noqa: SIM905
+)
+# up to three words before a company's kind, typed in lower case ("silicon valley bank")
+_TYPED_COMPANY = re.compile(
+    rf"\b((?:[a-z][\w&-]*\s+){{1,3}})({'|'.join(sorted(_COMPANY_KINDS))})\b"
 )
 
 
@@ -169,10 +173,12 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
         typed += [w for w in _LOWER_WORD.findall(asked_about) if not known_word(w)]
         # and an acronym typed in lower case ("why did svb fail")
         typed += [w for w in _LOWER_ACRONYM.findall(lowered) if not known_word(w)]
+    text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
+    if not any(c.isupper() for c in question[1:]):  # "why did silicon valley bank collapse"
+        typed += _typed_companies(question.lower(), text)
     asked += [c for c in typed if c.lower() not in map(str.lower, asked)]
     if not asked:
         return []
-    text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
     words = {singular(w) for w in _WORD.findall(text.lower())}
     spelled = initials(text)  # "FTC" is mentioned by "the Federal Trade Commission"
     # "llm" by "large language models", "svb" by "Silicon Valley Bank"
@@ -182,6 +188,21 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
         for n in asked
         if not _seen(n, words, text) and n.rstrip("s") not in spelled or not coded_seen(n, text)
     ]
+
+
+def _typed_companies(lowered: str, text: str) -> list[str]:
+    """Companies a question typed in lower case names by a name the passages write with
+    capitals and the word for its kind ("silicon valley bank", as "Silicon Valley" is
+    written)."""
+    out = []
+    for m in _TYPED_COMPANY.finditer(lowered):
+        words = m.group(1).split()
+        for k in range(len(words)):  # the longest run the passages write as a name
+            head = " ".join(w.capitalize() for w in words[k:])
+            if words[k] not in STOPWORDS and re.search(rf"\b{re.escape(head)}\b", text):
+                out.append(f"{' '.join(words[k:])} {m.group(2)}")
+                break
+    return out
 
 
 def _seen(name: str, words: set[str], text: str) -> bool:

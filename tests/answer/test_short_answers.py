@@ -976,6 +976,9 @@ def test_a_company_named_for_a_place_is_not_seen_in_the_place() -> None:
     hits = _hits("Startups across Silicon Valley are hiring.", "Small banks are struggling.")
     assert missing_names("Why did Silicon Valley Bank collapse?", hits) == ["Silicon Valley Bank"]
     assert missing_names("Why did Silicon Valley Bank collapse?", _hits(SVB)) == []
+    # typed in lower case: the place the passages write with capitals, then the bank
+    assert missing_names("why did silicon valley bank collapse", hits) == ["silicon valley bank"]
+    assert missing_names("why did silicon valley bank collapse", _hits(SVB)) == []
     # a name of no kind is seen word by word ("Corvid Labs … a Series C round")
     hits = _hits("Corvid Labs said it raised money in a Series C round.")
     assert missing_names("When did Corvid Labs Series close?", hits) == []
