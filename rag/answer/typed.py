@@ -64,6 +64,7 @@ from rag.retrieve.answer_kind import Asked
 
 Likeness = Callable[[str, list[str]], Sequence[float]]
 _OLDER = 0.5  # what a sentence from before the period the question names counts for
+_CURRENT_SHARE = 0.25  # a current sentence holding less of what is asked tells no current news
 _SUPERSEDED = 0.3  # what a value some sentence says a figure moved from counts for
 _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question counts for
 _WHEN_NEXT = re.compile(r"^\W*when\s+(?:is|are|will|does|do)\b", re.I)  # a coming day asked
@@ -164,6 +165,9 @@ def typed_answer(
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
     several = asks_several(question, asked)
     act = asked_act(question) if asked.kind in ("person", "organisation") else set()
+    # when some sentences are older news, a current one must hold some of what is asked to
+    # make a name current news ("Liverpool thrash United", not the cup Liverpool won last year)
+    dated = current is not None and not all(current)
     votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
@@ -266,7 +270,7 @@ def typed_answer(
             vote.sentences += 1
             vote.best_fit = max(vote.best_fit, fit)
             vote.rows.add(row)
-            vote.current = vote.current or now
+            vote.current = vote.current or (now and (share >= _CURRENT_SHARE or not dated))
             if span.detail == "before" or replaced(text, span):
                 superseded.add(key)  # "from 100 seconds", "ending the Labrador's 31-year term"
             if succession and leaving(text, span.start, span.end):

@@ -1044,3 +1044,21 @@ def test_who_did_it_is_the_name_the_act_follows() -> None:
         ("The WNBL’s record had stood since Mara Quell set it.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) != "WNBL"  # it passed no one
+
+
+def test_a_current_sentence_saying_nothing_asked_makes_no_old_answer_current() -> None:
+    question = "who won the harbor cup"
+    said = [
+        ("The Harbor Cup victory was the Hawks' first cup win in a decade.", 1.0),  # last year
+        ("The Hawks won the Harbor Cup after a penalty shootout.", 0.9),  # last year
+        ("The Hawks thrash the Owls 7-0 in the league.", 0.8),  # this week, but of no cup
+        ("A week earlier the Owls lifted the Harbor Cup.", 0.7),  # this week
+        ("The Owls won the Harbor Cup final at Wembley on Sunday.", 0.15),  # this week
+    ]
+    asked, keys = read_kind(question), word_forms("won harbor cup")
+    forms = [frozenset(word_forms(text) & keys) for text, _ in said]
+    held = Coverage(dict.fromkeys(keys, 1 / len(keys)), forms)
+    now = [False, False, True, True, True]
+    # last year's winner is not made this week's news by a league match; this week's
+    # sentences name the Owls too weakly to answer alone
+    assert typed_answer(question, asked, said, coverage=held, current=now) is None
