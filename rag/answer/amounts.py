@@ -36,8 +36,8 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+)?[$£€¥]
 _TO_AFTER = re.compile(r"[^.;,]{0,40}?\bto\s+(?:about\s+|around\s+|nearly\s+)?[$£€¥]?\d", re.I)
 _VAGUE = {"one", "dozen", "dozens", "hundred", "hundreds", "thousands"}
 _NUMBER = re.compile(
-    rf"(?<![\w$£€¥.])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
-    r"(?:\s?(?:million|billion|trillion|percent|per cent))?(?![\w])",
+    rf"(?<![\w$£€¥.:])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+    r"(?:\s?(?:million|billion|trillion|percent|per cent))?(?![\w]|:\d)",  # not "9:34"
     re.I,
 )
 _DATE = re.compile(

@@ -62,6 +62,8 @@ def test_vague_amounts_are_not_numbers_and_word_amounts_are_money() -> None:
         ("multibillion-dollar", "money")
     ]
     assert _spans("Millions of people watched the final.", "money") == []
+    # a time of day is no count: "died today at 9:34", asked how old he was
+    assert _spans("He died today at 9:34, aged 95.", "number") == [("95", "number")]
 
 
 def test_the_place_someone_works_at_is_an_organisation() -> None:
