@@ -69,6 +69,8 @@ def unlikeness(span: Span, asked: Asked, shares_words: bool, sentence: str) -> f
         factor *= 0.3  # "from 100 seconds to 90 seconds": the value it moved to counts
     if span.detail == "age" and asked.noun != "age":
         factor *= 0.2  # "died at 95" answers "how old", not "how many years"
+    if asked.noun == "age" and span.kind == "number" and span.detail != "age":
+        factor *= 0.3  # "the first pope in nearly 600 years" is no age
     if span.kind == "number" and asked.unit and label_before(sentence, span):
         factor *= 0.3  # the "2" of "Leopard 2 tanks", asked how many tanks
     unit = measured_unit(after) if span.kind == "number" and asked.unit else ""

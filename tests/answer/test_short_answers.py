@@ -1064,3 +1064,12 @@ def test_a_current_sentence_saying_nothing_asked_makes_no_old_answer_current() -
     # last year's winner is not made this week's news by a league match; this week's
     # sentences name the Owls too weakly to answer alone
     assert typed_answer(question, asked, said, coverage=held, current=now) is None
+
+
+def test_how_old_is_answered_by_an_age_not_a_span_of_years() -> None:
+    question = "how old was Lena Voss when she died"
+    said = [
+        ("Lena Voss, the first founder in nearly 600 years to quit the guild, died Saturday.", 1.0),
+        ("Lena Voss died Saturday at age 95.", 0.9),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "95"
