@@ -14,7 +14,19 @@ from rag.answer.candidates import Candidate
 # the small words a title-case headline still writes in lower case ("… in Talks over …")
 _SMALL = set("a an the of in on at to for and or but by with vs vs. as from into over".split())  # noqa: SIM905
 _HEADLINE = 1.0  # a headline's weight for the short answer, against its article's best sentence
+_ITEM_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_STORY = 0.5  # a story named in such a list weighs this much of a headline: a label, no news
+_ROUNDUP_ITEMS = 3  # topics before a colon that make a headline a list of the day's stories
 _OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")  # "… - CNN", "… | Reuters"
+
+
+def roundup(title: str) -> bool:
+    """Whether a headline lists the day's stories ("Nashville shooting, Mike Pence, Mexico
+    fire: Tuesday's news"): a name in it is one story, not the others' answer, so each story
+    is read as a headline of its own ("Mike Pence" says nothing of the shooting)."""
+    listed, colon, _ = title.partition(":")
+    items = len(_ITEM_SEPARATOR.split(listed))
+    return items >= _ROUNDUP_ITEMS + (0 if colon else 1)  # (cut short: "…, Trump's ar")
 
 
 def headlines(
@@ -36,7 +48,12 @@ def headlines(
         seen.add(hit.article_id)
         if not any(w.islower() and w not in _SMALL for w in words):
             continue
-        out.append((title, _HEADLINE * float(score[i]), i))
+        weight = _HEADLINE * float(score[i])
+        if roundup(title):  # each story of the day's list read on its own
+            stories = _ITEM_SEPARATOR.split(title.partition(":")[0])
+            out += [(s, _STORY * weight, i) for s in stories if len(s.split()) >= 2]
+            continue
+        out.append((title, weight, i))
     return out
 
 

@@ -3,6 +3,7 @@ the answer the sentences agree on (pure functions, no index)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -12,7 +13,7 @@ from rag.answer.base import AnswerRequest, initials, missing_names, word_forms
 from rag.answer.candidates import candidates_of, with_referent
 from rag.answer.coverage import in_passage, unreported
 from rag.answer.extractive import _defining, defined_name
-from rag.answer.headlines import first_quoted
+from rag.answer.headlines import first_quoted, headlines, roundup
 from rag.answer.roles import (
     asked_act,
     asked_owner,
@@ -1073,3 +1074,23 @@ def test_how_old_is_answered_by_an_age_not_a_span_of_years() -> None:
         ("Lena Voss died Saturday at age 95.", 0.9),
     ]
     assert typed_answer(question, read_kind(question), said) == "95"
+
+
+def test_a_headline_listing_the_days_stories_is_read_story_by_story() -> None:
+    assert roundup("Harbor shooting, Lena Voss, Quillon fire: Tuesday's news")
+    assert roundup("Harbor shooting, Quillon layoffs and a winter storm: The Short List")
+    assert not roundup("Oscars 2023: 'Northern Lights' wins best picture")
+    assert not roundup("Hawks, Owls and the league prepare for Sunday")
+    text = "Police released footage of the shooting at a Harbor school on Tuesday."
+    hit = replace(
+        make_hit("c1", "a1", text=text, end=len(text)),
+        title="Harbor shooting, Lena Voss, Quillon fire: Tuesday's news",
+    )
+    candidates = candidates_of([hit], {})
+    heads = headlines(candidates, np.ones(len(candidates)), [0])
+    # each story on its own, at half a headline's weight: "Lena Voss" is not the shooter
+    assert [(t, w) for t, w, _ in heads] == [
+        ("Harbor shooting", 0.5),
+        ("Lena Voss", 0.5),
+        ("Quillon fire", 0.5),
+    ]
