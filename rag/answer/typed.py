@@ -225,8 +225,8 @@ def typed_answer(
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = kind_fit(span, asked, fits)
-            if does_it(text, span.end, act):  # "LeBron James passed …", asked who passed
-                fit = max(fit, max(fits.values()))
+            if span.kind == "name" and does_it(text, span.end, act):
+                fit = max(fits.values())  # "LeBron James passed …", asked who passed: a doer
             if span in peoples and not leader_of(text, span):
                 fit *= _PEOPLES  # "German tanks" says less of Germany than its name
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:
