@@ -24,9 +24,15 @@ def roundup(title: str) -> bool:
     """Whether a headline lists the day's stories ("Nashville shooting, Mike Pence, Mexico
     fire: Tuesday's news"): a name in it is one story, not the others' answer, so each story
     is read as a headline of its own ("Mike Pence" says nothing of the shooting)."""
+    return bool(_stories(title))
+
+
+def _stories(title: str) -> list[str]:
+    """The stories a headline listing the day's stories names, or [] for any other."""
     listed, colon, _ = title.partition(":")
-    items = len(_ITEM_SEPARATOR.split(listed))
-    return items >= _ROUNDUP_ITEMS + (0 if colon else 1)  # (cut short: "…, Trump's ar")
+    items = _ITEM_SEPARATOR.split(listed)
+    # (cut short, with no colon: "UN climate report, Biden's veto, China in Russia, Trump's ar")
+    return items if len(items) >= _ROUNDUP_ITEMS + (0 if colon else 1) else []
 
 
 def headlines(
@@ -49,8 +55,7 @@ def headlines(
         if not any(w.islower() and w not in _SMALL for w in words):
             continue
         weight = _HEADLINE * float(score[i])
-        if roundup(title):  # each story of the day's list read on its own
-            stories = _ITEM_SEPARATOR.split(title.partition(":")[0])
+        if stories := _stories(title):  # each story of the day's list read on its own
             out += [(s, _STORY * weight, i) for s in stories if len(s.split()) >= 2]
             continue
         out.append((title, weight, i))

@@ -20,9 +20,8 @@ import re
 from collections.abc import Iterable
 
 from rag.answer.amounts import label_before
-from rag.answer.base import Span, is_demonym, other_forms, same_sense, singular, word_forms
-from rag.answer.gazetteer import place_type
-from rag.answer.roles import demonym
+from rag.answer.base import Span, other_forms, same_sense, singular, word_forms
+from rag.answer.places_asked import another_country, another_place
 from rag.retrieve.answer_kind import Asked
 
 # "has never won", "did not win", "doesn't own" right after a name
@@ -65,7 +64,6 @@ _EVENTS = (
     "avalanche landslide mudslide",
     "eruption tsunami",
 )
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
 _OPENED_FIRE = re.compile(r"\b(?:open(?:ed|s)?|return(?:ed)?|under|cease)[\s-]+fire\b", re.I)
 # before a count: what someone hoped or threatened, not what happened ("hoped to kill over 40")
 _HOPED = re.compile(
@@ -114,10 +112,10 @@ _TALLY = re.compile(
 )
 # "like “Parasite” did three years ago", "films such as “CODA,” “Parasite” and …": what the
 # news is likened to, or examples of a kind
-_LIKENED = re.compile(r"\b(?:such\s+as|like|unlike)\s+[“\"]?$", re.I)
-_LISTED = re.compile(
-    r"\b(?:such\s+as|like|unlike)\s+(?:[“\"]?[^,.;“\"]{1,40}[,”\"]+\s*(?:and\s+|or\s+)?){1,4}"
-    r"[“\"]?$"
+_LIKENED = re.compile(  # (with the names listed before it, if any)
+    r"\b(?:such\s+as|like|unlike)\s+(?:[“\"]?[^,.;“\"]{1,40}[,”\"]+\s*(?:and\s+|or\s+)?){0,4}"
+    r"[“\"]?$",
+    re.I,
 )
 # who hands out a prize or hosts the night is not who won it ("Andrew Garfield will present
 # the SAG life achievement award to …")
@@ -264,8 +262,8 @@ def counts_less(
         or _labelled_otherwise(sentence, span, wanted)
         or _anothers_clause(sentence, span, asked, wanted)
         or _another_event(sentence, asked, wanted)
-        or (asked.kind == "number" and _another_place(sentence, places))
-        or (asked.kind == "number" and _another_country(sentence, span, places))
+        or (asked.kind == "number" and another_place(sentence, places))
+        or (asked.kind == "number" and another_country(sentence, span, places))
         or bool(asked.kind == "number" and _HOPED.search(sentence, 0, span.start))
     )
 
@@ -276,7 +274,7 @@ def _likened(sentence: str, span: Span, asked: Asked) -> bool:
     if asked.noun.endswith("s") and asked.noun not in ("who", "us"):
         return False
     before = sentence[max(0, span.start - 120) : span.start]
-    return bool(_LIKENED.search(before) or _LISTED.search(before))
+    return bool(_LIKENED.search(before))
 
 
 def _labelled_otherwise(sentence: str, span: Span, wanted: set[str]) -> bool:
@@ -311,51 +309,6 @@ def _another_event(sentence: str, asked: Asked, wanted: set[str]) -> bool:
     told = word_forms(_OPENED_FIRE.sub(" ", sentence))
     kinds = {k for k, forms in _event_forms().items() if forms & told}
     return bool(kinds) and not kinds & asked_kinds
-
-
-def question_places(question: str, lowered: set[str]) -> frozenset[tuple[str, str]]:
-    """The places a question names, each as (word, type) ("Nashville", or "nashville"
-    typed in lower case when the sentences write it only capitalised; ``lowered``: the words
-    they write in lower case)."""
-    found = set()
-    for word in re.findall(r"[A-Za-z][\w’'-]*", question):
-        kind = place_type(word)
-        if kind and word.lower() not in lowered:
-            found.add((word.lower(), kind))
-    return frozenset(found)
-
-
-def _another_place(sentence: str, places: frozenset[tuple[str, str]]) -> bool:
-    """Whether the sentence places its count only in other cities than the question names
-    ("six people were shot" in Indianapolis, asked about a shooting in Nashville). A city
-    is not compared with a country or state: Palermo is in Italy."""
-    asked = {f for word, kind in places if kind == "city" for f in word_forms(word)}
-    if not asked:
-        return False
-    named = [m.group(0) for m in _CAPITALISED.finditer(sentence) if place_type(m.group(0))]
-    cities = [n for n in named if place_type(n) == "city"]
-    return bool(cities) and not any(word_forms(n) & asked for n in named)
-
-
-def _another_country(sentence: str, span: Span, places: frozenset[tuple[str, str]]) -> bool:
-    """Whether the clause holding a count names only other countries or states than the
-    question does, or their people ("Syrian officials have said at least 5,800 have died
-    there", asked how many died in Turkey)."""
-    asked = [(word, kind) for word, kind in places if kind in ("country", "state")]
-    if not asked:
-        return False
-    start = sentence.rfind(";", 0, span.start) + 1
-    end = sentence.find(";", span.end)
-    clause = sentence[start : end if end >= 0 else len(sentence)]
-    kinds = {kind for _, kind in asked}
-    named = [
-        m.group(0).lower() for m in _CAPITALISED.finditer(clause) if place_type(m.group(0)) in kinds
-    ]
-    people = [w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", clause) if is_demonym(w)]
-    if not named and not people:
-        return False
-    named_asked = any(n == word for word, _ in asked for n in named)
-    return not named_asked and not any(demonym(p, word) for word, _ in asked for p in people)
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from rag.answer.base import Span, initials, singular, word_forms
 from rag.answer.closeness import anchors, closeness
 from rag.answer.fitting import FIT, NAMED, kind_fit, unlikeness
 from rag.answer.gazetteer import is_first_name
+from rag.answer.places_asked import question_places
 from rag.answer.roles import (
     asked_act,
     asked_owner,
@@ -45,7 +46,6 @@ from rag.answer.surroundings import (
     counts_less,
     lower_words,
     older_event,
-    question_places,
     receives,
     replaced,
     rules_out,

@@ -164,10 +164,8 @@ _WHERE = re.compile(
     r"\b(?:from|to|in) where\W*$|\blocated where\b",
     re.I,
 )
-_YESNO = re.compile(
-    r"^(?:\W*)(is|was|are|were|did|does|do|has|have|had|can|could|will|would|should)\b|"
-    r"\btrue or false\b",
-    re.I,
+_YESNO = re.compile(  # ("true or false" is read first, by _TRUE_OR_FALSE)
+    r"^(?:\W*)(is|was|are|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I
 )
 _TRUE_OR_FALSE = re.compile(r"\btrue or false\b", re.I)
 _SCORE = re.compile(r"\b(final score|what was the score|by what score|what score)\b", re.I)
