@@ -225,7 +225,7 @@ def typed_answer(
             if owner and span.kind not in ("person", "name"):
                 continue  # "who is the CEO of Anthropic?" asks for a person
             fit = kind_fit(span, asked, fits)
-            if span.kind == "name" and does_it(text, span.end, act):
+            if span.kind == "name" and " " in span.text and does_it(text, span.end, act):
                 fit = max(fits.values())  # "LeBron James passed …", asked who passed: a doer
             if span in peoples and not leader_of(text, span):
                 fit *= _PEOPLES  # "German tanks" says less of Germany than its name
