@@ -32,6 +32,10 @@ _ASKED_BEFORE = re.compile(
     r"|explain)\s+",
     re.I,
 )
+_SETTING = re.compile(
+    r"^\W*(?:under|in|after|before|during|since|at|on|for|with|by)\s[^,?]{1,60},", re.I
+)
+_CLAUSE = re.compile(r"\s*[:;]\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+[—–]\s+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n[’']t\b", re.I)
 _WORD = re.compile(r"[\w’'-]+")
 # words of a claim that say when it is asked ("this year"), or only join its words
@@ -77,13 +81,22 @@ def stating(question: str, sentences: Sequence[str]) -> int | None:
 
 def _names_in_order(claim: str, sentence: str) -> bool:
     """Whether the names the claim gives come in the sentence in the claim's order: "Amazon
-    has invested in Anthropic" does not say Anthropic invested in Amazon."""
+    has invested in Anthropic" does not say Anthropic invested in Amazon. Read in the clause
+    holding most of the claim ("…: Anthropic would expand …, while Google would gain …")."""
+    wanted = _forms(claim)
+    clauses = _CLAUSE.split(sentence)
+    clause = max(clauses, key=lambda part: sum(1 for w in wanted if _meets(w, _forms(part))))
     at = []
-    for word in dict.fromkeys(w.lower() for w in _WORD.findall(claim)):
+    for word in dict.fromkeys(w.lower() for w in _WORD.findall(_SETTING.sub("", claim))):
         if word in STOPWORDS or word in _NOT_CLAIMED:
             continue
-        m = re.search(rf"\b{re.escape(word)}\b", sentence, re.I)
-        if m and m.group(0)[:1].isupper():  # written as a name
+        pattern = rf"\b{re.escape(word)}\b"
+        if not any(m.group(0)[:1].isupper() for m in re.finditer(pattern, sentence, re.I)):
+            continue  # not written as a name
+        m = re.search(pattern, clause, re.I)
+        if m is None and not at:
+            return False  # the claim's first name does something else in the sentence
+        if m is not None:
             at.append(m.start())
     return at == sorted(at)
 

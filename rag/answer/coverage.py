@@ -78,6 +78,10 @@ _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\
 # of "why does Anthropic want Google", which asks its reasons; "difference" and "compare",
 # which ask for each side)
 _WHICH_TIME = re.compile(r"\b(?:what|which)\s+(?:year|month|day|date)\b", re.I)
+# "what is the name of Anthropic's model": the model asked for (no sentence says "name")
+_NAME_OF = re.compile(
+    r"\b((?:what|which)(?:['’]s|\s+(?:is|was|are|were)))\s+the\s+(?:names?|titles?)\s+of\s+", re.I
+)
 _QUESTION_WORDS = set(
     """what which who whom whose when where why how is was are were be been being do does did
     has have had will would can could should shall may might must the a an of in on at to
@@ -97,6 +101,7 @@ def _asking(question: str) -> str:
     question = _CONDITION.sub(lambda m: m.group(0) if is_place(m.group(1)) else "status", question)
     question = _USED_FOR.sub("for", question)  # "what is Claude used for": its purpose
     question = _WHICH_TIME.sub("when", question)  # "what year": no sentence says "year"
+    question = _NAME_OF.sub(r"\1 ", question)
     return _HOW_MEASURE.sub("how", question)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from rag.answer.claims import claim_answer
+from rag.answer.described import described_answer, who_answer
 from rag.answer.spans import is_title
 from rag.answer.typed import Coverage, Likeness, typed_answer
 from rag.answer.when import stated_date
@@ -270,6 +271,11 @@ def short_answer(
     if kind == "yesno" or intent.kind == "yesno":
         ordered = order_answer(question, search) if search is not None else None
         return ordered or claim_answer(question, [text for text, _ in sentences[:_CLAIM_POOL]])
+    texts = [text for text, _ in sentences[:_CLAIM_POOL]]
+    if intent.asked.noun == "who is":  # "Who is Ben Wu?": how the articles introduce him
+        return who_answer(question, texts)
+    if kind == "other":  # "How has Sundar Pichai described Google's future?": his words
+        return described_answer(question, texts)
     if intent.kind == "entity" and len(clauses(question)) >= _MANY_CLAUSES:
         # a subject described by several facts, often from several articles ("which company,
         # reported by X to …, and by Y to …?"): the name all of the evidence agrees on

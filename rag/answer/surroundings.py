@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from rag.answer.amounts import label_before
 from rag.answer.base import Span, other_forms, same_sense, singular, word_forms
+from rag.answer.gazetteer import is_common_word
 from rag.answer.places_asked import another_country, another_place
 from rag.retrieve.answer_kind import Asked
 
@@ -31,6 +32,7 @@ _DENIES = re.compile(
 )
 # what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
 _KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
+_EXAMPLES = re.compile(r"\s+(?:like|such\s+as|including)\s")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
 # "people affected", "residents displaced": the unit and the act a number counts
 _COUNTED = re.compile(r"\s+(\w+)\s+(?:were\s+|have\s+been\s+)?(\w+(?:ed|en))\b")
@@ -165,6 +167,7 @@ def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered
         or _labels_given(sentence, span, wanted, asked)
         or (opens and bool(_KICKER.match(sentence, span.end)))
         or (opens and _common_word(span, lowered))
+        or (opens and _class_of(sentence, span))
         # "the two biggest peaks": a group of the best, not a tally
         or (span.kind == "number" and bool(_TOP_GROUP.match(sentence, span.end)))
         or (_asks_for_another(asked, wanted) and _owned_by_given(sentence, span, wanted))
@@ -218,6 +221,17 @@ def _labels_given(sentence: str, span: Span, wanted: set[str], asked: Asked) -> 
     category was the storm?")."""
     label = label_before(sentence, span) if span.kind == "number" else ""
     return bool(word_forms(label) & wanted) and singular(label.lower()) != asked.noun
+
+
+def _class_of(sentence: str, span: Span) -> bool:
+    """A common plural opening the sentence before examples of it ("Startups like Anthropic
+    need …", "Companies such as Google"): a kind of thing, not a name."""
+    return (
+        " " not in span.text
+        and span.text.endswith("s")
+        and bool(_EXAMPLES.match(sentence, span.end))
+        and is_common_word(span.text)
+    )
 
 
 def _common_word(span: Span, lowered: set[str]) -> bool:

@@ -50,7 +50,7 @@ from rag.answer.surroundings import (
     replaced,
     rules_out,
 )
-from rag.answer.votes import Votes, answer_key, decide, merged, weighed
+from rag.answer.votes import Votes, answer_key, decide, glossing, merged, weighed
 from rag.answer.whose import (
     anothers,
     asks_several,
@@ -171,6 +171,7 @@ def typed_answer(
     votes: dict[str, Votes] = {}
     superseded: set[str] = set()  # values a sentence says a figure moved from
     left: set[str] = set()  # who a sentence says is leaving the role a successor is asked for
+    glosses: dict[str, str] = {}  # a name in brackets, and the one it glosses
     # a follow-up's own words ("directed" of "who directed it"), when some sentence holds
     # them: a sentence holding none is about the earlier turn's topic, not what is asked of it
     own = coverage.own if coverage is not None else frozenset()
@@ -220,6 +221,8 @@ def typed_answer(
         for span in found:
             if span.detail == "side" and not asked.unit:
                 continue  # a side of "7-5, 6-2" is points or games, not a tally asked "how much"
+            if written := glossing(text, span.start, span.end, found):
+                glosses[answer_key(span.text)] = written  # "TPUs (Tensor Processing Units)"
             span = _without_given(span, given)
             span = (made and maker_named(span, made)) or span  # "Microsoft" of "… Azure"
             if owner and span.kind not in ("person", "name"):
@@ -288,7 +291,10 @@ def typed_answer(
             votes[key].total *= 0.5 + max(0.0, float(like))  # a pharmacy chain, not a governor
     # names of several agents or places, each read in its own sentence ("Google and Amazon");
     # not things, which a sentence lists beside others of no kind asked
-    return decide(merged(votes), several=several and asked.kind in NAMED)
+    kept = merged(votes)
+    for vote in kept:  # the name as the writer chose it, not the gloss in brackets after it
+        vote.text = glosses.get(answer_key(vote.text), vote.text)
+    return decide(kept, several=several and asked.kind in NAMED)
 
 
 def _other_year(sentence: str, years: set[str]) -> float:

@@ -5,9 +5,10 @@ the leader taken only when its votes are enough and clearly ahead."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.base import is_demonym
+from rag.answer.base import Span, is_demonym
 from rag.answer.gazetteer import is_first_name
 
 _MIN_VOTES = 0.12  # the best candidate's share of the best sentence's full vote
@@ -147,6 +148,24 @@ def _leading_word(word: str, name: str) -> bool:
     """Whether ``word`` opens ``name`` and is no first name ("Google" of "Google Cloud", not
     "Sundar" of "Sundar Pichai")."""
     return name.startswith(f"{word} ") and not is_first_name(word) and not is_demonym(word)
+
+
+def glossing(text: str, start: int, end: int, spans: Sequence[Span]) -> str | None:
+    """The name the one at ``start``:``end`` glosses: written in brackets after a name that
+    it spells out or abbreviates ("TPUs (Tensor Processing Units)", "the Federal Trade
+    Commission (FTC)"), the name before it is the one the writer chose; else None."""
+    if text[start - 1 : start] != "(" or text[end : end + 1] != ")":
+        return None
+    before = len(text[: start - 1].rstrip())
+    name = text[start:end]
+    return next(
+        (
+            s.text
+            for s in spans
+            if s.end == before and (_spells(s.text, name) or _spells(name, s.text))
+        ),
+        None,
+    )
 
 
 def _spells(longer: str, acronym: str) -> bool:

@@ -168,6 +168,12 @@ _YESNO = re.compile(  # ("true or false" is read first, by _TRUE_OR_FALSE)
     r"^(?:\W*)(is|was|are|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I
 )
 _TRUE_OR_FALSE = re.compile(r"\btrue or false\b", re.I)
+# "Under the proposed deal, would Google gain …?": what the question is asked within
+_SETTING = re.compile(
+    r"^\W*(?:under|in|after|before|during|since|at|on|for|with|according to|by|as of)\s"
+    r"[^,?]{1,60},\s*",
+    re.I,
+)
 _SCORE = re.compile(r"\b(final score|what was the score|by what score|what score)\b", re.I)
 _OPENS_ASKING = re.compile(r"\W*(?:what|who|whom|whose|when|where|why|how)\b", re.I)
 _WHICH = re.compile(r"\b(which|what|this|these)\s+(?=[\w“\"'])", re.I)
@@ -245,7 +251,7 @@ def read_kind(question: str) -> Asked:
         return Asked("person", "who", phrase="a person")
     if _WHERE.search(q):
         return Asked("place", "where", phrase="a place")
-    if _YESNO.search(q):
+    if _YESNO.search(q) or _YESNO.search(_SETTING.sub("", q)):
         return Asked("yesno")
     return Asked()
 
@@ -353,7 +359,10 @@ def _which(q: str) -> Asked | None:
                     break  # "which city hosts": a verb
                 k += 1  # "which movie theater chain": a noun describing the chain
 
-            described = " ".join(phrase[: head + 1])
+            owned = [i for i in range(head) if _POSSESSIVE.search(phrase[i])]
+            # "the name of Anthropic's flagship model": a flagship model
+            start = owned[-1] + 1 if named and owned else 0
+            described = " ".join(phrase[start : head + 1])
             return Asked(kinds[head], phrase[head].lower(), phrase=described)  # type: ignore[arg-type]
         if determiner == "which" and phrase:  # "which woodland creatures": something named
             return Asked("thing", phrase[-1].lower(), phrase=" ".join(phrase))

@@ -105,8 +105,8 @@ def names(text: str) -> list[str]:
     found = []
     for match in _NAME.finditer(text):
         words = match.group().split()
-        while words and words[0] in _NOT_NAMES:
-            words = words[1:]
+        while words and re.sub(r"['’]s$", "", words[0]) in _NOT_NAMES:
+            words = words[1:]  # "What's Gemini?" as typed, with a straight apostrophe
         while words and words[-1] in _NOT_NAMES:
             words = words[:-1]
         name = re.sub(r"['’]s$", "", " ".join(words)).rstrip(".'’")

@@ -153,10 +153,18 @@ def article_question(message: str) -> tuple[ArticleField, str] | None:
     return None
 
 
+# "What's Gemini?", "who's Ben Wu", "whats claude": the question word and its verb, written out
+_CONTRACTED = re.compile(
+    r"\b(what|who|where|when|why|how)(['’]s|['’]re)\b(?=\s)|\b(what|who|where)(s)\b(?=\s)", re.I
+)
+_FULL = {"'s": "is", "’s": "is", "s": "is", "'re": "are", "’re": "are"}
+
+
 def plain_question(message: str) -> str:
     """``message`` as the question it asks, without a greeting, politeness or the request
     around it; an indirect question put back in a question's order; one typed all in capitals
     in lower case. Unchanged when it is already a plain question."""
+    message = _CONTRACTED.sub(_written_out, message)
     text = re.sub(r"\s+", " ", message).strip()
     if text.isupper() and len(text.split()) > 1:  # "WHO IS THE CEO OF GOOGLE": all in capitals,
         message = text = text.lower()  # which say nothing of names; read as typed in lower case
@@ -175,6 +183,11 @@ def plain_question(message: str) -> str:
     if m := _EXPLAIN.match(rest):
         rest = _indirect(m.group("rest")) or f"what is {_PUNCT.sub('', m.group('rest'))}{mark}"
     return rest if rest != text else message  # as typed, to its spaces
+
+
+def _written_out(m: re.Match[str]) -> str:
+    word, ending = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"{word} {_FULL[ending.lower()]}"
 
 
 def _indirect(clause: str) -> str | None:

@@ -1,5 +1,6 @@
-"""A real llama.cpp OpenAI-compatible server on loopback serving tiny GGUF models whose greedy
-output is a fixed text (tiny_gguf.py); shared by the answer tests and the eval judge tests."""
+"""The article `make run` ships, indexed once per test module; and a real llama.cpp
+OpenAI-compatible server on loopback serving tiny GGUF models whose greedy output is a fixed
+text (tiny_gguf.py), shared by the answer tests and the eval judge tests."""
 
 from __future__ import annotations
 
@@ -10,8 +11,22 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from rag import NewsRAG
 from tests.answer.tiny_gguf import write_chain_model
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import free_port, make_settings, wait_until_up
+
+SHIPPED = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> NewsRAG:
+    """The shipped corpus, indexed with the real model."""
+    app = NewsRAG(make_settings(tmp_path_factory.mktemp("shipped")))
+    report = app.ingest([str(SHIPPED)])
+    assert report.rejected == 0 and report.added == 1, report.errors
+    return app
 
 
 @contextmanager

@@ -14,8 +14,6 @@ from rag.retrieve.answer_kind import read_kind
 from rag.types import Answer
 from tests.conftest import make_settings
 
-SHIPPED = Path(__file__).resolve().parents[2] / "corpus"
-
 
 def _follow_up(app: NewsRAG, question: str, follow_up: str) -> tuple[Answer, Answer]:
     """The chat's answers to ``question`` and then to ``follow_up``."""
@@ -28,33 +26,29 @@ def _follow_up(app: NewsRAG, question: str, follow_up: str) -> tuple[Answer, Ans
     return first, app.chat(turns)
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, model_loaded: None) -> NewsRAG:
-    app = NewsRAG(make_settings(tmp_path_factory.mktemp("shipped")))
-    report = app.ingest([str(SHIPPED)])
-    assert report.rejected == 0 and report.added == 1, report.errors
-    return app
-
-
 @pytest.mark.parametrize(
-    ("question", "opening"),
+    ("question", "opening", "short"),
     [
-        ("What is Anthropic?", "Anthropic, the San Francisco–based AI research firm"),
-        ("What is Claude?", "Its flagship model, Claude,"),
-        ("Who is Sarah Krane?", "“Compute power is the new oil,” says Sarah Krane, a senior"),
-        ("what is anthropic", "Anthropic, the San Francisco–based AI research firm"),
-        ("who are the amodeis", "Anthropic, the San Francisco–based AI research firm"),
-        ("Tell me about Anthropic", "Anthropic, the San Francisco–based AI research firm"),
-        ("what does anthropic do", "Anthropic, the San Francisco–based AI research firm"),
+        ("What is Anthropic?", "Anthropic, the San Francisco–based AI research firm", None),
+        ("What is Claude?", "Its flagship model, Claude,", None),
+        (
+            "Who is Sarah Krane?",
+            "“Compute power is the new oil,” says Sarah Krane, a senior",
+            "a senior analyst at Gartner",
+        ),
+        ("what is anthropic", "Anthropic, the San Francisco–based AI research firm", None),
+        ("who are the amodeis", "Anthropic, the San Francisco–based AI research firm", None),
+        ("Tell me about Anthropic", "Anthropic, the San Francisco–based AI research firm", None),
+        ("what does anthropic do", "Anthropic, the San Francisco–based AI research firm", None),
     ],
 )
 def test_what_or_who_is_a_name_opens_with_what_the_article_says_it_is(
-    shipped: NewsRAG, question: str, opening: str
+    shipped: NewsRAG, question: str, opening: str, short: str | None
 ) -> None:
     answer = shipped.ask(question)
     assert not answer.abstained
     assert answer.sentences[0].text.startswith(opening)
-    assert answer.short_answer is None  # who they are, not another name
+    assert answer.short_answer == short  # who they are, never another name
 
 
 def test_the_firm_founded_is_not_who_founded_the_one_the_founders_left(shipped: NewsRAG) -> None:
@@ -788,9 +782,11 @@ def test_a_question_typed_in_capitals_is_read_as_in_lower_case(shipped: NewsRAG)
 
 
 def test_two_questions_in_one_take_the_short_answer_of_the_first(shipped: NewsRAG) -> None:
-    # "who is Neil Tanaka" asks who he is: his institute is no answer to "who"
+    # "who is Neil Tanaka" asks who he is: how the article introduces him, not his institute
     answer = shipped.ask("who is neil tanaka and what did he say")
-    assert answer.short_answer is None
+    assert (
+        answer.short_answer == "a researcher at the University of Tokyo’s AI Governance Institute"
+    )
     assert "Neil Tanaka" in answer.sentences[0].text
     founded = shipped.ask("who founded anthropic and when")
     assert founded.short_answer == "Dario and Daniela Amodei"

@@ -1,0 +1,112 @@
+"""The questions people ask first about the article `make run` ships, typed as people type
+them: who a person is, what someone called something, the name of a thing, a yes or no set in
+a condition, and "what's" or "who's". Each answer is read from the sentence that says it."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import NewsRAG
+from rag.answer.claims import claim_answer
+from rag.answer.described import described_answer, who_answer
+from rag.answer.typed import typed_answer
+from rag.retrieve.answer_kind import read_kind
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("Who is Ben Wu?", "an AI venture strategist at Bessemer Partners"),
+        ("Who is Ben Wu and where does he work?", "an AI venture strategist at Bessemer Partners"),
+        ("who is sarah krane", "a senior analyst at Gartner"),
+        ("Who's Ben Wu?", "an AI venture strategist at Bessemer Partners"),
+        ("Who is Sundar Pichai?", "Google’s CEO"),
+        ("who is pichai", "Google’s CEO"),
+    ],
+)
+def test_who_a_named_person_is_is_how_the_article_introduces_them(
+    shipped: NewsRAG, question: str, short: str
+) -> None:
+    # "who is Ben Wu?" had no short answer: the words set beside his name say who he is
+    answer = shipped.ask(question)
+    assert answer.short_answer == short
+    assert short in answer.sentences[0].text
+
+
+def test_a_description_is_read_beside_before_or_said_of_the_name() -> None:
+    said = ["“Compute is the new oil,” says Gartner analyst Sarah Krane."]
+    assert who_answer("Who is Sarah Krane?", said) == "Gartner analyst"
+    said = ["Dario Amodei is the chief executive of Anthropic."]
+    assert who_answer("who is dario amodei", said) == "the chief executive of Anthropic"
+    said = ["Ben Wu, 45, a partner at Bessemer, said the deal was close."]
+    assert who_answer("Who is Ben Wu?", said) == "a partner at Bessemer"
+    # a clause after the name, or words naming no role, do not say who someone is
+    assert who_answer("Who is Ben Wu?", ["Ben Wu, who invested early, said no."]) is None
+    assert who_answer("Who is Ben Wu?", ["Ben Wu, in a statement, said no."]) is None
+    assert who_answer("Who is Ben Wu?", ["Sales rose, Ben Wu said."]) is None
+
+
+def test_how_someone_described_a_thing_is_the_words_quoted(shipped: NewsRAG) -> None:
+    answer = shipped.ask("How has Sundar Pichai described Google's future?")
+    assert answer.short_answer == "AI-first, cloud everywhere"
+    assert shipped.ask("how did pichai describe google's future").short_answer == (
+        "AI-first, cloud everywhere"
+    )
+    # the words must be quoted in a sentence naming who said them
+    said = ["Analysts have described the company’s future as “AI-first.”"]
+    assert described_answer("How has Sundar Pichai described Google's future?", said) is None
+    said = ["Critics called the plan “a land grab,” Senator Lee said."]
+    assert described_answer("What did Senator Lee call the plan?", said) == "a land grab"
+
+
+def test_the_name_of_a_thing_asks_for_the_thing(shipped: NewsRAG) -> None:
+    # "the name of" had made "name" a word to find ("one of the most respected names …")
+    for question in (
+        "What is the name of Anthropic's flagship AI model?",
+        "What's the name of Anthropic's flagship model?",
+    ):
+        answer = shipped.ask(question)
+        assert answer.short_answer == "Claude"
+        assert answer.sentences[0].text.startswith("Its flagship model, Claude,")
+
+
+def test_a_name_glossed_in_brackets_is_answered_as_written(shipped: NewsRAG) -> None:
+    # "TPUs (Tensor Processing Units)": the writer names them "TPUs"
+    question = "Which Google chips would Anthropic get access to by aligning with Google?"
+    assert shipped.ask(question).short_answer == "TPUs"
+    question = "Which agency will review the merger?"
+    said = [("The Federal Trade Commission (FTC) will review the merger.", 1.0)]
+    assert typed_answer(question, read_kind(question), said) == "Federal Trade Commission"
+
+
+def test_a_yes_or_no_set_in_a_condition_is_read_in_the_clause_that_says_it(
+    shipped: NewsRAG,
+) -> None:
+    # "Under the proposed deal, would …" had not been read as a yes-or-no question, and
+    # "Anthropic would expand …" before "Google would gain …" had put the names out of order
+    question = (
+        "Under the proposed deal, would Google gain preferential access to Anthropic "
+        "research collaborations?"
+    )
+    assert read_kind(question).kind == "yesno"
+    assert shipped.ask(question).short_answer == "Yes"
+    # the sentence says Google gains it, not Anthropic
+    assert (
+        shipped.ask("would Anthropic gain preferential access to Google research?").short_answer
+        is None
+    )
+    said = ["Amazon has invested in Anthropic; Anthropic has not invested in Amazon."]
+    assert claim_answer("Has Anthropic invested in Amazon?", said) is None
+
+
+def test_whats_and_whos_typed_with_a_straight_apostrophe(shipped: NewsRAG) -> None:
+    # "What's" had been read as a name no article gives
+    answer = shipped.ask("What's Gemini?")
+    assert not answer.notice
+    assert "Gemini" in answer.sentences[0].text
+    assert shipped.ask("whats claude").sentences[0].text.startswith("Its flagship model, Claude,")
+
+
+def test_a_kind_of_thing_opening_a_sentence_is_no_name(shipped: NewsRAG) -> None:
+    # "“Startups like Anthropic need …”" had answered "Google and Startups"
+    assert shipped.ask("Who are Anthropic's competitors?").short_answer == "Google"
