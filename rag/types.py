@@ -168,6 +168,15 @@ class Answer:
     reply to a greeting or thanks."""
 
     @property
+    def reply(self) -> str:
+        """The answer as the assistant's turn in a conversation passed back to ``chat`` or
+        ``ask(history=…)``: the short answer in bold on a line of its own, then the text, so
+        that "he" in a follow-up to "Who passed Kareem Abdul-Jabbar?" is the one answered."""
+        if self.short_answer and not self.abstained:
+            return f"**{self.short_answer}**\n\n{self.text}"
+        return self.text
+
+    @property
     def verified_share(self) -> float | None:
         """Share of cited sentences whose citations support them (None if none cite)."""
         checked = [s.verified for s in self.sentences if s.verified is not None]

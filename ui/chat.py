@@ -147,7 +147,7 @@ def respond(
         return
     turn_id = (past[-1]["id"] + 1) if past else 1
     html = answer_html(answer, turn=turn_id, bodies=article_bodies(app, answer))
-    new = [*past, {"id": turn_id, "q": question, "a": answer.text, "html": html}][-MAX_TURNS:]
+    new = [*past, {"id": turn_id, "q": question, "a": answer.reply, "html": html}][-MAX_TURNS:]
     yield messages(new), new, ""
 
 

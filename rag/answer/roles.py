@@ -220,6 +220,13 @@ _WHO_DID = re.compile(
 _THEN = re.compile(r"(?:\s*,[^,]{1,60},)?\s+(?:has\s+|had\s+|have\s+|just\s+)?([a-z]+)\b")
 
 
+_WHO_OBJECT = re.compile(
+    r"^\W*(?:who|whom)\s+(?:did|does|do|will|would|has|have|had|could|can)\s+(\S.*)", re.I
+)
+_VERB_BEFORE = re.compile(r"\b([a-z]{3,})\s+(?:the\s+)?$")  # "passed ", "beat the "
+_NOT_ACTS = word_forms("the a an to for with of in on at by from be become say said")
+
+
 def asked_act(question: str) -> set[str]:
     """The forms of the verb "who passed …?" asks who did ("pass"); empty for "who is …"."""
     m = _WHO_DID.match(question)
@@ -231,6 +238,20 @@ def does_it(sentence: str, end: int, act: set[str]) -> bool:
     passed Kareem Abdul-Jabbar", asked who passed him)."""
     m = _THEN.match(sentence, end)
     return bool(act and m and word_forms(m.group(1)) & act)
+
+
+def asked_done_to(question: str) -> set[str]:
+    """The forms of the words "who did LeBron James pass?" says of the one it asks for (who
+    had something done to them); empty for other questions."""
+    m = _WHO_OBJECT.match(question)
+    return word_forms(m.group(1)) - _NOT_ACTS if m else set()
+
+
+def done_to(sentence: str, start: int, done: set[str]) -> bool:
+    """Whether the name at ``start`` comes right after a verb of ``done`` ("… passed Kareem
+    Abdul-Jabbar", asked who LeBron James passed)."""
+    m = _VERB_BEFORE.search(sentence, 0, start)
+    return bool(done and m and word_forms(m.group(1)) & done)
 
 
 def asks_successor(question: str) -> bool:

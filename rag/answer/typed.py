@@ -29,10 +29,12 @@ from rag.answer.gazetteer import is_first_name
 from rag.answer.places_asked import question_places
 from rag.answer.roles import (
     asked_act,
+    asked_done_to,
     asked_owner,
     asks_current,
     asks_successor,
     does_it,
+    done_to,
     former,
     holds_role_of,
     leaving,
@@ -70,6 +72,7 @@ _OTHER_YEAR = 0.3  # what a sentence naming only other years than the question c
 _WHEN_NEXT = re.compile(r"^\W*when\s+(?:is|are|will|does|do)\b", re.I)  # a coming day asked
 _BARE_YEAR = 0.5  # what a year alone counts for then
 _OTHER_COUNT = 0.3  # what a value beside the one asked counts for (another act's count)
+_DONE_TO = 2.0  # a name right after the verb "who did X <verb>?" asks of, against the others
 _UNOWNED = 0.5  # a name not given the role of the owner asked about ("who is China's president?")
 _THIS_YEAR = re.compile(r"\bthis\s+year\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -165,6 +168,7 @@ def typed_answer(
     made = made_thing(question) if asked.kind in ("person", "organisation") else ""
     several = asks_several(question, asked)
     act = asked_act(question) if asked.kind in ("person", "organisation") else set()
+    done = asked_done_to(question) if asked.kind in ("person", "organisation") else set()
     # when some sentences are older news, a current one must hold some of what is asked to
     # make a name current news ("Liverpool thrash United", not the cup Liverpool won last year)
     dated = current is not None and not all(current)
@@ -230,6 +234,8 @@ def typed_answer(
             fit = kind_fit(span, asked, fits)
             if span.kind == "name" and " " in span.text and does_it(text, span.end, act):
                 fit = max(fits.values())  # "LeBron James passed …", asked who passed: a doer
+            if done:  # "who did LeBron James pass?": "… passed Kareem Abdul-Jabbar"
+                fit *= _DONE_TO if done_to(text, span.start, done) else 1 / _DONE_TO
             if span in peoples and not leader_of(text, span):
                 fit *= _PEOPLES  # "German tanks" says less of Germany than its name
             if asked.kind == "date" and _other_year(span.text, this_year) < 1:

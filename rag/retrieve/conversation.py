@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rag.errors import NewsragError
 from rag.index.words import tokenize
+from rag.retrieve.answer_kind import read_kind
 
 _FOLLOW_UP_START = re.compile(
     r"^(and|but|also|what about|how about|and what|what else|so|then|who else)\b", re.IGNORECASE
@@ -52,6 +53,7 @@ _NOT_SUBJECT_WORDS = (
 _NOT_SUBJECTS = set(_NOT_SUBJECT_WORDS.split())
 _CONTRACTED = {"what", "who", "where", "when", "how", "it", "that", "there", "here", "he", "she"}
 _POSSESSOR = re.compile(r"\b([\w&.-]+)['’]s\b")  # "anthropic" of "who is anthropic's ceo"
+_BOLD_LINE = re.compile(r"\*\*([^*\n]{2,60})\*\*")  # a short answer on a line of its own
 _PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
 _NAME = re.compile(r"\b(?:[A-Z][\w&.'-]*[A-Za-z0-9](?:\s+[A-Z][\w&.'-]*[A-Za-z0-9])*|[A-Z]{2,})\b")
@@ -231,6 +233,18 @@ def condense(
     return _condensed(question, resolved, answered, people, known)
 
 
+def _answered_who(question: str, reply: str) -> list[str]:
+    """The person a "who" question was answered with, when the reply opens on its short
+    answer in bold (``Answer.reply``, or the Markdown of the OpenAI API): "who passed
+    Kareem Abdul-Jabbar?" answered "**LeBron James**" is who "he" is next."""
+    if read_kind(question).kind != "person":
+        return []
+    for line in reply.strip().splitlines()[:3]:
+        if m := _BOLD_LINE.fullmatch(line.strip()):
+            return [m.group(1)] if names(m.group(1)) == [m.group(1)] else []
+    return []
+
+
 def _flattened(question: str) -> str:
     """A resolved question as one question: "who shot it down (what happened with the
     balloon)" -> "who shot it down what happened with the balloon"."""
@@ -271,7 +285,12 @@ def _condensed(
         typed = [
             n for n in names(said) if " " in n and n.lower() in asked and n.lower() not in written
         ]
-        persons = [p for p in people(previous[-1]) or typed or people(said) if p.lower() not in own]
+        answered_who = _answered_who(previous[-1], answered[-1] if answered else "")
+        persons = [
+            p
+            for p in answered_who or people(previous[-1]) or typed or people(said)
+            if p.lower() not in own
+        ]
         if persons:
             return f"{question} ({persons[0]})"
     carried: list[str] = []

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rag import NewsRAG
+from rag import Answer, NewsRAG
 from rag.retrieve.conversation import Message, condense, names
 from rag.retrieve.intent import read_intent
 
@@ -224,6 +224,26 @@ def test_he_or_she_is_the_person_last_named() -> None:
     assert (
         condense("What did it say?", history[:1]) == "What did it say? (Ivo Brandt, Orbital Cloud)"
     )
+
+
+def test_he_after_a_who_question_is_the_person_it_was_answered_with() -> None:
+    def people(text: str) -> list[str]:  # the persons a text names ("Lee Saka" is unknown)
+        return [n for n in ("Ivo Brandt",) if n in text]
+
+    # the answer's first sentence names another person first; its short answer is who "he" is
+    first = Answer(
+        question="who is the league's top scorer",
+        text="Fans cheered after Lee Saka passed Ivo Brandt to become the top scorer. [1]",
+        short_answer="Lee Saka",
+    )
+    assert first.reply.startswith("**Lee Saka**\n\n")
+    history = [Message("user", first.question), Message("assistant", first.reply)]
+    assert condense("who did he pass", history, people=people) == "who did he pass (Lee Saka)"
+    # read as before when the reply gives no short answer, or the question asked no "who"
+    history[1] = Message("assistant", first.text)
+    assert condense("who did he pass", history, people=people) == "who did he pass (Ivo Brandt)"
+    history = [Message("user", "what did the league say"), Message("assistant", first.reply)]
+    assert "Lee Saka" not in condense("who did he pass", history, people=people)
 
 
 def test_it_and_the_deal_point_at_no_person() -> None:

@@ -1095,3 +1095,15 @@ def test_a_headline_listing_the_days_stories_is_read_story_by_story() -> None:
         ("Lena Voss", 0.5),
         ("Quillon fire", 0.5),
     ]
+
+
+def test_who_something_was_done_to_is_the_name_after_the_verb() -> None:
+    # "the NBA’s all-time leading scorer" in every sentence had answered "who did he pass?"
+    question = "who did Maria Torres pass"
+    said = [
+        ("Fans cheered after Maria Torres passed John Miller to become the NBA’s top scorer.", 1.0),
+        ("The NBA’s top scorer record had stood since 1984.", 0.9),
+        ("Maria Torres is the NBA’s top scorer now, the NBA said.", 0.9),
+        ("Torres is about to pass John Miller on the NBA’s list.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "John Miller"
