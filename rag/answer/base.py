@@ -11,7 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
-from rag.answer.gazetteer import known_word
+from rag.answer.gazetteer import is_first_name, known_word
+from rag.answer.name_words import TITLES
 from rag.index.words import STOPWORDS, tokenize
 from rag.retrieve.answer_kind import lowercase_subject
 from rag.retrieve.conversation import names
@@ -171,6 +172,9 @@ def missing_names(question: str, hits: Sequence[Hit], *, outlets: Sequence[str] 
         made = _MADE_SUBJECT.match(lowered)  # "who made chatgpt" asks about chatgpt too
         asked_about = f"{lowercase_subject(lowered)} {made.group(1) if made else ''}"
         typed += [w for w in _LOWER_WORD.findall(asked_about) if not known_word(w)]
+        subject = lowercase_subject(lowered).title()
+        if is_person_name(subject):  # "who is sam altman": the person, not only "altman"
+            typed.append(subject)
         # and an acronym typed in lower case ("why did svb fail")
         typed += [w for w in _LOWER_ACRONYM.findall(lowered) if not known_word(w)]
     text = " ".join(f"{h.title} {h.source} {h.text}" for h in hits)
@@ -212,7 +216,32 @@ def _seen(name: str, words: set[str], text: str) -> bool:
     said = _WORD.findall(name.lower())
     if len(said) >= 2 and said[-1] in _COMPANY_KINDS:
         return bool(re.search(rf"\b{re.escape(name)}", text, re.I))
+    if _another_person(said, name, text):
+        return False
     return all(singular(w) in words for w in said if len(w) >= 3)
+
+
+def is_person_name(name: str) -> bool:
+    """Whether ``name`` reads as a person's full name: a first name, then more ("Sam
+    Altman")."""
+    words = name.split()
+    return len(words) >= 2 and is_first_name(words[0]) and words[-1][:1].isupper()
+
+
+def _another_person(said: list[str], name: str, text: str) -> bool:
+    """Whether the person ``name`` ("Sam Altman") is not in ``text`` although each word is:
+    the text names someone else of that surname ("Lisa Altman", then "Altman") and never
+    calls one of that surname by a title ("President Biden" may be Joe Biden)."""
+    if not is_person_name(name):
+        return False
+    if re.search(rf"\b{re.escape(name)}\b", text, re.I):
+        return False
+    before = [
+        m.group(1) for m in re.finditer(rf"\b([A-Z][\w.]*)\s+(?i:{re.escape(said[-1])})\b", text)
+    ]
+    others = {w for w in before if w.lower() != said[0] and is_first_name(w)}
+    titled = any(w.lower().rstrip(".") in TITLES or f"{w.lower()}" in TITLES for w in before)
+    return bool(others) and not titled
 
 
 # a verb of making ("who makes the TPU chips?", "OpenAI developed ChatGPT")

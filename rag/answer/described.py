@@ -122,8 +122,7 @@ def _before(before: str) -> str | None:
         if plain in ("the", "a", "an") or (word[:1].isupper() and plain in _NOT_OPENING):
             break
         k -= 1
-    described = " ".join(words[k:])
-    return described if words[k][:1].isupper() or len(words) - k > 1 else None
+    return " ".join(words[k:]) if len(words) - k > 1 else None  # not a bare "President"
 
 
 def _describes(words: str) -> bool:

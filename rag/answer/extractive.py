@@ -15,6 +15,7 @@ from rag.answer.base import (
     AnswerRequest,
     abstain,
     asked_names,
+    is_person_name,
     missing_names,
     word_forms,
 )
@@ -149,6 +150,9 @@ class ExtractiveAnswerer:
         # when one sentence still holds most of what is asked, unless it is a code ("GPT-4"
         # is not in "GPT" and "April 4")
         coded = any(CODED.search(n) for n in missing)
+        # nor is a person the articles never name (sentences on "Lisa Altman" do not say
+        # who Sam Altman is)
+        coded = coded or any(is_person_name(n) for n in missing)
         if not supported or (mostly_missing and (best < _MOSTLY_COVERED or coded)):
             return abstain(request, missing=missing)
         # the short answer is read from the best few sentences, and the one it comes from is
@@ -229,6 +233,9 @@ class ExtractiveAnswerer:
         elif gap and not notice:  # "What is Anthropic's valuation?" over articles without one
             words = " or ".join(f"“{w}”" for w in gap)
             notice = f"No indexed article uses {words} or a word like it; these are the closest."
+        elif missing and not notice:  # "How much did Microsoft invest in OpenAI?"
+            named = " or ".join(f"“{n}”" for n in missing)
+            notice = f"None of the passages found mentions {named}; these are the closest."
         answer = by_article(replace(answer, short_answer=short, notice=notice))
         if short and not notice and not any(short in candidates[i].text for i in pool):
             # read from a headline ("Kansas City Chiefs beat Philadelphia Eagles …"), while

@@ -61,7 +61,7 @@ _NOT_NAME_WORDS = (
     "What Who Which When Where Why How And But Did Does Is Was Were Are The A An In On Of So "
     "Then Also I Tell Give Can Could Please Do Considering According Following After Before "
     "Has Have Had Between Based Since During While Whereas From For At By With Both Among "
-    "Given Should Would Will Under Over Across "
+    "Given Should Would Will Under Over Across Many Several Some Most Few Each Every True False "
     "January February March April May June July August September October November December "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
 )

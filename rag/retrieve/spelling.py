@@ -110,6 +110,9 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")  # "OpenAI", "iPhone", "LeBron"
+
+
 def _better(
     word: str, tokens: list[str], vocabulary: Vocabulary, known: Callable[[str], bool]
 ) -> str | None:
@@ -117,8 +120,8 @@ def _better(
     question's other words ("Boeheim" in the articles about Syracuse's coach, not "Preval"
     for "Pureval"), the one most chunks hold among several; in the word's case."""
     lower = word.lower()
-    if len(lower) < _LONG or lower in STOPWORDS or word.isupper():
-        return None  # "FTC", "GPUs": acronyms are not typos
+    if len(lower) < _LONG or lower in STOPWORDS or word.isupper() or _INNER_CAPITAL.search(word):
+        return None  # "FTC", "GPUs": acronyms are not typos, nor "OpenAI", typed with care
     if known(word):
         return None  # a word, just not one the articles use
     own = tokenize(lower)
