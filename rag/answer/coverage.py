@@ -76,7 +76,7 @@ _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\
 # "main" of "what are the main risks", "mentioned" of "which companies are mentioned",
 # "involved" of "is Microsoft involved", "important" of "why is compute important", "want"
 # of "why does Anthropic want Google", which asks its reasons; "difference" and "compare",
-# which ask for each side)
+# which ask for each side; "else" and "besides" of "who else invested besides Google")
 _WHICH_TIME = re.compile(r"\b(?:what|which)\s+(?:year|month|day|date)\b", re.I)
 # "what is the name of Anthropic's model": the model asked for (no sentence says "name")
 _NAME_OF = re.compile(
@@ -90,7 +90,7 @@ _QUESTION_WORDS = set(
     many s t behind relationship relationships happen happened happens happening mentioned
     mention mentions key main involved involve involvement important importance significant
     significance want wants wanted between among vs versus difference differences compare
-    compared comparison""".split()  # noqa: SIM905
+    compared comparison else besides anyone anybody others""".split()  # noqa: SIM905
 )
 
 

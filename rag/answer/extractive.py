@@ -45,6 +45,7 @@ from rag.config import AnswerSettings, RetrievalSettings
 from rag.embed.embedder import Embedder
 from rag.index.sentence_table import SentenceTable, TableCache
 from rag.retrieve.answer_kind import Asked, lowercase_subject
+from rag.retrieve.conversation import answered_before
 from rag.types import Answer, Hit
 
 _MISSING_SHARE = 0.5  # abstain when at least half of the names asked about are unseen
@@ -181,6 +182,7 @@ class ExtractiveAnswerer:
         )
         short, moment = None, request.as_of or datetime.now(UTC)  # (None: when no article
         gap = unreported(request)  # reports the act asked about: "Who acquired Anthropic?")
+        given = answered_before(request.question, request.history)
         if not gap:
             short = short_answer(
                 request.standalone,
@@ -188,15 +190,16 @@ class ExtractiveAnswerer:
                 rows,
                 hits,
                 search=request.search,
-                outlets=request.outlets,
+                outlets=[*request.outlets, *given],  # "who else?": not the one answered
                 likeness=self._likeness,
                 coverage=Coverage(covered.weights, words, covered.own),
                 current=[bool(current[i]) for i in pool] + [bool(current[c]) for _, _, c in heads],
                 year=moment.year,
                 today=moment.date(),
             )
-        if asks_speaker(request.standalone):  # "who said …?": the one quoted, or no one
-            short = said_by(candidates, pool, coverage, _COVERED)
+        if asks_speaker(request.standalone):  # "who said …?": the one quoted
+            short = said_by(candidates, pool, coverage, _COVERED)  # (or no one)
+            short = None if short in given else short
         lead = first_quoted(short, candidates, score, pool, heads)
         if lead is None and short:  # a day read from "died Saturday"
             rows_read = zip(rows[: len(pool)], pool, strict=True)

@@ -149,6 +149,7 @@ def typed_answer(
         return None
     asked_forms = word_forms(question)
     given = asked_forms | {w for e in exclude for w in word_forms(e)}
+    excluded = [answer_key(e) for e in exclude]
     acronyms = initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
     wanted = asked_forms - _STOP
     owner = asked_owner(question, [t for t, _ in sentences]) if asked.kind == "person" else None
@@ -254,6 +255,7 @@ def typed_answer(
                 or fit <= 0
                 or words - _ROMAN <= given  # "Charles III" when the question names Charles
                 or key in seen
+                or any(f" {e} " in f" {key} " for e in excluded)  # "Google Cloud" is Google's
                 or _abbreviated(span.text, acronyms)
                 or (owner and other_owner(text, span.start, span.end, owner))
                 or not_the_agent(text, span.start, span.end, asked_forms)

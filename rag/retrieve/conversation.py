@@ -53,6 +53,12 @@ _NOT_SUBJECT_WORDS = (
 _NOT_SUBJECTS = set(_NOT_SUBJECT_WORDS.split())
 _CONTRACTED = {"what", "who", "where", "when", "how", "it", "that", "there", "here", "he", "she"}
 _POSSESSOR = re.compile(r"\b([\w&.-]+)['’]s\b")  # "anthropic" of "who is anthropic's ceo"
+_ANOTHER = re.compile(r"\b(?:else|other than|besides|apart from|aside from)\b", re.I)
+_ANOTHER_ONE = re.compile(
+    r"^\W*(?:(?:and\s+)?(?:any|some)(?:one|body|thing)?\s+else|any\s+others?|(?:who|what)\s+else|"
+    r"others?|anything\s+more)\W*$",
+    re.I,
+)
 _BOLD_LINE = re.compile(r"\*\*([^*\n]{2,60})\*\*")  # a short answer on a line of its own
 _PERSONAL = re.compile(r"\b(he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_SENTENCE = re.compile(r".*?(?:[.!?][”\"’']?(?=\s)|$)", re.DOTALL)
@@ -72,7 +78,7 @@ _PARTICLES = set(
     """who whom whose what which when where why how is are was were be been do does did would
     could should will can may might must the a an of to in on for at by with it its they them
     their that this these those there one ones many much more most else about so then and
-    but or""".split()  # noqa: SIM905
+    but or any anyone anybody someone somebody other others anything something""".split()  # noqa: SIM905
 )
 
 
@@ -245,6 +251,32 @@ def _answered_who(question: str, reply: str) -> list[str]:
     return []
 
 
+def asks_another(question: str) -> bool:
+    """Whether ``question`` only asks the last one again for another answer ("anyone
+    else?", "any others?", "who else?")."""
+    return bool(_ANOTHER_ONE.match(question))
+
+
+def answered_before(question: str, history: Sequence[object]) -> list[str]:
+    """The short answers already given (``Answer.reply``'s bold line) when ``question`` asks
+    for another ("who else?", "any other company?"): those of the turns since the last
+    question that did not."""
+    if not _ANOTHER.search(question) and not asks_another(question):
+        return []
+    given: list[str] = []
+    for turn in reversed(history):
+        if not isinstance(turn, Message):
+            continue
+        if turn.role == "assistant":
+            lines = turn.content.strip().splitlines()[:3]
+            given += [m.group(1) for line in lines if (m := _BOLD_LINE.fullmatch(line.strip()))]
+        elif turn.role == "user" and not (
+            _ANOTHER.search(turn.content) or asks_another(turn.content)
+        ):
+            break
+    return given
+
+
 def _flattened(question: str) -> str:
     """A resolved question as one question: "who shot it down (what happened with the
     balloon)" -> "who shot it down what happened with the balloon"."""
@@ -271,6 +303,8 @@ def _condensed(
     """``condense`` over the earlier user turns, each already resolved."""
     if not previous or not is_follow_up(question, known) or _own_subject(question, previous[-1]):
         return question
+    if asks_another(question):  # "anyone else?": the last question, for another answer
+        return previous[-1]
     if _new_topic(question, previous[-1], answered[-1] if len(answered) == len(previous) else ""):
         return question
     if swapped := _asked_again(question, previous):

@@ -11,6 +11,7 @@ from rag.answer.claims import claim_answer
 from rag.answer.described import described_answer, who_answer
 from rag.answer.typed import typed_answer
 from rag.retrieve.answer_kind import read_kind
+from rag.retrieve.conversation import Message, answered_before, condense
 
 
 @pytest.mark.parametrize(
@@ -110,3 +111,27 @@ def test_whats_and_whos_typed_with_a_straight_apostrophe(shipped: NewsRAG) -> No
 def test_a_kind_of_thing_opening_a_sentence_is_no_name(shipped: NewsRAG) -> None:
     # "“Startups like Anthropic need …”" had answered "Google and Startups"
     assert shipped.ask("Who are Anthropic's competitors?").short_answer == "Google"
+
+
+def test_who_else_asks_the_last_question_again_for_another_answer(shipped: NewsRAG) -> None:
+    # "who else?" had answered "Google" again, and "anyone else?" had been refused
+    turns = [{"role": "user", "content": "who invested in anthropic"}]
+    first = shipped.chat(turns)
+    assert first.short_answer == "Google"
+    for again in ("who else?", "anyone else?", "any others?"):
+        asked = [*turns, {"role": "assistant", "content": first.reply}]
+        answer = shipped.chat([*asked, {"role": "user", "content": again}])
+        assert answer.short_answer == "Amazon", again
+        assert answer.searched == "who invested in anthropic"
+        assert answer.sentences[0].text == "Amazon has invested in Anthropic."
+
+
+def test_who_else_never_answers_with_the_one_already_given() -> None:
+    history = [
+        Message("user", "who said compute is the new oil"),
+        Message("assistant", "**Sarah Krane**\n\n“Compute power is the new oil,” says …"),
+    ]
+    assert answered_before("who else?", history) == ["Sarah Krane"]
+    assert answered_before("anyone else said so?", history) == ["Sarah Krane"]
+    assert answered_before("what did she say?", history) == []
+    assert condense("anything else?", history) == "who said compute is the new oil"
