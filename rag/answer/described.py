@@ -54,6 +54,8 @@ def who_answer(question: str, sentences: Sequence[str]) -> str | None:
     name = re.escape(m.group("name").strip())
     for sentence in sentences:
         for found in re.finditer(rf"(?<![\w’'-]){name}(?![\w’'-])", sentence, re.I):
+            if _quoted_at(sentence, found.start()):
+                continue  # "“Jacinda Ardern, an accomplished leader, …”": someone's words
             described = (
                 _beside(sentence[found.end() :])
                 or _said_of(sentence[found.end() :])
@@ -131,7 +133,15 @@ def _describes(words: str) -> bool:
     split = words.split()
     if not 2 <= len(split) <= _LONGEST or split[0].lower() in _NOT_OPENING:
         return False
+    if len(split) == 2 and split[0].lower() in ("a", "an", "the"):
+        return False  # "a Republican": too little to say who someone is
     return any(_role(w) for w in split)
+
+
+def _quoted_at(sentence: str, at: int) -> bool:
+    """Whether ``at`` is inside a quotation (more quote marks opened than closed before it)."""
+    before = sentence[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _role(word: str) -> bool:

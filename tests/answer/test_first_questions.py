@@ -45,6 +45,10 @@ def test_a_description_is_read_beside_before_or_said_of_the_name() -> None:
     assert who_answer("Who is Ben Wu?", ["Ben Wu, who invested early, said no."]) is None
     assert who_answer("Who is Ben Wu?", ["Ben Wu, in a statement, said no."]) is None
     assert who_answer("Who is Ben Wu?", ["Sales rose, Ben Wu said."]) is None
+    # nor does a bare "a Republican", or what someone quoted calls them
+    assert who_answer("who is ron desantis", ["Ron DeSantis, a Republican, said no."]) is None
+    said = ["“Ben Wu, a visionary leader at Bessemer, will be missed,” the firm said."]
+    assert who_answer("Who is Ben Wu?", said) is None
 
 
 def test_how_someone_described_a_thing_is_the_words_quoted(shipped: NewsRAG) -> None:
