@@ -234,7 +234,10 @@ def _another_person(said: list[str], name: str, text: str) -> bool:
     calls one of that surname by a title ("President Biden" may be Joe Biden)."""
     if not is_person_name(name):
         return False
-    if re.search(rf"\b{re.escape(name)}\b", text, re.I):
+    first, surname = re.escape(said[0]), re.escape(said[-1])
+    # "Sam Altman", "Sam H. Altman", "Dario and Daniela Amodei"
+    written = rf"\b{first}\s+(?:[A-Z]\.\s+|(?:and|&)\s+[A-Z][\w.’'-]*\s+)?{surname}\b"
+    if re.search(rf"\b{re.escape(name)}\b", text, re.I) or re.search(written, text, re.I):
         return False
     before = [
         m.group(1) for m in re.finditer(rf"\b([A-Z][\w.]*)\s+(?i:{re.escape(said[-1])})\b", text)

@@ -60,3 +60,11 @@ def test_a_name_typed_with_an_inner_capital_is_not_mended(archive: NewsRAG) -> N
 def test_a_bare_title_before_a_name_does_not_say_who_they_are() -> None:
     said = ["House Republicans opened probes of President Joe Biden and his allies."]
     assert who_answer("who is joe biden", said) is None
+
+
+@pytest.mark.parametrize("question", ["Who is Dario Amodei?", "who is daniela amodei"])
+def test_a_person_named_with_a_shared_surname_is_named(shipped: NewsRAG, question: str) -> None:
+    # "founded by … Dario and Daniela Amodei" names both: he had been read as missing
+    answer = shipped.ask(question)
+    assert not answer.abstained
+    assert "Dario and Daniela Amodei" in answer.sentences[0].text
