@@ -26,6 +26,7 @@ from rag.answer.base import (
 )
 from rag.answer.candidates import Candidate, with_referent
 from rag.answer.gazetteer import is_place
+from rag.answer.roles import demonym
 from rag.answer.sides import made_thing, owns_thing
 from rag.answer.spans import find_spans
 from rag.answer.typed import Coverage
@@ -152,6 +153,18 @@ def question_coverage(request: AnswerRequest, candidates: list[Candidate]) -> Co
         for i, c in enumerate(candidates):
             spelled = initials(c.text)
             forms[i] = forms[i] | {form for a, form in acronyms.items() if a in spelled}
+    # "his Mexican counterpart" is held by "Mexico's President …", "in Mexico" by "Mexican"
+    peoples = {singular(w.lower()) for w in _CAPITALISED.findall(request.standalone)}
+    peoples &= share.keys()
+    if peoples:
+        for i, c in enumerate(candidates):
+            named = {
+                singular(w.lower().removesuffix("’s").removesuffix("'s"))
+                for w in _CAPITALISED.findall(c.text)
+            }
+            forms[i] = forms[i] | {
+                p for p in peoples if any(demonym(p, n) or demonym(n, p) for n in named)
+            }
     # "how much money is involved?": a sentence giving an amount holds "money"
     amounts = share.keys() & _AMOUNT_NOUNS if request.intent.asked.kind == "money" else set()
     if amounts:

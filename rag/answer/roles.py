@@ -50,7 +50,7 @@ _QUESTION_WORDS = set(
 _ACRONYM = 5  # letters: "FTC" is written in capitals, "CHICAGO" only in a dateline
 _NOT_OWNERS = set(
     """its his hers theirs sales news operations affairs company firm startup group team
-    country staff it who what that there here""".split()  # noqa: SIM905
+    country staff it who what that there here this thus was has does""".split()  # noqa: SIM905
 )
 # next to a name in a sentence: ", Google's CEO" / ", the chief executive of Google" after it,
 # "Google CEO " / "Google's chief executive, " / "the CEO of Google, " before it
@@ -342,4 +342,7 @@ def demonym(word: str, country: str) -> bool:
     if country in {_word(w) for w in _DEMONYMS.get(word, ())}:
         return True
     stem = re.sub(r"(?<=\w{4})[aeoy]$", "", country)  # "chin(a)", "german(y)", "mexic(o)"
-    return word != country and word.startswith(stem) and word[len(stem) :] in _DEMONYM_ENDS
+    end = word[len(stem) :]
+    if not end and not country.endswith("y"):
+        return False  # "german" of "germany", but not "indian" of "indiana"
+    return word != country and word.startswith(stem) and end in _DEMONYM_ENDS

@@ -11,12 +11,13 @@ import pytest
 
 from rag.answer.base import AnswerRequest, initials, missing_names, word_forms
 from rag.answer.candidates import candidates_of, with_referent
-from rag.answer.coverage import in_passage, unreported
+from rag.answer.coverage import in_passage, question_coverage, unreported
 from rag.answer.extractive import _defining, defined_name
 from rag.answer.headlines import first_quoted, headlines, roundup
 from rag.answer.roles import (
     asked_act,
     asked_owner,
+    demonym,
     does_it,
     holds_role_of,
     not_the_agent,
@@ -1107,3 +1108,29 @@ def test_who_something_was_done_to_is_the_name_after_the_verb() -> None:
         ("Torres is about to pass John Miller on the NBA’s list.", 0.8),
     ]
     assert typed_answer(question, read_kind(question), said) == "John Miller"
+
+
+def test_the_people_of_a_country_are_held_by_its_name_and_back() -> None:
+    # "his Mexican counterpart" had not been held by "Mexico's President …", which was then
+    # left below sentences naming Biden alone
+    question = "Biden held talks with his Mexican counterpart. Who is he?"
+    candidates = candidates_of(
+        _hits(
+            "Mexico's President Andrés Manuel López Obrador welcomed Biden.",
+            "Biden spoke to the press.",
+            "The Mexicans in Texas cheered.",
+        ),
+        {},
+    )
+    covered = question_coverage(AnswerRequest(question, ()), candidates)
+    assert [("mexican" in f) for f in covered.forms] == [True, False, True]
+    # and "in Mexico" by "The Mexicans"; a state is not a country's people
+    covered = question_coverage(AnswerRequest("Where in Mexico?", ()), candidates[2:])
+    assert "mexico" in covered.forms[0]
+    assert demonym("german", "germany") and not demonym("indian", "indiana")
+
+
+def test_this_or_his_before_a_role_owns_no_role() -> None:
+    # "this leader" had been read as "thi's leader": a notice named "This’ President"
+    question = "Biden held talks with this leader, his Mexican counterpart:"
+    assert asked_owner(question) is None
