@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rag.answer.base import Span, singular, word_forms
 
@@ -34,6 +35,10 @@ _AGE_BEFORE = re.compile(
 _AGE_AFTER = re.compile(r"-?\s?years?[- ]old\b", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+)?[$£€¥]?$", re.I)
 _TO_AFTER = re.compile(r"[^.;,]{0,40}?\bto\s+(?:about\s+|around\s+|nearly\s+)?[$£€¥]?\d", re.I)
+_TO_DATE_AFTER = re.compile(
+    r"[^.;]{0,20}?\b(?:to|until|through)\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
+    re.I,
+)
 _VAGUE = {"one", "dozen", "dozens", "hundred", "hundreds", "thousands"}
 _NUMBER = re.compile(
     rf"(?<![\w$£€¥.:])(?:\d[\d,]*(?:\.\d+)?%?|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
@@ -83,7 +88,14 @@ def date_spans(sentence: str) -> list[Span]:
     dates = _matches(_DATE, sentence, "date")
     months = [m for m in _matches(_BARE_MONTH, sentence, "date")
               if not any(d.start <= m.start < d.end for d in dates)]  # fmt: skip
-    return dates + months
+    # "from August 2021 to 2022", "moved from April 15 to April 18": where a period starts,
+    # or the day it was before, is not when it is
+    return [
+        replace(d, detail="before")
+        if _FROM_BEFORE.search(sentence, 0, d.start) and _TO_DATE_AFTER.match(sentence, d.end)
+        else d
+        for d in dates + months
+    ]
 
 
 def _matches(pattern: re.Pattern[str], sentence: str, kind: str) -> list[Span]:

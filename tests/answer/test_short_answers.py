@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from rag.answer.amounts import date_spans
 from rag.answer.base import AnswerRequest, initials, missing_names, word_forms
 from rag.answer.candidates import candidates_of, with_referent
 from rag.answer.coverage import in_passage, question_coverage, unreported
@@ -1134,3 +1135,14 @@ def test_this_or_his_before_a_role_owns_no_role() -> None:
     # "this leader" had been read as "thi's leader": a notice named "This’ President"
     question = "Biden held talks with this leader, his Mexican counterpart:"
     assert asked_owner(question) is None
+
+
+def test_where_a_period_starts_is_not_when_it_is() -> None:
+    # "from August 2021 to 2022" had answered when the tax deadline is
+    question = "When is the deadline to file your taxes?"
+    said = [
+        ("Brackets are based on prices from August 2021 to 2022, the IRS said.", 1.0),
+        ("The IRS said the deadline to file taxes is April 18.", 0.8),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "April 18"
+    assert [s.detail for s in date_spans("It moved from April 15 to April 18.")] == ["before", ""]
