@@ -19,7 +19,6 @@ from pathlib import Path
 from rag import IngestReport, NewsRAG, NewsragError, Settings
 from rag.embed.embedder import backends
 from rag.index.words import TOKENS_VERSION
-from rag.ingest.boilerplate import BOILERPLATE_VERSION
 from rag.ingest.sentences import SENTENCES_VERSION
 
 
@@ -59,8 +58,7 @@ def index_key(corpus: Sequence[Path], settings: Settings) -> str:
         "overlap_tokens": settings.ingest.overlap_tokens,
         "duplicate_similarity": settings.ingest.duplicate_similarity,
         "model": embedding_model(settings),
-        # how articles are cleaned, and their chunks and words cut
-        "text": [SENTENCES_VERSION, TOKENS_VERSION, BOILERPLATE_VERSION],
+        "text": [SENTENCES_VERSION, TOKENS_VERSION],  # how chunks and their words are cut
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 

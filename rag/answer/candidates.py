@@ -63,12 +63,7 @@ def candidates_of(hits: list[Hit], tables: Mapping[str, SentenceTable]) -> list[
         for start, end, vector in _sentences(hit, tables.get(hit.article_id)):
             text = hit.text[start - hit.start : end - hit.start]
             key = (hit.article_id, start)
-            headline_only = text.strip() == hit.title.strip()  # an article that is its title
-            if (
-                len(text) < _MIN_SENTENCE_CHARS
-                or key in seen
-                or (_heading(text) and not headline_only)
-            ):
+            if len(text) < _MIN_SENTENCE_CHARS or key in seen or _heading(text):
                 continue
             seen.add(key)
             out.append(Candidate(hit, start, end, text, rank, vector, tuple(tokenize(text))))

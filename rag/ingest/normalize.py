@@ -18,7 +18,6 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from rag.errors import LoadError
-from rag.ingest.boilerplate import without_boilerplate
 from rag.ingest.limits import check_date, shallow_html
 from rag.types import Article
 
@@ -298,8 +297,7 @@ def make_article(
 
     Args:
         title: headline; whitespace is collapsed to one line.
-        body: article text; run through ``clean_text``, without a site's notices and offers
-            (``without_boilerplate``); the title when that is all it held.
+        body: article text; run through ``clean_text``.
         origin: where it came from, used in error messages.
         source, url, author, category: optional metadata.
         published_at: anything ``parse_date`` accepts.
@@ -315,7 +313,6 @@ def make_article(
         raise LoadError(origin, "the article has no text; give it a non-empty body")
     if not title:
         raise LoadError(origin, "the article has no title; give it a title")
-    body = without_boilerplate(body) or title  # a page of only a sign-up form: its headline
     try:
         when = parse_date(published_at)
     except ValueError as exc:
