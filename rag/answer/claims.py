@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from rag.index.words import STOPWORDS, tokenize
+from rag.retrieve.answer_kind import without_setting
 
 _HELD = 0.8  # the share of the claim's words one sentence must hold
 _TRUE_OR_FALSE = re.compile(r"\btrue\s+or\s+false\b\W*", re.I)
@@ -31,9 +32,6 @@ _ASKED_BEFORE = re.compile(
     r"\(\s*(?:tell\s+me\s+(?:more\s+)?about|what\s+(?:is|are|was|were)|who\s+(?:is|are|was|were)"
     r"|explain)\s+",
     re.I,
-)
-_SETTING = re.compile(
-    r"^\W*(?:under|in|after|before|during|since|at|on|for|with|by)\s[^,?]{1,60},", re.I
 )
 _CLAUSE = re.compile(r"\s*[:;]\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+[—–]\s+")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n[’']t\b", re.I)
@@ -87,7 +85,7 @@ def _names_in_order(claim: str, sentence: str) -> bool:
     clauses = _CLAUSE.split(sentence)
     clause = max(clauses, key=lambda part: sum(1 for w in wanted if _meets(w, _forms(part))))
     at = []
-    for word in dict.fromkeys(w.lower() for w in _WORD.findall(_SETTING.sub("", claim))):
+    for word in dict.fromkeys(w.lower() for w in _WORD.findall(without_setting(claim))):
         if word in STOPWORDS or word in _NOT_CLAIMED:
             continue
         pattern = rf"\b{re.escape(word)}\b"

@@ -251,9 +251,15 @@ def read_kind(question: str) -> Asked:
         return Asked("person", "who", phrase="a person")
     if _WHERE.search(q):
         return Asked("place", "where", phrase="a place")
-    if _YESNO.search(q) or _YESNO.search(_SETTING.sub("", q)):
+    if _YESNO.search(q) or _YESNO.search(without_setting(q)):
         return Asked("yesno")
     return Asked()
+
+
+def without_setting(question: str) -> str:
+    """``question`` without the setting it opens on ("Under the proposed deal, would Google
+    gain …?" -> "would Google gain …?")."""
+    return _SETTING.sub("", question)
 
 
 _NOT_A_SUBJECT = _NOT_A_NAME | set(_NOUNS)  # a role or a word of a sentence, not a name

@@ -241,7 +241,7 @@ def condense(
 
 def _answered_who(question: str, reply: str) -> list[str]:
     """The person a "who" question was answered with, when the reply opens on its short
-    answer in bold (``Answer.reply``, or the Markdown of the OpenAI API): "who passed
+    answer in bold (``Answer.reply``, or the Markdown of the app's /ask API): "who passed
     Kareem Abdul-Jabbar?" answered "**LeBron James**" is who "he" is next."""
     if read_kind(question).kind != "person":
         return []
