@@ -236,8 +236,10 @@ class ExtractiveAnswerer:
         elif gap and not notice:  # "What is Anthropic's valuation?" over articles without one
             words = " or ".join(f"“{w}”" for w in gap)
             notice = f"No indexed article uses {words} or a word like it; these are the closest."
-        elif missing and not notice:  # "How much did Microsoft invest in OpenAI?"
-            named = " or ".join(f"“{n}”" for n in missing)
+        elif (unnamed := [n for n in missing if n in asked]) and not notice:
+            # "How much did Microsoft invest in OpenAI?" (a name typed in capitals: one typed
+            # in lower case may be a form the passages write otherwise, "the amodeis")
+            named = " or ".join(f"“{n}”" for n in unnamed)
             notice = f"None of the passages found mentions {named}; these are the closest."
         answer = by_article(replace(answer, short_answer=short, notice=notice))
         if short and not notice and not any(short in candidates[i].text for i in pool):
