@@ -58,6 +58,9 @@ _APPOSITION = re.compile(  # "Sundar Pichai, Google's CEO," / ", the company's f
     re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z]{3,}$")
+_MONTHS_SHORT = set(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
 _THRONES = {"pope", "king", "queen", "prince", "princess", "emperor", "empress", "sultan"}
 _REGNAL = re.compile(r"^X{0,3}(?:IX|IV|VI{0,3}|I{1,3})$")  # "Benedict XVI", "Charles III"
 _CACHED_SENTENCES, _CACHED_WORDS = 8192, 65536  # ~2 MB and ~5 MB at most
@@ -282,6 +285,8 @@ def _capital(word: str, *, first: bool) -> bool:
         return False
     if lowered in TITLES or f"{lowered}." in TITLES:  # "Sen." as well as "senator"
         return False
+    if word.endswith(".") and lowered in _MONTHS_SHORT:
+        return False  # "Feb. 4": a date ("Jan Smith" is a name)
     return lowered not in NOT_NAME and lowered not in COMMON_CAPS
 
 

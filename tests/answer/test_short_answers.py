@@ -1146,3 +1146,10 @@ def test_where_a_period_starts_is_not_when_it_is() -> None:
     ]
     assert typed_answer(question, read_kind(question), said) == "April 18"
     assert [s.detail for s in date_spans("It moved from April 15 to April 18.")] == ["before", ""]
+
+
+def test_a_month_written_short_is_no_name() -> None:
+    # "On Feb. 4, a U.S. fighter jet shot down …" had answered "who shot it down?" with "Feb"
+    spans = find_spans("On Feb. 4, a U.S. fighter jet shot down a spy balloon.", "person")
+    assert "Feb" not in [s.text for s in spans]
+    assert "Jan Smith" in [s.text for s in find_spans("Jan Smith spoke on Oct. 2.", "person")]
