@@ -32,6 +32,13 @@ _DENIES = re.compile(
 )
 # what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
 _KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
+# "called for …", "urged …", "demanded that …" right before a name: what is asked of it
+_ASKED_TO = re.compile(
+    r"\b(?:call(?:ed|s|ing)?\s+(?:for|on)|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|"
+    r"press(?:ed|es|ing)?|push(?:ed|es|ing)?)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+_TO_DO = re.compile(r"(?:['’]s)?\s+to\s+(\w+)")
 _EXAMPLES = re.compile(r"\s+(?:like|such\s+as|including)\s")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
 # "people affected", "residents displaced": the unit and the act a number counts
@@ -164,6 +171,7 @@ def rules_out(sentence: str, span: Span, asked: Asked, wanted: set[str], lowered
     opens = not sentence[: span.start].strip(" “\"'")
     return (
         denied(sentence[span.end :], wanted)
+        or demanded(sentence, span, wanted)
         or _labels_given(sentence, span, wanted, asked)
         or (opens and bool(_KICKER.match(sentence, span.end)))
         or (opens and _common_word(span, lowered))
@@ -205,6 +213,17 @@ def _owned_by_given(sentence: str, span: Span, wanted: set[str]) -> bool:
     Phoenix Mercury" may be the team asked for)."""
     m = _OWNER_BEFORE.search(sentence, 0, span.start)
     return bool(m) and bool(word_forms(m.group(1)) & wanted)
+
+
+def demanded(sentence: str, span: Span, wanted: set[str]) -> bool:
+    """Whether the sentence says only that someone asked the span to do what the question
+    asks ("called for Santos to resign", "urged Biden to sign"), not that it was done."""
+    if not _ASKED_TO.search(sentence, 0, span.start):
+        return False
+    m = _TO_DO.match(sentence, span.end)
+    return bool(m) and bool(
+        ({f for f in word_forms(m.group(1))} | other_forms(m.group(1))) & wanted
+    )
 
 
 def denied(after: str, wanted: set[str]) -> bool:

@@ -1153,3 +1153,13 @@ def test_a_month_written_short_is_no_name() -> None:
     spans = find_spans("On Feb. 4, a U.S. fighter jet shot down a spy balloon.", "person")
     assert "Feb" not in [s.text for s in spans]
     assert "Jan Smith" in [s.text for s in find_spans("Jan Smith spoke on Oct. 2.", "person")]
+
+
+def test_a_name_asked_to_do_it_did_not_do_it() -> None:
+    # "called for Santos to resign" says he was asked to, not that he resigned
+    question = "Who resigned this week?"
+    said = [
+        ("The party chairman called for George Santos to resign on Wednesday.", 1.0),
+        ("Maria Torres resigned on Thursday, the council said.", 0.6),
+    ]
+    assert typed_answer(question, read_kind(question), said) == "Maria Torres"
