@@ -190,7 +190,8 @@ class ExtractiveAnswerer:
                 rows,
                 hits,
                 search=request.search,
-                outlets=[*request.outlets, *given],  # "who else?": not the one answered
+                outlets=request.outlets,
+                answered=given,  # "who else?": not the one answered
                 likeness=self._likeness,
                 coverage=Coverage(covered.weights, words, covered.own),
                 current=[bool(current[i]) for i in pool] + [bool(current[c]) for _, _, c in heads],

@@ -244,6 +244,7 @@ def short_answer(
     *,
     search: Callable[[str], list[Hit]] | None,
     outlets: Sequence[str] = (),
+    answered: Sequence[str] = (),
     likeness: Likeness | None = None,
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
@@ -252,8 +253,8 @@ def short_answer(
 ) -> str | None:
     """The short answer of the kind the question asks for, or None when the evidence does
     not settle it: a name, place, title, amount or number from the quoted sentences, a date,
-    or yes/no when article dates decide it. ``likeness``, ``coverage`` and ``current`` as for
-    ``typed_answer``."""
+    or yes/no when article dates decide it. ``answered``, ``likeness``, ``coverage`` and
+    ``current`` as for ``typed_answer``."""
     kind = intent.asked.kind
     if _unresolved(question):
         return None  # "who is its CEO?" with nothing before it: whose is unknown
@@ -286,6 +287,7 @@ def short_answer(
             intent.asked,
             sentences,
             exclude=outlets,
+            answered=answered,
             likeness=likeness,
             coverage=coverage,
             current=current,

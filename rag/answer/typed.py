@@ -117,6 +117,7 @@ def typed_answer(
     sentences: Sequence[tuple[str, float]],
     *,
     exclude: Sequence[str] = (),
+    answered: Sequence[str] = (),
     likeness: Likeness | None = None,
     coverage: Coverage | None = None,
     current: Sequence[bool] | None = None,
@@ -130,6 +131,9 @@ def typed_answer(
         asked: the kind of answer the question wants (``read_kind``).
         sentences: (text, relevance) of the quoted sentences, best first.
         exclude: names never to answer with (the indexed outlets).
+        answered: the answers already given to the question asked again ("who else?"): never
+            the answer, nor a name only a sentence naming them gives ("OpenAI" of "founded
+            by former OpenAI executives Dario and Daniela Amodei").
         likeness: ``likeness(phrase, names)``, the cosine of each name to the phrase that
             describes the answer ("pharmacy chain", "US state"), from the embedding model;
             None leaves it out.
@@ -148,8 +152,9 @@ def typed_answer(
     if fits is None or not sentences:
         return None
     asked_forms = word_forms(question)
-    given = asked_forms | {w for e in exclude for w in word_forms(e)}
-    excluded = [answer_key(e) for e in exclude]
+    given = asked_forms | {w for e in [*exclude, *answered] for w in word_forms(e)}
+    excluded = [answer_key(e) for e in [*exclude, *answered]]
+    before = [answer_key(a) for a in answered]
     acronyms = initials(question) | set(re.findall(r"\b[A-Z]{2,6}\b", question))
     wanted = asked_forms - _STOP
     owner = asked_owner(question, [t for t, _ in sentences]) if asked.kind == "person" else None
@@ -192,6 +197,8 @@ def typed_answer(
     for row, (text, score) in enumerate(sentences):
         if own and not coverage.forms[row] & own:
             continue
+        if any(f" {a} " in f" {answer_key(text)} " for a in before):
+            continue  # "who else?": a sentence naming the one answered tells of them
         if theirs and anothers(text, *theirs):
             continue  # "Anthropic’s flagship model, Claude" names no model of Google's
         if based and not based & word_forms(text):

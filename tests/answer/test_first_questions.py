@@ -130,6 +130,18 @@ def test_who_else_asks_the_last_question_again_for_another_answer(shipped: NewsR
         assert answer.sentences[0].text == "Amazon has invested in Anthropic."
 
 
+def test_who_else_is_no_name_only_the_first_answers_sentence_gives(shipped: NewsRAG) -> None:
+    # "founded by former OpenAI executives Dario and Daniela Amodei": OpenAI founded nothing
+    turns = [{"role": "user", "content": "who founded anthropic"}]
+    first = shipped.chat(turns)
+    assert first.short_answer == "Dario and Daniela Amodei"
+    turns += [
+        {"role": "assistant", "content": first.reply},
+        {"role": "user", "content": "who else?"},
+    ]
+    assert shipped.chat(turns).short_answer is None
+
+
 def test_who_else_never_answers_with_the_one_already_given() -> None:
     history = [
         Message("user", "who said compute is the new oil"),
