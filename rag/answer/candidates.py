@@ -11,7 +11,7 @@ import numpy as np
 from rag.answer.gazetteer import is_first_name
 from rag.index.sentence_table import SentenceTable, chunk_sentences
 from rag.index.words import tokenize
-from rag.retrieve.answer_kind import is_person_noun
+from rag.retrieve.nouns import is_person_noun
 from rag.types import Hit
 
 _MIN_SENTENCE_CHARS = 25

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.name_words import EMPLOYED, TITLES
-from rag.retrieve.answer_kind import is_person_noun
+from rag.retrieve.nouns import is_person_noun
 
 _WHO_IS = re.compile(
     r"^\W*who\s+(?:is|was|are|were)\s+(?:(?:dr|mr|mrs|ms|prof)\.?\s+)?"
@@ -87,21 +87,20 @@ def described_answer(question: str, sentences: Sequence[str]) -> str | None:
 def _beside(after: str) -> str | None:
     """ "Ben Wu, an AI venture strategist at Bessemer Partners.": the words after the name's
     comma, up to the clause's end (an age first is passed over: "Ben Wu, 45, a …")."""
-    m = re.match(r"\s*,\s*(?:\d{1,3}\s*,\s*)?", after)
-    if not m:
-        return None
-    rest = after[m.end() :]
-    end = _CLAUSE_END.search(rest)
-    words = rest[: end.start() if end else len(rest)].strip()
-    return words if _describes(words) else None
+    return _clause_after(re.match(r"\s*,\s*(?:\d{1,3}\s*,\s*)?", after), after)
 
 
 def _said_of(after: str) -> str | None:
     """ "Dario Amodei is the CEO of Anthropic.": what the name is said to be."""
-    m = re.match(r"\s+(?:is|was)\s+(?=(?:a|an|the)\s)", after)
-    if not m:
+    return _clause_after(re.match(r"\s+(?:is|was)\s+(?=(?:a|an|the)\s)", after), after)
+
+
+def _clause_after(opening: re.Match[str] | None, after: str) -> str | None:
+    """The words from the end of ``opening`` up to the clause's end, when they describe a
+    person (None without an opening)."""
+    if opening is None:
         return None
-    rest = after[m.end() :]
+    rest = after[opening.end() :]
     end = _CLAUSE_END.search(rest)
     words = rest[: end.start() if end else len(rest)].strip()
     return words if _describes(words) else None

@@ -2,6 +2,9 @@
 Google's CEO". The question names a role and its owner; a sentence giving a person that role
 names the owner too, next to the name ("Google's CEO", "the chief executive of Google",
 "Google CEO Sundar Pichai"). When the two owners differ, the name answers another question.
+And whether a name did the act a "who" question asks: it is followed by the verb ("LeBron
+James passed …"), comes right after it ("… passed Kareem Abdul-Jabbar", asked who he passed),
+or the sentence denies it ("has never won") or only asks it ("called for Santos to resign").
 
 Example:
     >>> owner = asked_owner("Who is the CEO of Anthropic?")
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answer.base import word_forms
+from rag.answer.base import Span, other_forms, word_forms
 from rag.answer.gazetteer import is_first_name
 from rag.answer.spans import find_spans
 from rag.retrieve.conversation import carried_context
@@ -252,6 +255,37 @@ def done_to(sentence: str, start: int, done: set[str]) -> bool:
     Abdul-Jabbar", asked who LeBron James passed)."""
     m = _VERB_BEFORE.search(sentence, 0, start)
     return bool(done and m and word_forms(m.group(1)) & done)
+
+
+# "has never won", "did not win", "doesn't own" right after a name
+_DENIES = re.compile(
+    r"\s+(?:(?:has|have|had|did|does|do|is|was|were|are|will|would)\s+)?"
+    r"(?:never|not|no longer)\s+([\w-]+)|\s+\w+n[’']t\s+([\w-]+)"
+)
+# "called for …", "urged …", "demanded that …" right before a name: what is asked of it
+_ASKED_TO = re.compile(
+    r"\b(?:call(?:ed|s|ing)?\s+(?:for|on)|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|"
+    r"press(?:ed|es|ing)?|push(?:ed|es|ing)?)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+_TO_DO = re.compile(r"(?:['’]s)?\s+to\s+(\w+)")
+
+
+def demanded(sentence: str, span: Span, wanted: set[str]) -> bool:
+    """Whether the sentence says only that someone asked the span to do what the question
+    asks ("called for Santos to resign", "urged Biden to sign"), not that it was done."""
+    if not _ASKED_TO.search(sentence, 0, span.start):
+        return False
+    m = _TO_DO.match(sentence, span.end)
+    return bool(m) and bool((word_forms(m.group(1)) | other_forms(m.group(1))) & wanted)
+
+
+def denied(after: str, wanted: set[str]) -> bool:
+    """Whether the words after a name deny it did what the question asks ("Beyoncé has
+    never won album of the year" for "who won album of the year?")."""
+    m = _DENIES.match(after)
+    forms = word_forms(m.group(1) or m.group(2)) if m else set()
+    return any(({f} | other_forms(f)) & wanted for f in forms)  # "did not shoot", asked "shot"
 
 
 def asks_successor(question: str) -> bool:

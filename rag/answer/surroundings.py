@@ -1,5 +1,5 @@
 """What the words around a candidate answer say about it, beyond its kind: that the sentence
-denies it did what the question asks ("Beyoncé has never won album of the year"), that it only
+denies it did what the question asks or only asks it to (``rag.answer.roles``), that it only
 numbers a name the question gives ("Super Bowl 57"), labels a headline's topic ("Wild Isles:
 …"), is a common word opening the sentence ("Police have released …"), counts another act
 ("874,000 people affected", asked how many died), is what the answer is compared with or
@@ -9,7 +9,7 @@ Rep. Mike Turner told NBC") or was beaten ("Chiefs beat Philadelphia Eagles"). W
 a name or number belongs to (a thing's maker, a side's points) is ``rag.answer.sides``.
 
 Example:
-    >>> denied(" has never won album of the year.", {"won", "album", "year"})
+    >>> _common_word(Span("Police", 0, 6, "name"), {"police"})
     True
 """
 
@@ -20,25 +20,14 @@ import re
 from collections.abc import Iterable
 
 from rag.answer.amounts import label_before
-from rag.answer.base import Span, other_forms, same_sense, singular, word_forms
+from rag.answer.base import Span, same_sense, singular, word_forms
 from rag.answer.gazetteer import is_common_word
 from rag.answer.places_asked import another_country, another_place
+from rag.answer.roles import demanded, denied
 from rag.retrieve.answer_kind import Asked
 
-# "has never won", "did not win", "doesn't own" right after a name
-_DENIES = re.compile(
-    r"\s+(?:(?:has|have|had|did|does|do|is|was|were|are|will|would)\s+)?"
-    r"(?:never|not|no longer)\s+([\w-]+)|\s+\w+n[’']t\s+([\w-]+)"
-)
 # what ends a headline's topic label: "Super Bowl 2023: Chiefs top Eagles", "Ukraine war:"
 _KICKER = re.compile(r"(?:\s+(?:\d+|[IVXLC]+))?\s*:\s")
-# "called for …", "urged …", "demanded that …" right before a name: what is asked of it
-_ASKED_TO = re.compile(
-    r"\b(?:call(?:ed|s|ing)?\s+(?:for|on)|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|"
-    r"press(?:ed|es|ing)?|push(?:ed|es|ing)?)\s+(?:\w+\s+){0,3}$",
-    re.I,
-)
-_TO_DO = re.compile(r"(?:['’]s)?\s+to\s+(\w+)")
 _EXAMPLES = re.compile(r"\s+(?:like|such\s+as|including)\s")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
 # "people affected", "residents displaced": the unit and the act a number counts
@@ -213,25 +202,6 @@ def _owned_by_given(sentence: str, span: Span, wanted: set[str]) -> bool:
     Phoenix Mercury" may be the team asked for)."""
     m = _OWNER_BEFORE.search(sentence, 0, span.start)
     return bool(m) and bool(word_forms(m.group(1)) & wanted)
-
-
-def demanded(sentence: str, span: Span, wanted: set[str]) -> bool:
-    """Whether the sentence says only that someone asked the span to do what the question
-    asks ("called for Santos to resign", "urged Biden to sign"), not that it was done."""
-    if not _ASKED_TO.search(sentence, 0, span.start):
-        return False
-    m = _TO_DO.match(sentence, span.end)
-    return bool(m) and bool(
-        ({f for f in word_forms(m.group(1))} | other_forms(m.group(1))) & wanted
-    )
-
-
-def denied(after: str, wanted: set[str]) -> bool:
-    """Whether the words after a name deny it did what the question asks ("Beyoncé has
-    never won album of the year" for "who won album of the year?")."""
-    m = _DENIES.match(after)
-    forms = word_forms(m.group(1) or m.group(2)) if m else set()
-    return any(({f} | other_forms(f)) & wanted for f in forms)  # "did not shoot", asked "shot"
 
 
 def _labels_given(sentence: str, span: Span, wanted: set[str], asked: Asked) -> bool:

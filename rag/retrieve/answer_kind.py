@@ -16,77 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-AnswerKind = Literal[
-    "person",
-    "organisation",
-    "place",
-    "money",
-    "number",
-    "date",
-    "title",
-    "thing",
-    "yesno",
-    "other",
-]
+from rag.retrieve.nouns import NOUN_WORDS, AnswerKind, noun_kind
 
 
 def _word_set(text: str) -> set[str]:
     return set(text.split())
 
-
-# the noun after "which"/"what"/"this" -> the kind of its answer (singular forms; plurals are
-# matched by dropping a final "s")
-_NOUNS: dict[str, AnswerKind] = {}
-for _kind, _words in {
-    "person": """person individual man woman boy girl people actor actress singer rapper artist
-        musician player athlete star celebrity president leader politician senator governor
-        lawmaker congressman congresswoman representative official minister king queen prince
-        princess pope ceo chief executive founder billionaire author writer director comedian
-        host journalist judge coach quarterback pitcher golfer driver candidate republican
-        democrat tycoon entrepreneur chef icon legend figure boxer footballer striker
-        goalkeeper rider skier swimmer gymnast runner cyclist investor activist economist
-        scientist doctor astronaut explorer monarch royal emperor dictator general officer
-        spokesperson lawyer attorney prosecutor suspect victim winner nominee champion
-        personality influencer youtuber presenter anchor producer composer designer
-        philanthropist cofounder co-founder chairman chairwoman chair mayor premier chancellor
-        secretary ambassador envoy commissioner pilot soldier analyst strategist expert
-        researcher engineer economist banker trader lobbyist adviser advisor consultant
-        whistleblower hacker billionaire heir mother father son daughter wife husband superstar
-        dancer skater member naturalist speaker""",
-    "organisation": """company firm business brand retailer chain airline automaker carmaker bank
-        network studio team club group band organisation organization agency party university
-        college school league startup start-up giant maker manufacturer publisher platform
-        app service channel outlet newspaper magazine union charity restaurant store
-        supermarket insurer lender broadcaster streamer carrier operator conglomerate
-        corporation institution regulator court committee department ministry government
-        administration foundation nonprofit lab laboratory developer exchange fund
-        automobile""",
-    "place": """country nation city town state province region island capital continent county
-        village area part place location territory neighborhood neighbourhood district
-        borough coast river lake mountain ocean sea state's destination venue stadium arena
-        theater theatre airport""",
-    "title": """film movie book show series song album novel memoir play musical documentary
-        podcast painting sitcom franchise title single opera ballet poem cartoon comedy drama
-        remake sequel trailer episode comic strip""",
-    "date": """year date day month decade century""",
-    "number": """magnitude rate percentage percent share number total count age score
-        temperature speed population height weight distance length""",
-    "money": """fee wage fortune jackpot cost price salary budget bill""",
-    "thing": """product model device drug vaccine variant virus disease species animal food dish
-        sport language word term award prize medal trophy event holiday festival storm
-        hurricane tornado vehicle car phone ship rocket spacecraft satellite chatbot tool
-        ingredient plant fruit vegetable seed color colour element planet comet
-        material currency cryptocurrency coin stock item gift symbol name slogan drink beverage
-        pet creature rodent bird fish insect dinosaur vegetable meat dessert snack weather
-        program programme project plan policy law bill deal treaty agreement scheme
-        initiative campaign technology energy fuel chip processor""",
-    # what a name rarely answers: "what chemical was on the train?" is "vinyl chloride", not
-    # the railway that ran it
-    "other": """chemical substance compound toxin gas""",
-}.items():
-    _NOUNS.update(dict.fromkeys(_words.split(), _kind))
 
 _WORTH = re.compile(r"^\W*what\s+(?:is|are|was|were|'s)\b.*\bworth\s*[?.!]*\s*$", re.I | re.S)
 _WON_WORK = re.compile(
@@ -262,7 +198,7 @@ def without_setting(question: str) -> str:
     return _SETTING.sub("", question)
 
 
-_NOT_A_SUBJECT = _NOT_A_NAME | set(_NOUNS)  # a role or a word of a sentence, not a name
+_NOT_A_SUBJECT = _NOT_A_NAME | NOUN_WORDS  # a role or a word of a sentence, not a name
 _WHO_IS_ONE = re.compile(r"^\W*who\s+(?:is|was)\s+(?!the\s)")
 _LOWER_SUBJECT = re.compile(
     r"^\W*(?:who|what)\s+(?:is|was|are|were)\s+(?:the\s+)?"
@@ -344,14 +280,14 @@ def _which(q: str) -> Asked | None:
         # "which country's prime minister": what is asked is the possessor
         # ("which children's author" is an author: "children" names no kind)
         owner = next((w for w in phrase if re.search(r"['’]s?$", w) and w[:1].islower()), None)
-        if owner is not None and not named and _noun_kind(owner) is not None:
+        if owner is not None and not named and noun_kind(owner) is not None:
             phrase = phrase[: phrase.index(owner) + 1]
             phrase[-1] = re.sub(r"['’]s?$", "", owner)
         # the head noun: the first one the phrase names ("which climate action group plans"),
         # or one of a definite kind right after it ("which country singer"), unless that reads
         # as a verb ("which city hosts")
         # a possessive describes the noun after it ("the UK government's new plan": a plan)
-        kinds = [None if _POSSESSIVE.search(w) and named else _noun_kind(w) for w in phrase]
+        kinds = [None if _POSSESSIVE.search(w) and named else noun_kind(w) for w in phrase]
         first = next((i for i, kind in enumerate(kinds) if kind is not None), None)
         if named and first is not None:  # "the name of the city council's housing plan"
             first = max(i for i, kind in enumerate(kinds) if kind is not None)
@@ -382,12 +318,12 @@ def _role_holder(role: str) -> bool:
     words = role.split()
     lowered = [w.lower() for w in words]
     if "of" not in lowered[1:]:
-        return _noun_kind(lowered[-1]) == "person"
+        return noun_kind(lowered[-1]) == "person"
     at = lowered.index("of")
     held = [w for w in words[at + 1 :] if w.lower() not in ("the", "a", "an")]
     if held and held[0][:1].isupper():
         return False  # "the CEO of Google": whose CEO, read with the name
-    return lowered[at - 1] == "head" or _noun_kind(lowered[at - 1]) == "person"
+    return lowered[at - 1] == "head" or noun_kind(lowered[at - 1]) == "person"
 
 
 def _employer_typed(q: str) -> bool:
@@ -395,20 +331,3 @@ def _employer_typed(q: str) -> bool:
     case, asked where they work ("where do most people work from home?" asks a place)."""
     m = _EMPLOYER_TYPED.search(q)
     return bool(m) and (m.group(1) or m.group(2)) not in _NOT_A_PERSON
-
-
-def is_person_noun(word: str) -> bool:
-    """Whether ``word`` names a kind of person ("singer", "actors", "president")."""
-    return _noun_kind(word) == "person"
-
-
-def _noun_kind(word: str) -> AnswerKind | None:
-    w = re.sub(r"['’]s?$", "", word.lower())
-    if "-turned-" in w:  # "footballer-turned-manager": both are people
-        return _noun_kind(w.split("-turned-")[0])
-    for form in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
-        if form in _NOUNS:
-            return _NOUNS[form]
-    if w.endswith("ies") and (w[:-3] + "y") in _NOUNS:
-        return _NOUNS[w[:-3] + "y"]
-    return None

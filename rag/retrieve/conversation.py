@@ -261,7 +261,7 @@ def answered_before(question: str, history: Sequence[object]) -> list[str]:
     """The short answers already given (``Answer.reply``'s bold line) when ``question`` asks
     for another ("who else?", "any other company?"): those of the turns since the last
     question that did not."""
-    if not _ANOTHER.search(question) and not asks_another(question):
+    if not _for_another(question):
         return []
     given: list[str] = []
     for turn in reversed(history):
@@ -270,11 +270,15 @@ def answered_before(question: str, history: Sequence[object]) -> list[str]:
         if turn.role == "assistant":
             lines = turn.content.strip().splitlines()[:3]
             given += [m.group(1) for line in lines if (m := _BOLD_LINE.fullmatch(line.strip()))]
-        elif turn.role == "user" and not (
-            _ANOTHER.search(turn.content) or asks_another(turn.content)
-        ):
+        elif turn.role == "user" and not _for_another(turn.content):
             break
     return given
+
+
+def _for_another(question: str) -> bool:
+    """Whether ``question`` asks for an answer besides those given ("who else invested?",
+    "anyone else?")."""
+    return bool(_ANOTHER.search(question)) or asks_another(question)
 
 
 def _flattened(question: str) -> str:
