@@ -79,6 +79,10 @@ _APPOSITIVE = re.compile(r"[A-Z][\w&’'-]*,\s+(?:the|a|an)\s+([^,?]+?)\s*(?:,|\
 # of "why does Anthropic want Google", which asks its reasons; "difference" and "compare",
 # which ask for each side; "else" and "besides" of "who else invested besides Google")
 _WHICH_TIME = re.compile(r"\b(?:what|which)\s+(?:year|month|day|date)\b", re.I)
+# "when did Google first invest": when it began, which no sentence says with "first"
+_WHEN_FIRST = re.compile(
+    r"^(\W*when\s+(?:did|does|do|was|were)\s+\S+(?:\s+\S+){0,2}?)\s+first\b", re.I
+)
 # "what is the name of Anthropic's model": the model asked for (no sentence says "name")
 _NAME_OF = re.compile(
     r"\b((?:what|which)(?:['’]s|\s+(?:is|was|are|were)))\s+the\s+(?:names?|titles?)\s+of\s+", re.I
@@ -103,6 +107,7 @@ def _asking(question: str) -> str:
     question = _USED_FOR.sub("for", question)  # "what is Claude used for": its purpose
     question = _WHICH_TIME.sub("when", question)  # "what year": no sentence says "year"
     question = _NAME_OF.sub(r"\1 ", question)
+    question = _WHEN_FIRST.sub(r"\1", question)  # "when did Google first invest": its start
     return _HOW_MEASURE.sub("how", question)
 
 

@@ -151,3 +151,10 @@ def test_who_else_never_answers_with_the_one_already_given() -> None:
     assert answered_before("anyone else said so?", history) == ["Sarah Krane"]
     assert answered_before("what did she say?", history) == []
     assert condense("anything else?", history) == "who said compute is the new oil"
+
+
+def test_when_something_first_happened_is_when_it_began(shipped: NewsRAG) -> None:
+    # "first" had been a word to find, held by "AI-first": no short answer was given
+    answer = shipped.ask("when did google first invest in anthropic")
+    assert answer.short_answer == "2023"
+    assert "since 2023" in answer.sentences[0].text
