@@ -351,8 +351,8 @@ def _condensed(
                 name = _OWNED.sub("", name)
             if name.lower() not in own and name not in carried and name not in skip:
                 carried.append(name)
-        if carried:
-            break
+        if carried or (not any(c.isupper() for c in text) and _own_words(text)):
+            break  # (a question typed in lower case names its subject all the same)
     if _bare(question, most=0):
         # "How many?" after "What chips does Anthropic use?": of the chips, not of Anthropic;
         # the last question that asked about something of its own is what it points at

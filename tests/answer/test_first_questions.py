@@ -158,3 +158,15 @@ def test_when_something_first_happened_is_when_it_began(shipped: NewsRAG) -> Non
     answer = shipped.ask("when did google first invest in anthropic")
     assert answer.short_answer == "2023"
     assert "since 2023" in answer.sentences[0].text
+
+
+def test_a_follow_up_reads_the_last_question_even_typed_in_lower_case(shipped: NewsRAG) -> None:
+    # "who else invested?" had carried "Sarah Krane", named two questions back, because the
+    # last question was typed in lower case and named no one with a capital
+    turns: list[dict[str, str]] = []
+    for question in ("Who is Sarah Krane?", "when did google first invest in anthropic"):
+        turns.append({"role": "user", "content": question})
+        turns.append({"role": "assistant", "content": shipped.chat(turns).reply})
+    answer = shipped.chat([*turns, {"role": "user", "content": "who else invested?"}])
+    assert "Sarah Krane" not in answer.searched
+    assert answer.short_answer == "Amazon"
